@@ -1,0 +1,31 @@
+# kentei — two commands do all the set-up: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export KENTEI_DATABASE_URL ?= sqlite:///var/kentei.db
+
+.PHONY: install run test bench clean
+
+$(BIN)/kentei: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/kentei
+
+install: $(BIN)/kentei
+
+## The main job: install, create the database, deploy workflows/, run the worker (jobs and timers).
+run: install
+	$(BIN)/kentei init
+	$(BIN)/kentei deploy workflows/
+	$(BIN)/kentei worker
+
+## The whole test suite (PostgreSQL tests start their own server from the installed binaries).
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/engine_overhead.py -n 300
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

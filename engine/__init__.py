@@ -1,0 +1,1 @@
+"""kentei engine: the only package that imports SpiffWorkflow."""

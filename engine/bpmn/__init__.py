@@ -1,0 +1,1 @@
+"""The BPMN dialect: Camunda 7 attributes read into SpiffWorkflow specs."""

@@ -1,0 +1,60 @@
+"""SpiffWorkflow's BPMN parser, taught the Camunda 7 dialect kentei accepts."""
+from __future__ import annotations
+
+from typing import Any
+
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
+from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
+from SpiffWorkflow.bpmn.parser.util import first, full_tag
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+
+from engine.bpmn.extensions import CAMUNDA_NS, task_extensions
+from engine.bpmn.specs import DecisionTask, ExternalServiceTask
+from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
+
+NSMAP = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "camunda": CAMUNDA_NS,
+}
+
+
+class DialectMixin:
+    """Reads camunda:* into `spec.extensions` and builds clock-aware timers."""
+
+    node: Any
+
+    def parse_extensions(self, node: Any = None) -> dict[str, Any]:
+        return task_extensions(node if node is not None else self.node)
+
+    def parse_timer_event(self, event: Any) -> Any:
+        name = self.node.get("name", self.node.get("id"))
+        description = self.get_event_description(event)  # type: ignore[attr-defined]
+        for tag, cls in (("timeDate", ClockTimeDate), ("timeDuration", ClockDuration), ("timeCycle", ClockCycle)):
+            node = first(self.xpath(f".//bpmn:{tag}"))  # type: ignore[attr-defined]
+            if node is not None:
+                return cls(name, (node.text or "").strip(), description=description)
+        raise ValidationException("the timer has no timeDate, timeDuration or timeCycle",
+                                  node=self.node, file_name=self.filename)  # type: ignore[attr-defined]
+
+
+def _with_dialect(parser_cls: type) -> type:
+    return type(f"Kentei{parser_cls.__name__}", (DialectMixin, parser_cls), {})
+
+
+def _override_classes() -> dict[str, tuple[type, type]]:
+    classes = {tag: (_with_dialect(p), s) for tag, (p, s) in BpmnParser.PARSER_CLASSES.items()}
+    classes[full_tag("serviceTask")] = (_with_dialect(TaskParser), ExternalServiceTask)
+    classes[full_tag("sendTask")] = (_with_dialect(TaskParser), ExternalServiceTask)
+    classes[full_tag("businessRuleTask")] = (_with_dialect(TaskParser), DecisionTask)
+    return classes
+
+
+class KenteiParser(BpmnParser):
+    """Parses Camunda Modeler (Camunda 7) BPMN into specs the engine runs."""
+
+    OVERRIDE_PARSER_CLASSES = _override_classes()
+
+    def __init__(self) -> None:
+        super().__init__(namespaces=NSMAP)

@@ -1,0 +1,94 @@
+"""Workflow state to bytes and back, with the process spec kept apart (stored once per version)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import orjson
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+
+from engine.bpmn.specs import DecisionTask, ExternalServiceTask
+from engine.bpmn.timers import TIMER_CLASSES
+
+FORMAT = 1
+
+
+def _registry() -> DefaultRegistry:
+    config = dict(DEFAULT_CONFIG)
+    config[ExternalServiceTask] = BpmnTaskSpecConverter
+    config[DecisionTask] = BpmnTaskSpecConverter
+    for cls in TIMER_CLASSES:
+        config[cls] = TimerConditionalEventDefinitionConverter
+    registry = BpmnWorkflowSerializer.configure(config)
+    registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
+    return registry
+
+
+class StateSerializer:
+    """Dumps and loads specs and workflow states; a workflow state holds no spec."""
+
+    def __init__(self) -> None:
+        self.registry = _registry()
+        self._workflow_converter = BpmnWorkflowConverter(BpmnWorkflow, self.registry)
+
+    # -- specs: once per deployed version
+    def dump_spec(self, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> bytes:
+        """Serialize a process spec and the specs of its subprocesses and call activities."""
+        return orjson.dumps({
+            "format": FORMAT,
+            "spec": self.registry.convert(spec),
+            "subprocess_specs": {k: self.registry.convert(v) for k, v in subprocess_specs.items()},
+        })
+
+    def load_spec(self, raw: bytes) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+        """Rebuild a process spec (do this once per version and cache it)."""
+        dct = orjson.loads(raw)
+        subs = {k: self.registry.restore(v) for k, v in dct["subprocess_specs"].items()}
+        return self.registry.restore(dct["spec"]), subs
+
+    # -- workflow state: at every wait state
+    def dump_state(self, workflow: BpmnWorkflow) -> bytes:
+        """Serialize a workflow's tasks and data, without its spec."""
+        reg = self.registry
+        return orjson.dumps({
+            "format": FORMAT,
+            "data": reg.convert(reg.clean(workflow.data)),
+            "correlations": workflow.correlations,
+            "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+            "success": workflow.success,
+            "completed": workflow.completed,
+            "tasks": {str(k): reg.convert(v) for k, v in workflow.tasks.items()},
+            "root": str(workflow.task_tree.id),
+            "subprocesses": {str(k): reg.convert(v) for k, v in workflow.subprocesses.items()},
+            "bpmn_events": reg.convert(workflow.bpmn_events),
+        }, default=_default)
+
+    def load_state(self, raw: bytes, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
+                   script_engine: Any) -> BpmnWorkflow:
+        """Rebuild a workflow on an already restored spec."""
+        reg = self.registry
+        dct = orjson.loads(raw)
+        workflow = BpmnWorkflow(spec, subprocess_specs, deserializing=True, script_engine=script_engine)
+        workflow.tasks = {UUID(k): reg.restore(v, workflow=workflow) for k, v in dct["tasks"].items()}
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        workflow.success = dct["success"]
+        workflow.completed = dct.get("completed", False)
+        workflow.correlations = dct.get("correlations", {})
+        if dct["last_task"]:
+            workflow.last_task = workflow.tasks.get(UUID(dct["last_task"]))
+        workflow.data = reg.restore(dct.get("data", {}))
+        self._workflow_converter.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = reg.restore(dct.get("bpmn_events", []))
+        return workflow
+
+
+def _default(obj: Any) -> Any:
+    raise TypeError(f"workflow data holds a value that cannot be stored: {type(obj).__name__}")

@@ -1,0 +1,29 @@
+"""Task specs the dialect adds: external service tasks and decision (business rule) tasks."""
+from __future__ import annotations
+
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.bpmn.specs.mixins import BpmnSpecMixin
+from SpiffWorkflow.specs.base import TaskSpec
+
+
+class ExternalServiceTask(ServiceTask):
+    """serviceTask camunda:type="external": runs the handler registered for its topic.
+
+    `extensions['topic']` names the handler; the script engine decides whether it
+    runs now (a local handler) or becomes an external job (a remote one).
+    """
+
+    def _run_hook(self, my_task: Any) -> bool | None:
+        return my_task.workflow.script_engine.run_service(my_task, self.extensions["topic"])
+
+
+class DecisionTask(BpmnSpecMixin, TaskSpec):
+    """businessRuleTask camunda:decisionRef: evaluates a DMN decision into a result variable."""
+
+    def _run_hook(self, my_task: Any) -> bool:
+        ext = self.extensions
+        result = my_task.workflow.script_engine.evaluate_decision(my_task, ext["decisionRef"])
+        my_task.data[ext.get("resultVariable") or ext["decisionRef"]] = result
+        return True

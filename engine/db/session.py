@@ -1,0 +1,53 @@
+"""Engine (SQLAlchemy) creation with the pragmas and locking each database needs."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_db(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
+    """Create the SQLAlchemy engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _configure_sqlite(db, sqlite_synchronous)
+        return db
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(db: Engine, synchronous: str) -> None:
+    if synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+        raise ValueError(f"KENTEI_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
+
+    @event.listens_for(db, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(db, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        # One writer at a time: take the write lock at the start, so that a
+        # read-then-write transaction never fails half way with SQLITE_BUSY.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(db: Engine) -> sessionmaker[Session]:
+    """A sessionmaker whose objects stay readable after commit."""
+    return sessionmaker(db, expire_on_commit=False)
+
+
+def utc(dt: datetime | None) -> datetime | None:
+    """Read a stored timestamp as aware UTC (SQLite returns naive values)."""
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)

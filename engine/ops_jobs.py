@@ -1,0 +1,190 @@
+"""External jobs for remote handlers: claim with a lease, run outside any transaction, retry, incident."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, or_, select
+
+from engine.db.models import ExternalJob, Incident, Timer
+from engine.errors import Conflict, NotFound, StepFailed
+from handlers.base import BpmnError, HandlerContext
+
+if TYPE_CHECKING:
+    from engine.instance import Instance
+    from engine.runtime import Engine
+    from engine.step import Step
+
+log = logging.getLogger("kentei.jobs")
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    """A job leased to one worker: what the handler needs, copied out of the transaction."""
+
+    id: int
+    instance_id: int
+    task_id: str
+    element_id: str
+    topic: str
+    payload: dict[str, Any]
+    result: dict[str, Any] | None
+    attempts: int
+
+
+def claim(engine: "Engine", worker: str, limit: int = 10) -> list[ClaimedJob]:
+    """Lease due jobs (or jobs whose lease ran out) to `worker`."""
+    now = engine.now()
+    with engine.transaction() as session, session.begin():
+        query = (select(ExternalJob).where(or_(
+            and_(ExternalJob.status == "pending", ExternalJob.next_run_at <= now),
+            and_(ExternalJob.status == "locked", ExternalJob.lock_expires_at <= now)))
+            .order_by(ExternalJob.next_run_at).limit(limit))
+        if engine.is_postgres:
+            query = query.with_for_update(skip_locked=True)
+        jobs = session.scalars(query).all()
+        lease = now + timedelta(seconds=engine.settings.job_lease_seconds)
+        claimed = []
+        for job in jobs:
+            job.status, job.locked_by, job.lock_expires_at = "locked", worker, lease
+            job.attempts += 0 if job.result is not None else 1
+            claimed.append(ClaimedJob(job.id, job.instance_id, job.task_id, job.element_id, job.topic,
+                                      dict(job.payload or {}), job.result, job.attempts))
+        return claimed
+
+
+def execute(engine: "Engine", job: ClaimedJob, worker: str) -> str:
+    """Run one claimed job's handler and record the outcome; returns done|retry|incident|bpmn_error|lost."""
+    if job.result is not None:  # the handler ran before; only applying its result failed
+        return complete(engine, job, worker, job.result)
+    registration = engine.handlers.get(job.topic)
+    tenant, business_key = _instance_keys(engine, job.instance_id)
+    try:
+        if registration is None:
+            raise LookupError(f"no handler is registered for topic '{job.topic}'")
+        ctx = HandlerContext(topic=job.topic, instance_id=job.instance_id, tenant=tenant, business_key=business_key,
+                             element_id=job.element_id, idempotency_key=f"job-{job.id}")
+        result = registration.handler(ctx, job.payload) or {}
+    except BpmnError as err:
+        return bpmn_error(engine, job, worker, err)
+    except Exception as exc:  # any handler failure is retried, then becomes an incident
+        log.warning("job %s (%s) failed: %s", job.id, job.topic, exc)
+        return fail(engine, job, worker, f"{type(exc).__name__}: {exc}")
+    return complete(engine, job, worker, dict(result))
+
+
+def complete(engine: "Engine", job: ClaimedJob, worker: str, result: dict[str, Any]) -> str:
+    """Finish the job's service task with the handler's output and run the instance on."""
+    def action(inst: "Instance", step: "Step") -> None:
+        task = inst.task(job.task_id)
+        if task is None:
+            raise Conflict(f"the task of job {job.id} is no longer waiting")
+        inst.complete_started(task, result)
+        step.finished_jobs.add(job.task_id)
+        step.record("job_completed", job.element_id, {"job": job.id, "topic": job.topic, "fields": sorted(result)})
+    return _with_job(engine, job, worker, action, "done", result)
+
+
+def bpmn_error(engine: "Engine", job: ClaimedJob, worker: str, err: BpmnError) -> str:
+    """The handler raised a BPMN error: throw it at the task for an error boundary event."""
+    def action(inst: "Instance", step: "Step") -> None:
+        task = inst.task(job.task_id)
+        if task is None:
+            raise Conflict(f"the task of job {job.id} is no longer waiting")
+        step.finished_jobs.add(job.task_id)
+        step.bpmn_errors.append((task, err))
+    return _with_job(engine, job, worker, action, "bpmn_error", None)
+
+
+def _with_job(engine: "Engine", job: ClaimedJob, worker: str, action: Any, outcome: str,
+              result: dict[str, Any] | None) -> str:
+    try:
+        with engine.transaction() as session, session.begin():
+            row = session.get(ExternalJob, job.id, with_for_update=True)
+            if row is None or row.status != "locked" or row.locked_by != worker:
+                return "lost"  # the lease ran out and another worker has it, or it was cancelled
+            instance = engine.lock_instance(session, job.instance_id)
+            step = engine.operate(session, instance, action)
+            row.status, row.locked_by, row.result = "done", None, None
+        engine.publish(step)
+        return outcome
+    except (Conflict, StepFailed) as exc:
+        return _open_incident(engine, job, "step_failed", str(exc), result)
+
+
+def fail(engine: "Engine", job: ClaimedJob, worker: str, error: str) -> str:
+    """Count a failed attempt: retry later with exponential backoff, or open an incident."""
+    with engine.transaction() as session, session.begin():
+        row = session.get(ExternalJob, job.id, with_for_update=True)
+        if row is None or row.status != "locked" or row.locked_by != worker:
+            return "lost"
+        row.last_error, row.locked_by = error, None
+        if row.attempts >= row.max_attempts:
+            row.status = "incident"
+            _add_incident(session, engine, row, "job_failed",
+                          f"{row.topic} failed after {row.attempts} attempts: {error}")
+            return "incident"
+        delay = engine.settings.job_backoff_seconds * 2 ** (row.attempts - 1)
+        row.status, row.next_run_at = "pending", engine.now() + timedelta(seconds=delay)
+        return "retry"
+
+
+def _open_incident(engine: "Engine", job: ClaimedJob, kind: str, message: str, result: dict[str, Any] | None) -> str:
+    with engine.transaction() as session, session.begin():
+        row = session.get(ExternalJob, job.id, with_for_update=True)
+        if row is None:
+            return "lost"
+        row.status, row.locked_by, row.result, row.last_error = "incident", None, result, message
+        _add_incident(session, engine, row, kind, message)
+    return "incident"
+
+
+def _add_incident(session: Any, engine: "Engine", job: ExternalJob, kind: str, message: str) -> None:
+    tenant, _ = _instance_keys(engine, job.instance_id, session)
+    session.add(Incident(instance_id=job.instance_id, tenant=tenant, job_id=job.id, element_id=job.element_id,
+                         kind=kind, message=message, status="open", created_at=engine.now()))
+
+
+def _instance_keys(engine: "Engine", instance_id: int, session: Any = None) -> tuple[str, str | None]:
+    from engine.db.models import ProcessInstance
+    if session is None:
+        with engine.transaction() as s:
+            row = s.get(ProcessInstance, instance_id)
+            return (row.tenant, row.business_key) if row else ("", None)
+    row = session.get(ProcessInstance, instance_id)
+    return (row.tenant, row.business_key) if row else ("", None)
+
+
+def retry(engine: "Engine", incident_id: int, user: str | None = None) -> str:
+    """Resume after an incident: the job runs again (attempts reset), or the failed step runs again."""
+    with engine.transaction() as session, session.begin():
+        incident = session.get(Incident, incident_id, with_for_update=True)
+        if incident is None:
+            raise NotFound(f"incident {incident_id} does not exist")
+        if incident.status != "open":
+            raise Conflict(f"incident {incident_id} is {incident.status}")
+        incident.status, incident.resolved_at, incident.resolved_by = "resolved", engine.now(), user
+        if incident.job_id is not None:
+            job = session.get(ExternalJob, incident.job_id, with_for_update=True)
+            job.status, job.attempts, job.next_run_at, job.locked_by = "pending", 0, engine.now(), None
+            return "job_rescheduled"
+        session.execute(Timer.__table__.update().where(Timer.instance_id == incident.instance_id,
+                                                      Timer.status == "incident").values(status="waiting"))
+        instance_id = incident.instance_id
+    # a failed step: run the instance on from where it waits
+    with engine.transaction() as session, session.begin():
+        row = engine.lock_instance(session, instance_id)
+        step = engine.operate(session, row, lambda inst, st: st.record("retried", incident.element_id, None, user))
+    engine.publish(step)
+    return "step_retried"
+
+
+def run_once(engine: "Engine", worker: str, limit: int = 10) -> dict[str, int]:
+    """Claim and execute one batch; returns counts by outcome."""
+    counts: dict[str, int] = {}
+    for job in claim(engine, worker, limit):
+        outcome = execute(engine, job, worker)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts

@@ -1,0 +1,101 @@
+"""Read-only queries on the projection tables; none deserializes a workflow."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from engine.db.models import (
+    ExternalJob, HistoryEvent, HumanTask, Incident, ProcessDefinition, ProcessInstance, Timer,
+)
+from engine.db.session import utc
+from engine.errors import NotFound
+
+if TYPE_CHECKING:
+    from engine.runtime import Engine
+
+
+def _iso(dt: Any) -> str | None:
+    value = utc(dt)
+    return value.isoformat() if value else None
+
+
+def task_dict(t: HumanTask) -> dict[str, Any]:
+    """A human task as plain data."""
+    return {"id": t.id, "instance_id": t.instance_id, "tenant": t.tenant, "element_id": t.element_id,
+            "name": t.name, "candidate_groups": t.candidate_groups, "assignee": t.assignee, "status": t.status,
+            "due_at": _iso(t.due_at), "follow_up_at": _iso(t.follow_up_at), "created_at": _iso(t.created_at),
+            "completed_at": _iso(t.completed_at), "completed_by": t.completed_by}
+
+
+def tasks(engine: "Engine", tenant: str | None = None, status: str = "open", group: str | None = None,
+          assignee: str | None = None, instance_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Human tasks, filtered; oldest first."""
+    q = select(HumanTask).where(HumanTask.status == status)
+    if tenant is not None:
+        q = q.where(HumanTask.tenant == tenant)
+    if assignee is not None:
+        q = q.where(HumanTask.assignee == assignee)
+    if instance_id is not None:
+        q = q.where(HumanTask.instance_id == instance_id)
+    if group is not None:
+        q = q.where(HumanTask.candidate_groups.contains(group))
+    with engine.transaction() as session:
+        rows = session.scalars(q.order_by(HumanTask.created_at, HumanTask.id).limit(limit)).all()
+        found = [task_dict(t) for t in rows]
+    if group is not None:  # contains() is a substring test; keep exact group matches
+        found = [t for t in found if group in (t["candidate_groups"] or "").split(",")]
+    return found
+
+
+def instance(engine: "Engine", instance_id: int) -> dict[str, Any]:
+    """An instance's status, waits, open tasks, jobs, incidents and variables."""
+    with engine.transaction() as session:
+        row = session.get(ProcessInstance, instance_id)
+        if row is None:
+            raise NotFound(f"process instance {instance_id} does not exist")
+        definition = session.get(ProcessDefinition, row.definition_id)
+        open_tasks = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                             HumanTask.status == "open")).all()
+        timers = session.scalars(select(Timer).where(Timer.instance_id == instance_id)).all()
+        jobs = session.scalars(select(ExternalJob).where(ExternalJob.instance_id == instance_id)).all()
+        return {
+            "id": row.id, "process": definition.key, "version": definition.version, "tenant": row.tenant,
+            "business_key": row.business_key, "status": row.status, "started_at": _iso(row.started_at),
+            "ended_at": _iso(row.ended_at), "tasks": [task_dict(t) for t in open_tasks],
+            "timers": [{"id": t.id, "element_id": t.element_id, "due_at": _iso(t.due_at), "status": t.status}
+                       for t in timers],
+            "jobs": [{"id": j.id, "element_id": j.element_id, "topic": j.topic, "status": j.status,
+                      "attempts": j.attempts, "last_error": j.last_error} for j in jobs],
+            "incidents": _incidents(session, instance_id=instance_id, status=None),
+            "variables": row.variables,
+        }
+
+
+def incidents(engine: "Engine", tenant: str | None = None, status: str | None = "open") -> list[dict[str, Any]]:
+    """Incidents, newest first."""
+    with engine.transaction() as session:
+        return _incidents(session, tenant=tenant, status=status)
+
+
+def _incidents(session: Any, tenant: str | None = None, status: str | None = "open",
+               instance_id: int | None = None) -> list[dict[str, Any]]:
+    q = select(Incident)
+    if status is not None:
+        q = q.where(Incident.status == status)
+    if tenant is not None:
+        q = q.where(Incident.tenant == tenant)
+    if instance_id is not None:
+        q = q.where(Incident.instance_id == instance_id)
+    return [{"id": i.id, "instance_id": i.instance_id, "tenant": i.tenant, "element_id": i.element_id,
+             "kind": i.kind, "message": i.message, "status": i.status, "created_at": _iso(i.created_at),
+             "job_id": i.job_id} for i in session.scalars(q.order_by(Incident.id.desc())).all()]
+
+
+def history(engine: "Engine", instance_id: int) -> list[dict[str, Any]]:
+    """An instance's history events in order."""
+    with engine.transaction() as session:
+        rows = session.scalars(select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
+                               .order_by(HistoryEvent.id)).all()
+        return [{"at": _iso(h.at), "kind": h.kind, "element_id": h.element_id, "actor": h.actor,
+                 "detail": h.detail} for h in rows]

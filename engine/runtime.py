@@ -1,0 +1,211 @@
+"""The engine: one transaction per operation, the instance row locked, projections kept in step."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import datetime
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy import Engine as Database, insert, select
+from sqlalchemy.orm import Session
+
+from engine.bpmn.serializer import StateSerializer
+from engine.config import Settings
+from engine.db.models import HistoryEvent, Incident, ProcessInstance
+from engine.db.session import session_factory
+from engine.errors import Conflict, NotFound, StepFailed
+from engine.instance import Instance
+from engine.ops_messages import take_buffered
+from engine.projections import correlation_key, json_safe, sync
+from engine.repository import Repository
+from engine.script_engine import Clock, KenteiScriptEngine, current_step, system_clock
+from engine.step import Step
+from handlers.base import HandlerRegistry
+
+Action = Callable[[Instance, Step], None]
+CACHE_SIZE = 1024
+
+
+class Engine:
+    """Runs deployed processes durably; every public operation is one transaction."""
+
+    def __init__(self, db: Database, handlers: HandlerRegistry, settings: Settings, clock: Clock = system_clock) -> None:
+        self.db = db
+        self.Session = session_factory(db)
+        self.handlers = handlers
+        self.settings = settings
+        self.clock = clock
+        self.tz = ZoneInfo(settings.timezone)
+        self.serializer = StateSerializer()
+        self.repository = Repository(self.serializer)
+        self.script_engine = KenteiScriptEngine(lambda: self.clock(), self.tz)
+        self.is_postgres = db.dialect.name == "postgresql"
+        self._cache: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def now(self) -> datetime:
+        """The engine's time (aware UTC): the injected clock."""
+        return self.clock()
+
+    # -- the operation machinery -------------------------------------------------------------
+    def lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
+        """Load and lock an instance row for this transaction (FOR UPDATE; SQLite is locked already)."""
+        row = session.scalars(select(ProcessInstance).where(ProcessInstance.id == instance_id)
+                              .with_for_update()).first()
+        if row is None:
+            raise NotFound(f"process instance {instance_id} does not exist")
+        return row
+
+    def operate(self, session: Session, row: ProcessInstance, action: Action, actor: str | None = None) -> Step:
+        """Apply `action`, run the workflow to its next wait state and save; inside the caller's transaction.
+
+        If running on fails (a handler, an expression, a decision), the action alone is kept,
+        the instance waits at the failing element and an incident is opened.
+        """
+        if row.status != "running":
+            raise Conflict(f"process instance {row.id} is {row.status}")
+        cached = self._take_cached(row)
+        step = Step(session, row, self.handlers, self.repository, self.now(), actor)
+        step.instance = Instance(cached) if cached is not None else self._restore(session, row)
+        token = current_step.set(step)
+        try:
+            self._apply(action, step)
+            if self._run_guarded(session, row, action, step):
+                while self._deliver_buffered(step) and self._run_guarded(session, row, action, step):
+                    pass
+            self._save(step)
+        finally:
+            current_step.reset(token)
+        return step
+
+    def publish(self, step: Step) -> None:
+        """After commit: keep the workflow object for the next operation on this row version."""
+        if step.row.status == "running":
+            with self._cache_lock:
+                self._cache[step.row.id] = (step.row.row_version, step.instance.workflow)
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+
+    def transaction(self) -> Session:
+        """A new session; use `with engine.transaction() as s, s.begin():`."""
+        return self.Session()
+
+    def _take_cached(self, row: ProcessInstance) -> BpmnWorkflow | None:
+        with self._cache_lock:
+            entry = self._cache.pop(row.id, None)
+        return entry[1] if entry is not None and entry[0] == row.row_version else None
+
+    def _restore(self, session: Session, row: ProcessInstance) -> Instance:
+        spec, subs = self.repository.spec(session, row.definition_id)
+        if not row.state:
+            return Instance(BpmnWorkflow(spec, subs, script_engine=self.script_engine))
+        return Instance(self.serializer.load_state(row.state, spec, subs, self.script_engine))
+
+    def _apply(self, action: Action, step: Step) -> None:
+        try:
+            action(step.instance, step)
+        except SpiffWorkflowException as exc:
+            raise _failed(exc) from None
+
+    def _run_guarded(self, session: Session, row: ProcessInstance, action: Action, step: Step) -> bool:
+        """Run on in a savepoint; on failure rewind to the action alone and open an incident."""
+        try:
+            with session.begin_nested():
+                self._run_on(step)
+            return True
+        except (SpiffWorkflowException, StepFailed) as exc:
+            self._rewind(session, row, action, step, exc)
+            return False
+
+    def _deliver_buffered(self, step: Step) -> bool:
+        """Hand buffered messages to message waits that appeared in this step."""
+        old = (step.row.waits or {}).get("m", {})
+        delivered = False
+        for tid, name in step.instance.waits().messages.items():
+            if tid in old:
+                continue
+            task = step.instance.task(tid)
+            msg = take_buffered(self, step.session, name, correlation_key(task, step.row.business_key))
+            if msg is not None and step.instance.deliver_message(name, dict(msg.payload or {})):
+                msg.status, msg.instance_id = "delivered", step.row.id
+                step.taken_messages.append(msg)
+                step.record("message", None, {"name": name, "message_id": msg.message_id, "buffered": True})
+                delivered = True
+        return delivered
+
+    def _run_on(self, step: Step) -> None:
+        inst = step.instance
+        inst.run_until_wait(step.did_run)
+        while step.bpmn_errors:
+            task, err = step.bpmn_errors.pop(0)
+            element = task.task_spec.bpmn_id
+            step.record("bpmn_error", element, {"code": err.code, "message": err.message})
+            if not inst.throw_error(task, err.code, err.message):
+                raise StepFailed(element, f"BPMN error '{err.code}' ({err.message}) was not caught by an error "
+                                          "boundary event")
+            inst.run_until_wait(step.did_run)
+
+    def _rewind(self, session: Session, row: ProcessInstance, action: Action, step: Step, exc: Exception) -> None:
+        failed = _failed(exc)
+        kept = [h for h in step.history if h["kind"] not in ("step", "decision", "bpmn_error")]
+        step.history[:] = kept
+        step.bpmn_errors.clear()
+        for msg in step.taken_messages:
+            msg.status, msg.instance_id = "buffered", None
+        step.taken_messages.clear()
+        step.instance = self._restore(session, row)
+        self._apply(action, step)
+        step.record("incident", failed.element_id, {"message": failed.message})
+        exists = session.scalar(select(Incident.id).where(
+            Incident.instance_id == row.id, Incident.element_id == failed.element_id,
+            Incident.status == "open", Incident.kind == "step_failed"))
+        if exists is None:
+            session.add(Incident(instance_id=row.id, tenant=row.tenant, element_id=failed.element_id,
+                                 kind="step_failed", message=failed.message, status="open", created_at=step.now))
+
+    def _save(self, step: Step) -> None:
+        row, inst = step.row, step.instance
+        row.waits = sync(step, inst.waits(), row.waits or {}, self.tz, self.settings.job_max_retries)
+        row.state = self.serializer.dump_state(inst.workflow)
+        row.variables = json_safe(inst.data)
+        row.row_version = (row.row_version or 0) + 1
+        row.updated_at = step.now
+        if inst.completed:
+            row.status, row.ended_at = "completed", step.now
+            step.record("ended")
+        if step.history:
+            step.session.execute(insert(HistoryEvent), step.history)
+
+
+def _failed(exc: Exception) -> StepFailed:
+    if isinstance(exc, StepFailed):
+        return exc
+    task = getattr(exc, "task", None)
+    element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
+    message = str(exc.args[0]) if getattr(exc, "args", None) else type(exc).__name__
+    cause = getattr(exc, "error_type", None) or getattr(exc, "exception", None)
+    if cause is not None and not isinstance(cause, str) and str(cause) not in message:
+        message = f"{message}: {cause}"
+    return StepFailed(element, message)
+
+
+def _bind_operations() -> None:
+    """Intent-named methods on Engine; the work lives in the ops_* modules."""
+    from engine import deploy, ops_instances, ops_jobs, ops_messages, ops_timers, queries
+
+    Engine.start = ops_instances.start  # type: ignore[attr-defined]
+    Engine.complete_task = ops_instances.complete_task  # type: ignore[attr-defined]
+    Engine.correlate = ops_messages.correlate  # type: ignore[attr-defined]
+    Engine.fire_due_timers = ops_timers.fire_due  # type: ignore[attr-defined]
+    Engine.timers = ops_timers.upcoming  # type: ignore[attr-defined]
+    Engine.run_jobs = ops_jobs.run_once  # type: ignore[attr-defined]
+    Engine.retry = ops_jobs.retry  # type: ignore[attr-defined]
+    Engine.deploy = deploy.deploy  # type: ignore[attr-defined]
+    Engine.validate = deploy.validate  # type: ignore[attr-defined]
+    Engine.instance = queries.instance  # type: ignore[attr-defined]
+    Engine.tasks = queries.tasks  # type: ignore[attr-defined]
+    Engine.incidents = queries.incidents  # type: ignore[attr-defined]
+    Engine.history = queries.history  # type: ignore[attr-defined]

@@ -1,0 +1,82 @@
+"""One engine operation's view of the world: the session, the instance, and the history it writes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from sqlalchemy.orm import Session
+
+from engine.db.models import ProcessInstance
+from engine.dmn import DecisionError
+from engine.errors import NotFound
+from handlers.base import BpmnError, HandlerContext, HandlerRegistry
+
+if TYPE_CHECKING:
+    from engine.repository import Repository
+
+
+@dataclass
+class Step:
+    """Serves service tasks and decisions while the workflow runs inside one transaction."""
+
+    session: Session
+    row: ProcessInstance
+    handlers: HandlerRegistry
+    repository: "Repository"
+    now: datetime
+    actor: str | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+    bpmn_errors: list[tuple[Any, BpmnError]] = field(default_factory=list)
+    completed_user_tasks: dict[str, str | None] = field(default_factory=dict)  # task id -> by
+    finished_jobs: set[str] = field(default_factory=set)
+    instance: Any = None
+    taken_messages: list[Any] = field(default_factory=list)
+
+    def workflow_task(self, task_id: str) -> Any:
+        """A task of the running workflow by id."""
+        return self.instance.task(task_id)
+
+    def record(self, kind: str, element_id: str | None = None, detail: Any = None, actor: str | None = None) -> None:
+        """Queue a history event; it is written with the step's state, in the same transaction."""
+        self.history.append({"instance_id": self.row.id, "tenant": self.row.tenant, "at": self.now, "kind": kind,
+                             "element_id": element_id, "actor": actor, "detail": detail})
+
+    def did_run(self, task: Any) -> None:
+        """Called after each engine step: history, and BPMN errors thrown by local handlers."""
+        bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+        if bpmn_id is not None:
+            self.record("step", bpmn_id, {"type": type(task.task_spec).__name__, "state": task.state})
+
+    def run_service(self, task: Any, topic: str) -> bool | None:
+        registration = self.handlers.get(topic)
+        if registration is None:
+            raise WorkflowTaskException(f"no handler is registered for topic '{topic}'", task=task)
+        if registration.kind == "remote":
+            return None  # STARTED: the projections turn it into an external job
+        ctx = HandlerContext(topic=topic, instance_id=self.row.id, tenant=self.row.tenant,
+                             business_key=self.row.business_key, element_id=task.task_spec.bpmn_id,
+                             idempotency_key=f"{self.row.id}:{task.id}", session=self.session,
+                             properties=task.task_spec.extensions.get("properties", {}))
+        try:
+            with self.session.begin_nested():
+                result = registration.handler(ctx, MappingProxyType(task.data))
+        except BpmnError as err:
+            self.bpmn_errors.append((task, err))
+            return None
+        except Exception as exc:  # the handler's failure becomes this step's failure, with its message
+            raise WorkflowTaskException(f"{topic} failed: {type(exc).__name__}: {exc}", task=task) from exc
+        if result:
+            task.data.update(result)
+        return True
+
+    def evaluate_decision(self, task: Any, decision_ref: str) -> Any:
+        try:
+            decision, graph = self.repository.decision(self.session, decision_ref)
+            result = decision.evaluate(task.data, graph)
+        except (DecisionError, NotFound) as exc:
+            raise WorkflowTaskException(str(exc), task=task, exception=exc) from None
+        self.record("decision", task.task_spec.bpmn_id, {"decision": decision_ref, "rules": result.matched_rule_ids})
+        return result.as_variable()

@@ -1,0 +1,125 @@
+"""Check a batch of BPMN/DMN files together and parse the ones that pass."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from engine.bpmn.parser import KenteiParser
+from engine.dmn import DmnErrors, load_dmn
+from engine.validation.bpmn_rules import B, Known, check_process
+from engine.validation.problems import Problem
+from engine.validation.xml_load import kind_of, load_xml
+
+
+@dataclass
+class CheckedFile:
+    """A file that passed: its bytes, hash and what it defines."""
+
+    name: str
+    kind: str
+    content: bytes
+    sha256: str
+    processes: dict[str, tuple[Any, dict[str, Any], str | None]] = field(default_factory=dict)  # key -> spec, subs, name
+    decisions: dict[str, Any] = field(default_factory=dict)
+
+
+def check_files(files: list[tuple[str, bytes]], known: Known,
+                deployed_bpmn: dict[str, bytes] | None = None) -> tuple[list[CheckedFile], list[Problem]]:
+    """Validate every file; parse them only when the whole batch is clean."""
+    problems: list[Problem] = []
+    trees: list[tuple[str, bytes, etree._Element, str]] = []
+    for name, content in files:
+        root, found = load_xml(name, content)
+        problems.extend(found)
+        if root is None:
+            continue
+        kind = kind_of(root)
+        if kind is None:
+            problems.append(Problem(name, root.get("id") or "-", f"not a BPMN 2.0 or DMN file: the root element is "
+                                                                  f"<{etree.QName(root).localname}>"))
+            continue
+        trees.append((name, content, root, kind))
+
+    checked: list[CheckedFile] = []
+    for name, content, root, kind in trees:
+        if kind == "dmn":
+            try:
+                decisions = load_dmn(content, name)
+            except DmnErrors as errs:
+                problems.extend(Problem(name, e.element_id or "-", e.message) for e in errs.errors)
+                continue
+            known.decisions.update(decisions)
+            checked.append(CheckedFile(name, kind, content, _sha(content), decisions=decisions))
+
+    bpmn = [(n, c, r) for n, c, r, k in trees if k == "bpmn"]
+    for _, _, root in bpmn:
+        known.processes.update(p.get("id") for p in root.iter(f"{B}process") if p.get("isExecutable") == "true")
+    for name, content, root in bpmn:
+        found = _check_bpmn(name, root, known)
+        problems.extend(found)
+        if not found:
+            checked.append(CheckedFile(name, "bpmn", content, _sha(content)))
+    if problems:
+        return [], problems
+    return _parse(checked, bpmn, deployed_bpmn or {})
+
+
+def _check_bpmn(name: str, root: etree._Element, known: Known) -> list[Problem]:
+    processes = root.findall(f"{B}process")
+    if not processes:
+        return [Problem(name, root.get("id") or "definitions", "the file defines no process")]
+    executable = [p for p in processes if p.get("isExecutable") == "true"]
+    if not executable:
+        return [Problem(name, p.get("id") or "process", "the process is not executable: tick 'Executable' "
+                        "(isExecutable=\"true\") in the modeler") for p in processes]
+    problems: list[Problem] = []
+    for process in executable:
+        problems.extend(check_process(name, root, process, known))
+    return problems
+
+
+def _parse(checked: list[CheckedFile], bpmn: list[tuple[str, bytes, etree._Element]],
+           deployed_bpmn: dict[str, bytes]) -> tuple[list[CheckedFile], list[Problem]]:
+    parser = KenteiParser()
+    problems: list[Problem] = []
+    batch_names = {n for n, _, _ in bpmn}
+    try:
+        for name, content in deployed_bpmn.items():
+            if name not in batch_names:
+                parser.add_bpmn_xml(etree.fromstring(content), name)
+        for name, _, root in bpmn:
+            parser.add_bpmn_xml(root, name)
+    except ValidationException as exc:
+        return [], [_from_spiff(exc, exc.file_name or "-")]
+    by_name = {c.name: c for c in checked}
+    for name, _, root in bpmn:
+        for process in root.findall(f"{B}process"):
+            if process.get("isExecutable") != "true":
+                continue
+            key = process.get("id")
+            try:
+                spec = parser.get_spec(key)
+                subs = parser.get_subprocess_specs(key)
+            except SpiffWorkflowException as exc:
+                problems.append(_from_spiff(exc, name, key))
+                continue
+            except Exception as exc:  # the library's own bugs must not reach the analyst as a traceback
+                problems.append(Problem(name, key, f"could not be parsed: {type(exc).__name__}: {exc}"))
+                continue
+            by_name[name].processes[key] = (spec, subs, process.get("name"))
+    return ([], problems) if problems else (checked, [])
+
+
+def _from_spiff(exc: Exception, name: str, fallback: str = "-") -> Problem:
+    element = getattr(exc, "id", "") or fallback
+    message = str(exc.args[0]) if exc.args else type(exc).__name__
+    return Problem(getattr(exc, "file_name", "") or name, element, message[:1].lower() + message[1:])
+
+
+def _sha(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()

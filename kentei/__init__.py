@@ -1,0 +1,1 @@
+"""kentei: the command line, outermost layer (may import web, engine and handlers)."""

@@ -1,0 +1,217 @@
+"""The `kentei` command: init, deploy, validate, start, tasks, complete, message, instance, incidents, retry, worker."""
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import sys
+import time
+from functools import wraps
+from typing import Any, Callable
+
+import click
+
+from engine.errors import EngineError
+from engine.validation import ValidationFailed
+
+
+def _engine(migrate: bool = False) -> Any:
+    from engine.bootstrap import bootstrap
+    from handlers.catalog import default_registry
+    return bootstrap(handlers=default_registry(), migrate=migrate)
+
+
+def _json_arg(text: str, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.UsageError(f"{what} is not valid JSON: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(value, dict):
+        raise click.UsageError(f"{what} must be a JSON object")
+    return value
+
+
+def _emit(value: Any, as_json: bool, text: Callable[[Any], str]) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, default=str) if as_json else text(value))
+
+
+def _errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Engine refusals print one clear line on stderr and exit 1, never a traceback."""
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ValidationFailed as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(1)
+        except EngineError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+@click.group()
+def main() -> None:
+    """kentei — the 技能検定 workflow system."""
+
+
+@main.command()
+@_errors
+def init() -> None:
+    """Create or upgrade the database at KENTEI_DATABASE_URL."""
+    engine = _engine(migrate=True)
+    click.echo(f"database ready: {engine.db.url.render_as_string(hide_password=True)}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--json", "as_json", is_flag=True)
+@_errors
+def deploy(paths: tuple[str, ...], as_json: bool) -> None:
+    """Validate and deploy BPMN/DMN files (default: workflows/)."""
+    from engine.deploy import collect
+    engine = _engine()
+    files = collect(list(paths) or [str(engine.settings.workflows_dir)])
+    report = engine.deploy(files, actor="cli")
+    _emit(report.__dict__, as_json, lambda r: "\n".join(
+        [f"deployed {x}" for x in r["deployed"]] + [f"unchanged {x}" for x in r["unchanged"]]
+        + [f"process {x}" for x in r["processes"]] + [f"decision {x}" for x in r["decisions"]]) or "nothing to deploy")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_errors
+def validate(paths: tuple[str, ...]) -> None:
+    """Check BPMN/DMN files without deploying; problems as FILE:ELEMENT: sentence."""
+    from engine.deploy import collect
+    engine = _engine()
+    files = collect(list(paths))
+    engine.validate(files)
+    click.echo(f"{len(files)} file(s) valid")
+
+
+@main.command()
+@click.argument("key")
+@click.option("--tenant", required=True, help="都道府県コード, 01–47")
+@click.option("--data", default="{}", help="JSON object of start variables")
+@click.option("--business-key", default=None)
+@click.option("--user", default="cli")
+@click.option("--json", "as_json", is_flag=True)
+@_errors
+def start(key: str, tenant: str, data: str, business_key: str | None, user: str, as_json: bool) -> None:
+    """Start process KEY for a prefecture."""
+    engine = _engine()
+    iid = engine.start(key, tenant, _json_arg(data, "--data"), business_key=business_key, actor=user)
+    _emit({"instance_id": iid}, as_json, lambda r: f"started instance {r['instance_id']}")
+
+
+@main.command()
+@click.option("--tenant", default=None)
+@click.option("--group", default=None)
+@click.option("--instance", "instance_id", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True)
+@_errors
+def tasks(tenant: str | None, group: str | None, instance_id: int | None, as_json: bool) -> None:
+    """List open user tasks."""
+    found = _engine().tasks(tenant=tenant, group=group, instance_id=instance_id)
+    _emit(found, as_json, lambda rows: "\n".join(
+        f"{t['id']}  {t['tenant']}  #{t['instance_id']}  {t['element_id']}  {t['name'] or ''}  "
+        f"[{t['candidate_groups'] or '-'}]" for t in rows) or "no open tasks")
+
+
+@main.command()
+@click.argument("task_id")
+@click.option("--user", required=True)
+@click.option("--data", default="{}")
+@_errors
+def complete(task_id: str, user: str, data: str) -> None:
+    """Complete user task TASK_ID as --user with --data."""
+    iid = _engine().complete_task(task_id, user, _json_arg(data, "--data"))
+    click.echo(f"completed task {task_id} (instance {iid})")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--key", default=None, help="correlation key (default: the business key)")
+@click.option("--data", default="{}")
+@click.option("--id", "message_id", default=None, help="message id; a repeated id is applied once")
+@click.option("--json", "as_json", is_flag=True)
+@_errors
+def message(name: str, key: str | None, data: str, message_id: str | None, as_json: bool) -> None:
+    """Correlate message NAME to the instance waiting with --key."""
+    result = _engine().correlate(name, key, _json_arg(data, "--data"), message_id=message_id)
+    _emit(result, as_json, lambda r: f"{r['status']} (instance {r['instance_id']})")
+
+
+@main.command()
+@click.argument("instance_id", type=int)
+@click.option("--history", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+@_errors
+def instance(instance_id: int, history: bool, as_json: bool) -> None:
+    """Show an instance: status, open tasks, timers, jobs, incidents, variables."""
+    engine = _engine()
+    info = engine.instance(instance_id)
+    if history:
+        info["history"] = engine.history(instance_id)
+    _emit(info, as_json, lambda i: json.dumps(i, ensure_ascii=False, indent=2, default=str))
+
+
+@main.command()
+@click.option("--all", "show_all", is_flag=True, help="include resolved incidents")
+@click.option("--json", "as_json", is_flag=True)
+@_errors
+def incidents(show_all: bool, as_json: bool) -> None:
+    """List incidents."""
+    found = _engine().incidents(status=None if show_all else "open")
+    _emit(found, as_json, lambda rows: "\n".join(
+        f"{i['id']}  {i['status']}  #{i['instance_id']}  {i['element_id']}  {i['message']}" for i in rows)
+        or "no incidents")
+
+
+@main.command()
+@click.argument("incident_id", type=int)
+@click.option("--user", default="cli")
+@_errors
+def retry(incident_id: int, user: str) -> None:
+    """Resume after incident INCIDENT_ID."""
+    click.echo(_engine().retry(incident_id, user))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@_errors
+def timers(as_json: bool) -> None:
+    """List waiting timers, soonest first."""
+    found = _engine().timers()
+    _emit(found, as_json, lambda rows: "\n".join(
+        f"{t['due_at']}  #{t['instance_id']}  {t['element_id']}  {t['status']}" for t in rows) or "no timers")
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="run one round and exit")
+@click.option("--interval", default=1.0, help="seconds between rounds when idle")
+@click.option("--name", default=None, help="worker name (default host:pid)")
+@_errors
+def worker(once: bool, interval: float, name: str | None) -> None:
+    """Run external jobs and fire due timers until stopped."""
+    import os
+    engine = _engine()
+    me = name or f"{socket.gethostname()}:{os.getpid()}"
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    click.echo(f"worker {me} running", err=True)
+    try:
+        while not stop["now"]:
+            busy = sum(engine.run_jobs(me).values()) + engine.fire_due_timers()
+            if once:
+                break
+            if not busy:
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
