@@ -63,12 +63,27 @@ class Instance:
         task.data.update(data)
         task.complete()
 
-    def throw_error(self, task: Any, code: str, message: str) -> bool:
-        """Throw a BPMN error at a task; True when a boundary event caught it."""
+    def throw_error(self, task: Any, code: str, message: str, did_run: Any = None) -> bool:
+        """Throw a BPMN error at a task and run on; True when an error boundary event took it."""
         event = BpmnEvent(ErrorEventDefinition(code, code), payload={"errorCode": code, "errorMessage": message},
                           target=task.workflow)
         self.workflow.top_workflow.catch(event)
-        return not task.has_state(TaskState.STARTED | TaskState.READY)
+        self.run_until_wait(did_run)
+        return task.state != TaskState.STARTED
+
+    def catches_error(self, task: Any, code: str) -> bool:
+        """Whether an error boundary event on this task (or an enclosing subprocess) takes `code`."""
+        current = task
+        while current is not None:
+            parent = current.parent
+            if parent is not None and type(parent.task_spec).__name__ == "BoundaryEventSplit":
+                for sibling in parent.children:
+                    definition = getattr(sibling.task_spec, "event_definition", None)
+                    if isinstance(definition, ErrorEventDefinition) and definition.code in (None, code):
+                        return True
+            wf = current.workflow
+            current = wf.top_workflow.get_task_from_id(wf.parent_task_id) if wf.parent_task_id else None
+        return False
 
     def deliver_message(self, name: str, payload: dict[str, Any]) -> int:
         """Hand a message to whatever waits for it; returns how many catch events took it."""

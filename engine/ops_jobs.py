@@ -93,6 +93,8 @@ def bpmn_error(engine: "Engine", job: ClaimedJob, worker: str, err: BpmnError) -
         task = inst.task(job.task_id)
         if task is None:
             raise Conflict(f"the task of job {job.id} is no longer waiting")
+        if not inst.catches_error(task, err.code):
+            raise Conflict(f"BPMN error '{err.code}' ({err.message}) is not caught by an error boundary event")
         step.finished_jobs.add(job.task_id)
         step.bpmn_errors.append((task, err))
     return _with_job(engine, job, worker, action, "bpmn_error", None)

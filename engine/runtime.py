@@ -143,10 +143,9 @@ class Engine:
             task, err = step.bpmn_errors.pop(0)
             element = task.task_spec.bpmn_id
             step.record("bpmn_error", element, {"code": err.code, "message": err.message})
-            if not inst.throw_error(task, err.code, err.message):
+            if not inst.throw_error(task, err.code, err.message, step.did_run):
                 raise StepFailed(element, f"BPMN error '{err.code}' ({err.message}) was not caught by an error "
                                           "boundary event")
-            inst.run_until_wait(step.did_run)
 
     def _rewind(self, session: Session, row: ProcessInstance, action: Action, step: Step, exc: Exception) -> None:
         failed = _failed(exc)
