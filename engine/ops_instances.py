@@ -1,6 +1,7 @@
 """Start an instance; complete a user task (with form rules and four eyes)."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -8,6 +9,8 @@ from sqlalchemy import select
 from engine.db.models import HumanTask, ProcessInstance
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms import validate_form
+
+TENANT = re.compile(r"0[1-9]|[1-3][0-9]|4[0-7]")  # 都道府県コード
 
 if TYPE_CHECKING:
     from engine.instance import Instance
@@ -20,6 +23,8 @@ def start(engine: "Engine", key: str, tenant: str, data: dict[str, Any] | None =
     """Start the newest version of process `key` for a prefecture; returns the instance id."""
     if not isinstance(data or {}, dict):
         raise Conflict("start data must be a JSON object")
+    if not TENANT.fullmatch(tenant or ""):
+        raise Conflict(f"tenant must be a prefecture code 01–47, not {tenant!r}")
     with engine.transaction() as session, session.begin():
         definition = engine.repository.latest_definition(session, key)
         now = engine.now()
