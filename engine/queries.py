@@ -99,3 +99,10 @@ def history(engine: "Engine", instance_id: int) -> list[dict[str, Any]]:
                                .order_by(HistoryEvent.id)).all()
         return [{"at": _iso(h.at), "kind": h.kind, "element_id": h.element_id, "actor": h.actor,
                  "detail": h.detail} for h in rows]
+
+
+def verify_history(engine: "Engine", instance_id: int) -> list[str]:
+    """Problems found in an instance's history chain; empty when intact."""
+    from engine.history import verify
+    with engine.transaction() as session:
+        return verify(session, instance_id)

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import Engine as Database, insert, select
+from sqlalchemy import Engine as Database, select
 from sqlalchemy.orm import Session
 
 from engine.bpmn.serializer import StateSerializer
 from engine.config import Settings
-from engine.db.models import HistoryEvent, Incident, ProcessInstance
+from engine import history
+from engine.db.models import Incident, ProcessInstance
 from engine.db.session import session_factory
 from engine.errors import Conflict, NotFound, StepFailed
 from engine.instance import Instance
@@ -176,7 +177,7 @@ class Engine:
             row.status, row.ended_at = "completed", step.now
             step.record("ended")
         if step.history:
-            step.session.execute(insert(HistoryEvent), step.history)
+            history.append(step.session, row, step.history)
 
 
 def _failed(exc: Exception) -> StepFailed:
@@ -208,3 +209,4 @@ def _bind_operations() -> None:
     Engine.tasks = queries.tasks  # type: ignore[attr-defined]
     Engine.incidents = queries.incidents  # type: ignore[attr-defined]
     Engine.history = queries.history  # type: ignore[attr-defined]
+    Engine.verify_history = queries.verify_history  # type: ignore[attr-defined]

@@ -146,7 +146,7 @@ def message(name: str, key: str | None, data: str, message_id: str | None, as_js
 
 @main.command()
 @click.argument("instance_id", type=int)
-@click.option("--history", is_flag=True)
+@click.option("--history", is_flag=True, help="include the history events and check their hash chain")
 @click.option("--json", "as_json", is_flag=True)
 @_errors
 def instance(instance_id: int, history: bool, as_json: bool) -> None:
@@ -155,6 +155,7 @@ def instance(instance_id: int, history: bool, as_json: bool) -> None:
     info = engine.instance(instance_id)
     if history:
         info["history"] = engine.history(instance_id)
+        info["history_problems"] = engine.verify_history(instance_id)
     _emit(info, as_json, lambda i: json.dumps(i, ensure_ascii=False, indent=2, default=str))
 
 

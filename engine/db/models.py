@@ -69,6 +69,7 @@ class ProcessInstance(Base):
     row_version: Mapped[int] = mapped_column(Integer, default=1)
     state: Mapped[bytes] = mapped_column(LargeBinary)
     variables: Mapped[Any] = mapped_column(JSON, nullable=True)  # the process variables, for reading
+    history_head: Mapped[str | None] = mapped_column(String(64))  # hash of the newest history event
     waits: Mapped[Any] = mapped_column(JSON)  # what the projections hold for it, to diff cheaply
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -186,3 +187,5 @@ class HistoryEvent(Base):
     element_id: Mapped[str | None] = mapped_column(String(255))
     actor: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[Any] = mapped_column(JSON, nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))  # the instance's previous event (hash chain)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -138,3 +138,19 @@ def test_non_interrupting_cycle_fires_each_period_then_is_cancelled(engine, hand
     engine.complete_task(engine.tasks()[0]["id"], "scorer1", {})
     assert [t["element_id"] for t in engine.timers()] == ["announce"]
     assert engine.instance(iid)["tasks"][0]["element_id"] == "approval"
+
+
+def test_history_is_hash_chained(engine, review):  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from engine.db.models import HistoryEvent
+    from engine.history import verify
+    iid = engine.start("review", "13", {"reviewDue": "2026-04-10"})
+    engine.complete_task(engine.tasks()[0]["id"], "rev1", {"decision": "approve", "years": 4})
+    with engine.transaction() as s:
+        assert verify(s, iid) == []
+    with engine.transaction() as s, s.begin():
+        first = s.scalars(select(HistoryEvent).where(HistoryEvent.kind == "task_completed")).one()
+        s.execute(update(HistoryEvent).where(HistoryEvent.id == first.id).values(actor="someone-else"))
+    with engine.transaction() as s:
+        assert any("changed" in p for p in verify(s, iid))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 07:50:10.926551
+Create Date: 2026-11-27 07:55:47.103550
 
 """
 from typing import Sequence, Union
@@ -46,6 +46,8 @@ def upgrade() -> None:
     sa.Column('element_id', sa.String(length=255), nullable=True),
     sa.Column('actor', sa.String(length=64), nullable=True),
     sa.Column('detail', sa.JSON(), nullable=True),
+    sa.Column('prev_hash', sa.String(length=64), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('history_event', schema=None) as batch_op:
@@ -103,6 +105,7 @@ def upgrade() -> None:
     sa.Column('row_version', sa.Integer(), nullable=False),
     sa.Column('state', sa.LargeBinary(), nullable=False),
     sa.Column('variables', sa.JSON(), nullable=True),
+    sa.Column('history_head', sa.String(length=64), nullable=True),
     sa.Column('waits', sa.JSON(), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
