@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Any, Callable
 
 import click
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from engine.errors import EngineError
 from engine.validation import ValidationFailed
@@ -47,6 +48,11 @@ def _errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
         except EngineError as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except (OperationalError, ProgrammingError) as exc:
+            text = str(exc.orig) if getattr(exc, "orig", None) is not None else str(exc)
+            hint = " (run `kentei init` first)" if "no such table" in text or "does not exist" in text else ""
+            click.echo(f"error: database: {text.splitlines()[0]}{hint}", err=True)
             sys.exit(1)
     return wrapper
 

@@ -7,14 +7,27 @@ zone as Asia/Tokyo (the configured zone).
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Any
+from functools import wraps
+from typing import Any, Callable
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition, DurationTimerEventDefinition, TimeDateEventDefinition,
 )
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.util import PendingBpmnEvent
 
-from engine.expr import parse_cycle, parse_datetime, parse_duration
+from engine.expr import EvaluationError, ExpressionError, parse_cycle, parse_datetime, parse_duration
+
+
+def _task_errors(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A timer value that cannot be computed fails its task (an incident), not the engine."""
+    @wraps(method)
+    def wrapper(self: Any, my_task: Any) -> Any:
+        try:
+            return method(self, my_task)
+        except (ExpressionError, EvaluationError, ValueError, OverflowError) as exc:
+            raise WorkflowTaskException(f"timer value: {exc}", task=my_task) from None
+    return wrapper
 
 
 def _value(my_task: Any, expression: str) -> Any:
@@ -40,6 +53,7 @@ def due_at(my_task: Any) -> datetime | None:
 class ClockTimeDate(TimeDateEventDefinition):
     """timeDate: a fixed date-time (or an expression giving one)."""
 
+    @_task_errors
     def has_fired(self, my_task: Any) -> bool:
         engine = my_task.workflow.script_engine
         if my_task._get_internal_data("event_value") is None:
@@ -53,6 +67,7 @@ class ClockTimeDate(TimeDateEventDefinition):
 class ClockDuration(DurationTimerEventDefinition):
     """timeDuration: a period counted from when the timer starts waiting."""
 
+    @_task_errors
     def has_fired(self, my_task: Any) -> bool:
         engine = my_task.workflow.script_engine
         if my_task._get_internal_data("event_value") is None:
@@ -70,6 +85,7 @@ class ClockCycle(CycleTimerEventDefinition):
     cycles do not drift (Jan 31, Feb 28, Mar 31).
     """
 
+    @_task_errors
     def cycle_complete(self, my_task: Any) -> bool:
         engine = my_task.workflow.script_engine
         value = my_task._get_internal_data("event_value")

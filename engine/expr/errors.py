@@ -17,4 +17,5 @@ class EvaluationFailure(Exception):
 
 def failure_at(message: str, text: str, pos: int) -> ExpressionError:
     """Build a compile error that names the 1-based column within the text."""
-    return ExpressionError(f"{message} at column {pos + 1} in '{text}'")
+    shown = text if len(text) <= 120 else text[:117] + "…"
+    return ExpressionError(f"{message} at column {pos + 1} in '{shown}'")

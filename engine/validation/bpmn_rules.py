@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from engine.bpmn.extensions import C, camunda_attributes, form_fields
-from engine.expr import ExpressionError, compile_condition, compile_expression, is_expression
+from engine.expr import EvaluationError, ExpressionError, compile_condition, compile_expression, is_expression
 from engine.expr import parse_cycle, parse_datetime, parse_duration
 from engine.validation.problems import Problem
 from engine.validation.xml_load import BPMN_NS
@@ -36,8 +37,9 @@ FIELD_TYPES = {"string", "long", "boolean", "date", "enum"}
 CONSTRAINTS = {"required", "readonly", "minlength", "maxlength", "min", "max"}
 TIMER_PARSERS: dict[str, Callable[[str], object]] = {
     "timeDate": lambda t: parse_datetime(t, TOKYO),
-    "timeDuration": parse_duration,
-    "timeCycle": lambda t: parse_cycle(t, TOKYO),
+    # a duration must also land inside the calendar when added to a date (P99999999999D does not)
+    "timeDuration": lambda t: parse_duration(t).add_to(datetime(2100, 1, 1, tzinfo=TOKYO)),
+    "timeCycle": lambda t: parse_cycle(t, TOKYO).duration.add_to(datetime(2100, 1, 1, tzinfo=TOKYO)),
 }
 
 
@@ -52,6 +54,24 @@ class Known:
 
 def local(node: etree._Element) -> str:
     return etree.QName(node).localname if isinstance(node.tag, str) else ""
+
+
+def check_document(name: str, root: etree._Element) -> list[Problem]:
+    """File-wide rules: every process has an id, and no two elements share one."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if local(node) == "process" and not node.get("id"):
+            problems.append(Problem(name, "process", "a process has no id; give it one in the modeler"))
+        ident = node.get("id")
+        if ident is None or etree.QName(node).namespace != BPMN_NS:
+            continue
+        if ident in seen:
+            problems.append(Problem(name, ident, f"two elements share the id '{ident}'; ids must be unique"))
+        seen.add(ident)
+    return problems
 
 
 def check_process(name: str, root: etree._Element, process: etree._Element, known: Known) -> list[Problem]:
@@ -143,6 +163,13 @@ def _call(node: etree._Element, root: etree._Element, known: Known) -> Iterator[
         yield f"called process '{called}' is not deployed and not in this deployment"
 
 
+def _boundary(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
+    attached = node.get("attachedToRef")
+    target = _by_id(root, attached) if attached else None
+    if target is None or local(target) not in FLOW_NODES:
+        yield f"the boundary event is attached to '{attached}', which is no activity of this process"
+
+
 def _throw(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
     if node.find(f"{B}messageEventDefinition") is not None:
         yield ('message throw events are not supported; use a send task with camunda:type="external" '
@@ -152,7 +179,7 @@ def _throw(node: etree._Element, root: etree._Element, known: Known) -> Iterator
 def _timer_value(tag: str, text: str, label: str) -> Iterator[str]:
     try:
         TIMER_PARSERS[tag](text)
-    except ExpressionError as exc:
+    except (ExpressionError, EvaluationError) as exc:
         yield f"{label}: {exc}"
 
 
@@ -218,4 +245,5 @@ NODE_CHECKS: dict[str, tuple[Callable[[etree._Element, etree._Element, Known], I
     "callActivity": (_call,),
     "intermediateThrowEvent": (_throw,),
     "endEvent": (_throw,),
+    "boundaryEvent": (_boundary,),
 }

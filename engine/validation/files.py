@@ -11,7 +11,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.bpmn.parser import KenteiParser
 from engine.dmn import DmnErrors, load_dmn
-from engine.validation.bpmn_rules import B, Known, check_process
+from engine.validation.bpmn_rules import B, Known, check_document, check_process
 from engine.validation.problems import Problem
 from engine.validation.xml_load import kind_of, load_xml
 
@@ -71,6 +71,9 @@ def check_files(files: list[tuple[str, bytes]], known: Known,
 
 def _check_bpmn(name: str, root: etree._Element, known: Known) -> list[Problem]:
     processes = root.findall(f"{B}process")
+    document = check_document(name, root)
+    if document:
+        return document
     if not processes:
         return [Problem(name, root.get("id") or "definitions", "the file defines no process")]
     executable = [p for p in processes if p.get("isExecutable") == "true"]
@@ -88,10 +91,12 @@ def _parse(checked: list[CheckedFile], bpmn: list[tuple[str, bytes, etree._Eleme
     parser = KenteiParser()
     problems: list[Problem] = []
     batch_names = {n for n, _, _ in bpmn}
+    batch_keys = {p.get("id") for _, _, r in bpmn for p in r.iter(f"{B}process")}
     try:
         for name, content in deployed_bpmn.items():
-            if name not in batch_names:
-                parser.add_bpmn_xml(etree.fromstring(content), name)
+            deployed = etree.fromstring(content)
+            if name not in batch_names and not batch_keys & {p.get("id") for p in deployed.iter(f"{B}process")}:
+                parser.add_bpmn_xml(deployed, name)
         for name, _, root in bpmn:
             parser.add_bpmn_xml(root, name)
     except ValidationException as exc:

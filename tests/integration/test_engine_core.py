@@ -154,3 +154,13 @@ def test_history_is_hash_chained(engine, review):  # type: ignore[no-untyped-def
         s.execute(update(HistoryEvent).where(HistoryEvent.id == first.id).values(actor="someone-else"))
     with engine.transaction() as s:
         assert any("changed" in p for p in verify(s, iid))
+
+
+def test_a_timer_value_that_cannot_be_computed_is_an_incident(engine):  # type: ignore[no-untyped-def]
+    bpmn = fixture_bytes("payment.bpmn")
+    iid = None
+    engine.deploy([("payment.bpmn", bpmn)])
+    iid = engine.start("payment", "13", {"payDeadline": "next tuesday"}, business_key="X-1")
+    [incident] = engine.incidents()
+    assert "timer value" in incident["message"] and incident["instance_id"] == iid
+    assert engine.instance(iid)["status"] == "running"
