@@ -21,7 +21,7 @@ class Waits:
 
     user_tasks: dict[str, Any]        # task id -> spiff Task (READY user tasks)
     timers: dict[str, datetime]       # task id -> due (UTC)
-    messages: dict[str, str]          # task id -> message name
+    messages: dict[str, str]          # "task id|message name" -> message name
     jobs: dict[str, Any]              # task id -> spiff Task (STARTED external service tasks)
 
 
@@ -114,10 +114,12 @@ class Instance:
         messages: dict[str, str] = {}
         for t in self.workflow.event_manager.tasks.values():
             definition = t.task_spec.event_definition
-            if isinstance(definition, TIMER_CLASSES):
-                due = due_at(t)
-                if due is not None:
-                    timers[str(t.id)] = due
-            elif isinstance(definition, MessageEventDefinition):
-                messages[str(t.id)] = definition.name
+            # an event-based gateway waits on several definitions at once
+            for d in getattr(definition, "event_definitions", None) or [definition]:
+                if isinstance(d, TIMER_CLASSES):
+                    due = due_at(t)
+                    if due is not None:
+                        timers[str(t.id)] = due
+                elif isinstance(d, MessageEventDefinition):
+                    messages[f"{t.id}|{d.name}"] = d.name
         return Waits(user_tasks, timers, messages, jobs)

@@ -45,15 +45,18 @@ def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: i
     if dropped:
         session.execute(delete(Timer).where(Timer.id.in_(dropped)))
     old_m, new_m = old.get("m", {}), new["m"]
-    for tid, name in new_m.items():
-        if tid not in old_m:
+    for key, name in new_m.items():
+        if key not in old_m:
+            tid = key.split("|", 1)[0]
             task = step.workflow_task(tid)
             session.execute(insert(MessageSubscription).values(
                 instance_id=row.id, task_id=tid, element_id=task.task_spec.bpmn_id, message_name=name,
                 correlation_key=correlation_key(task, row.business_key)))
-    dropped = [tid for tid in old_m if tid not in new_m]
-    if dropped:
-        session.execute(delete(MessageSubscription).where(MessageSubscription.task_id.in_(dropped)))
+    dropped = [key for key in old_m if key not in new_m]
+    for key in dropped:
+        tid, name = key.split("|", 1)
+        session.execute(delete(MessageSubscription).where(MessageSubscription.task_id == tid,
+                                                          MessageSubscription.message_name == name))
     old_j, new_j = set(old.get("j", ())), set(new["j"])
     for tid in new_j - old_j:
         task = waits.jobs[tid]

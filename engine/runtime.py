@@ -125,10 +125,10 @@ class Engine:
         """Hand buffered messages to message waits that appeared in this step."""
         old = (step.row.waits or {}).get("m", {})
         delivered = False
-        for tid, name in step.instance.waits().messages.items():
-            if tid in old:
+        for key, name in step.instance.waits().messages.items():
+            if key in old:
                 continue
-            task = step.instance.task(tid)
+            task = step.instance.task(key.split("|", 1)[0])
             msg = take_buffered(self, step.session, name, correlation_key(task, step.row.business_key))
             if msg is not None and step.instance.deliver_message(name, dict(msg.payload or {})):
                 msg.status, msg.instance_id = "delivered", step.row.id

@@ -9,7 +9,7 @@ from SpiffWorkflow.bpmn.parser.util import first, full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.bpmn.extensions import CAMUNDA_NS, task_extensions
-from engine.bpmn.specs import DecisionTask, ExternalServiceTask
+from engine.bpmn.specs import DecisionTask, ExternalServiceTask, PassThroughManualTask, PassThroughTask
 from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
 
 NSMAP = {
@@ -48,6 +48,8 @@ def _override_classes() -> dict[str, tuple[type, type]]:
     classes[full_tag("serviceTask")] = (_with_dialect(TaskParser), ExternalServiceTask)
     classes[full_tag("sendTask")] = (_with_dialect(TaskParser), ExternalServiceTask)
     classes[full_tag("businessRuleTask")] = (_with_dialect(TaskParser), DecisionTask)
+    classes[full_tag("task")] = (_with_dialect(TaskParser), PassThroughTask)
+    classes[full_tag("manualTask")] = (_with_dialect(TaskParser), PassThroughManualTask)
     return classes
 
 

@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditio
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 
-from engine.bpmn.specs import DecisionTask, ExternalServiceTask
+from engine.bpmn.specs import DecisionTask, ExternalServiceTask, PassThroughManualTask, PassThroughTask
 from engine.bpmn.timers import TIMER_CLASSES
 
 FORMAT = 1
@@ -25,6 +25,8 @@ def _registry() -> DefaultRegistry:
     config = dict(DEFAULT_CONFIG)
     config[ExternalServiceTask] = BpmnTaskSpecConverter
     config[DecisionTask] = BpmnTaskSpecConverter
+    config[PassThroughTask] = BpmnTaskSpecConverter
+    config[PassThroughManualTask] = BpmnTaskSpecConverter
     for cls in TIMER_CLASSES:
         config[cls] = TimerConditionalEventDefinitionConverter
     registry = BpmnWorkflowSerializer.configure(config)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.bpmn.specs.defaults import ManualTask, NoneTask, ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins import BpmnSpecMixin
 from SpiffWorkflow.specs.base import TaskSpec
 
@@ -27,3 +27,19 @@ class DecisionTask(BpmnSpecMixin, TaskSpec):
         result = my_task.workflow.script_engine.evaluate_decision(my_task, ext["decisionRef"])
         my_task.data[ext.get("resultVariable") or ext["decisionRef"]] = result
         return True
+
+
+class PassThroughTask(NoneTask):
+    """bpmn:task: passes straight through, as in Camunda (SpiffWorkflow waits for a person)."""
+
+    def __init__(self, wf_spec: Any, bpmn_id: str, **kwargs: Any) -> None:
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.manual = False
+
+
+class PassThroughManualTask(ManualTask):
+    """bpmn:manualTask: work done outside the system; the process does not wait (Camunda semantics)."""
+
+    def __init__(self, wf_spec: Any, bpmn_id: str, **kwargs: Any) -> None:
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.manual = False
