@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from engine.db.fast import FastSql
 from engine.db.models import HistoryEvent, ProcessInstance
 from engine.db.session import utc
 
@@ -23,14 +24,19 @@ def event_hash(prev: str, event: dict[str, Any]) -> str:
     return hashlib.sha256(prev.encode() + orjson.dumps(body, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
 
 
-def append(session: Session, row: ProcessInstance, events: list[dict[str, Any]]) -> None:
-    """Chain and insert a step's events; the instance row keeps the newest hash."""
-    prev = row.history_head or GENESIS
+def append(fast: FastSql, conn: Connection, head: str | None, events: list[dict[str, Any]]) -> str:
+    """Chain and insert a step's events; returns the new head for the instance row."""
+    prev = head or GENESIS
+    rows = []
     for event in events:
-        event["prev_hash"] = prev
-        event["hash"] = prev = event_hash(prev, event)
-    session.execute(insert(HistoryEvent), events)
-    row.history_head = prev
+        h = event_hash(prev, event)
+        rows.append({**event, "at": fast.ts(event["at"]), "detail": fast.js(event.get("detail")),
+                     "prev_hash": prev, "hash": h})
+        prev = h
+    fast.run(conn, "INSERT INTO history_event (instance_id, tenant, at, kind, element_id, actor, detail, prev_hash, hash)"
+                   " VALUES (:instance_id, :tenant, :at, :kind, :element_id, :actor, JSON(:detail), :prev_hash, :hash)",
+             rows)
+    return prev
 
 
 def verify(session: Session, instance_id: int) -> list[str]:

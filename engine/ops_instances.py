@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine.db.models import HumanTask, ProcessInstance
+from engine.db.fast import InstanceRow
+from engine.db.models import HumanTask
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms import validate_form
 
@@ -25,18 +26,21 @@ def start(engine: "Engine", key: str, tenant: str, data: dict[str, Any] | None =
         raise Conflict("start data must be a JSON object")
     if not TENANT.fullmatch(tenant or ""):
         raise Conflict(f"tenant must be a prefecture code 01–47, not {tenant!r}")
+    fast = engine.fast
     with engine.transaction() as session, session.begin():
-        definition = engine.repository.latest_definition(session, key)
-        now = engine.now()
-        row = ProcessInstance(definition_id=definition.id, tenant=tenant, business_key=business_key,
-                              status="running", row_version=0, state=b"", waits={}, started_at=now,
-                              updated_at=now, started_by=actor)
-        session.add(row)
-        session.flush()
+        definition_id, version = engine.repository.latest_definition(session, key)
+        now = fast.ts(engine.now())
+        conn = session.connection()
+        iid = fast.run(conn, "INSERT INTO process_instance (definition_id, tenant, business_key, status, row_version,"
+                             " state, waits, started_at, updated_at, started_by) VALUES (:d, :tenant, :bk, 'running',"
+                             " 0, :state, JSON(:waits), :now, :now, :actor) RETURNING id",
+                       {"d": definition_id, "tenant": tenant, "bk": business_key, "state": b"", "waits": "{}",
+                        "now": now, "actor": actor}).scalar_one()
+        row = InstanceRow(iid, definition_id, tenant, business_key, "running", 0, b"", {}, None)
 
         def begin(inst: "Instance", step: "Step") -> None:
             inst.workflow.task_tree.data.update(data or {})
-            step.record("started", None, {"process": key, "version": definition.version}, actor)
+            step.record("started", None, {"process": key, "version": version}, actor)
 
         step = engine.operate(session, row, begin, actor)
     engine.publish(step)
@@ -47,16 +51,20 @@ def complete_task(engine: "Engine", task_id: str, user: str, data: dict[str, Any
     """Complete an open user task as `user` with form data; returns the instance id."""
     if not isinstance(data or {}, dict):
         raise Conflict("task data must be a JSON object")
+    fast = engine.fast
     with engine.transaction() as session, session.begin():
-        task_row = session.get(HumanTask, task_id)
-        if task_row is None:
+        conn = session.connection()
+        found = fast.run(conn, "SELECT instance_id FROM human_task WHERE id = :id", {"id": task_id}).first()
+        if found is None:
             raise NotFound(f"task {task_id} does not exist")
-        row = engine.lock_instance(session, task_row.instance_id)
-        session.refresh(task_row)
-        if task_row.status != "open":
-            raise Conflict(f"task {task_id} is {task_row.status}")
-        if task_row.assignee and task_row.assignee != user:
-            raise Forbidden(f"task {task_id} is assigned to {task_row.assignee}")
+        row = engine.lock_instance(session, found[0])
+        # read again under the instance lock: another completion may have committed meanwhile
+        element_id, status, assignee = fast.run(conn, "SELECT element_id, status, assignee FROM human_task "
+                                                      "WHERE id = :id", {"id": task_id}).one()
+        if status != "open":
+            raise Conflict(f"task {task_id} is {status}")
+        if assignee and assignee != user:
+            raise Forbidden(f"task {task_id} is assigned to {assignee}")
 
         def complete(inst: "Instance", step: "Step") -> None:
             task = inst.task(task_id)
@@ -67,10 +75,11 @@ def complete_task(engine: "Engine", task_id: str, user: str, data: dict[str, Any
             values = validate_form(ext.get("form", []), data or {}, task.data)
             inst.complete_user_task(task, values)
             step.completed_user_tasks[task_id] = user
-            step.record("task_completed", task_row.element_id, {"fields": sorted(values)}, user)
+            step.record("task_completed", element_id, {"fields": sorted(values)}, user)
 
         step = engine.operate(session, row, complete, user)
-        task_row.status, task_row.completed_at, task_row.completed_by = "completed", step.now, user
+        fast.run(conn, "UPDATE human_task SET status = 'completed', completed_at = :now, completed_by = :user "
+                       "WHERE id = :id", {"now": fast.ts(step.now), "user": user, "id": task_id})
     engine.publish(step)
     return row.id
 

@@ -9,12 +9,26 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, insert, update
 
-from engine.db.models import ExternalJob, HumanTask, MessageSubscription, Timer
 from engine.expr import compile_expression, parse_datetime
 from engine.instance import Waits
 from engine.step import Step
+
+INSERT_TASK = ("INSERT INTO human_task (id, instance_id, tenant, element_id, name, candidate_groups, assignee, "
+               "due_at, follow_up_at, status, created_at) VALUES (:id, :instance_id, :tenant, :element_id, :name, "
+               ":candidate_groups, :assignee, :due_at, :follow_up_at, 'open', :now)")
+CANCEL_TASK = "UPDATE human_task SET status = 'cancelled', completed_at = :now WHERE id = :id AND status = 'open'"
+INSERT_TIMER = ("INSERT INTO timer (id, instance_id, element_id, due_at, status) "
+                "VALUES (:id, :instance_id, :element_id, :due_at, 'waiting')")
+MOVE_TIMER = "UPDATE timer SET due_at = :due_at, status = 'waiting' WHERE id = :id"
+DELETE_TIMER = "DELETE FROM timer WHERE id = :id"
+INSERT_SUBSCRIPTION = ("INSERT INTO message_subscription (instance_id, task_id, element_id, message_name, "
+                       "correlation_key) VALUES (:instance_id, :task_id, :element_id, :name, :key)")
+DELETE_SUBSCRIPTION = "DELETE FROM message_subscription WHERE task_id = :task_id AND message_name = :name"
+INSERT_JOB = ("INSERT INTO external_job (instance_id, task_id, element_id, topic, status, attempts, max_attempts, "
+              "next_run_at, created_at, payload) VALUES (:instance_id, :task_id, :element_id, :topic, 'pending', 0, "
+              ":max_attempts, :now, :now, JSON(:payload))")
+CANCEL_JOB = "UPDATE external_job SET status = 'cancelled' WHERE task_id = :task_id AND status IN ('pending', 'locked')"
 
 
 def snapshot(waits: Waits) -> dict[str, Any]:
@@ -25,64 +39,47 @@ def snapshot(waits: Waits) -> dict[str, Any]:
 
 def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: int) -> dict[str, Any]:
     """Write the difference between the old snapshot and the new waits; return the new snapshot."""
-    session, row, now = step.session, step.row, step.now
+    fast = step.engine_sql
+    conn, row, now = step.session.connection(), step.row, fast.ts(step.now)
     new = snapshot(waits)
     old_u, new_u = set(old.get("u", ())), set(new["u"])
-    for tid in new_u - old_u:
-        session.execute(insert(HumanTask).values(**_human_task(row, waits.user_tasks[tid], now, tz)))
+    fast.run(conn, INSERT_TASK, [_human_task(fast, row, waits.user_tasks[t], now, tz) for t in sorted(new_u - old_u)])
     gone = old_u - new_u - set(step.completed_user_tasks)
-    if gone:
-        session.execute(update(HumanTask).where(HumanTask.id.in_(gone), HumanTask.status == "open")
-                        .values(status="cancelled", completed_at=now))
+    fast.run(conn, CANCEL_TASK, [{"id": t, "now": now} for t in sorted(gone)])
     old_t, new_t = old.get("t", {}), new["t"]
-    for tid, due in new_t.items():
-        if tid not in old_t:
-            session.execute(insert(Timer).values(id=tid, instance_id=row.id, element_id=_bpmn_id(waits, tid, step),
-                                                 due_at=waits.timers[tid], status="waiting"))
-        elif old_t[tid] != due:
-            session.execute(update(Timer).where(Timer.id == tid).values(due_at=waits.timers[tid], status="waiting"))
-    dropped = [tid for tid in old_t if tid not in new_t]
-    if dropped:
-        session.execute(delete(Timer).where(Timer.id.in_(dropped)))
+    fast.run(conn, INSERT_TIMER, [
+        {"id": t, "instance_id": row.id, "element_id": step.workflow_task(t).task_spec.bpmn_id,
+         "due_at": fast.ts(waits.timers[t])} for t in new_t if t not in old_t])
+    fast.run(conn, MOVE_TIMER, [{"id": t, "due_at": fast.ts(waits.timers[t])}
+                                for t, due in new_t.items() if t in old_t and old_t[t] != due])
+    fast.run(conn, DELETE_TIMER, [{"id": t} for t in old_t if t not in new_t])
     old_m, new_m = old.get("m", {}), new["m"]
+    subscribe = []
     for key, name in new_m.items():
         if key not in old_m:
-            tid = key.split("|", 1)[0]
-            task = step.workflow_task(tid)
-            session.execute(insert(MessageSubscription).values(
-                instance_id=row.id, task_id=tid, element_id=task.task_spec.bpmn_id, message_name=name,
-                correlation_key=correlation_key(task, row.business_key)))
-    dropped = [key for key in old_m if key not in new_m]
-    for key in dropped:
-        tid, name = key.split("|", 1)
-        session.execute(delete(MessageSubscription).where(MessageSubscription.task_id == tid,
-                                                          MessageSubscription.message_name == name))
+            task = step.workflow_task(key.split("|", 1)[0])
+            subscribe.append({"instance_id": row.id, "task_id": str(task.id), "element_id": task.task_spec.bpmn_id,
+                              "name": name, "key": correlation_key(task, row.business_key)})
+    fast.run(conn, INSERT_SUBSCRIPTION, subscribe)
+    fast.run(conn, DELETE_SUBSCRIPTION, [dict(zip(("task_id", "name"), k.split("|", 1))) for k in old_m
+                                         if k not in new_m])
     old_j, new_j = set(old.get("j", ())), set(new["j"])
-    for tid in new_j - old_j:
-        task = waits.jobs[tid]
-        session.execute(insert(ExternalJob).values(
-            instance_id=row.id, task_id=tid, element_id=task.task_spec.bpmn_id, topic=task.task_spec.extensions["topic"],
-            status="pending", attempts=0, max_attempts=max_attempts, next_run_at=now, created_at=now,
-            payload=json_safe(task.data)))
-    cancelled = old_j - new_j - step.finished_jobs
-    if cancelled:
-        session.execute(update(ExternalJob).where(ExternalJob.task_id.in_(cancelled),
-                                                  ExternalJob.status.in_(("pending", "locked")))
-                        .values(status="cancelled"))
+    fast.run(conn, INSERT_JOB, [
+        {"instance_id": row.id, "task_id": t, "element_id": waits.jobs[t].task_spec.bpmn_id,
+         "topic": waits.jobs[t].task_spec.extensions["topic"], "max_attempts": max_attempts, "now": now,
+         "payload": fast.js(json_safe(waits.jobs[t].data))} for t in sorted(new_j - old_j)])
+    fast.run(conn, CANCEL_JOB, [{"task_id": t} for t in sorted(old_j - new_j - step.finished_jobs)])
     return new
 
 
-def _bpmn_id(waits: Waits, tid: str, step: Step) -> str:
-    return step.workflow_task(tid).task_spec.bpmn_id
-
-
-def _human_task(row: Any, task: Any, now: datetime, tz: Any) -> dict[str, Any]:
+def _human_task(fast: Any, row: Any, task: Any, now: Any, tz: Any) -> dict[str, Any]:
     ext = task.task_spec.extensions
     return {
         "id": str(task.id), "instance_id": row.id, "tenant": row.tenant, "element_id": task.task_spec.bpmn_id,
         "name": task.task_spec.bpmn_name, "candidate_groups": _text(ext.get("candidateGroups"), task.data),
-        "assignee": _text(ext.get("assignee"), task.data), "status": "open", "created_at": now,
-        "due_at": _date(ext.get("dueDate"), task.data, tz), "follow_up_at": _date(ext.get("followUpDate"), task.data, tz),
+        "assignee": _text(ext.get("assignee"), task.data), "now": now,
+        "due_at": fast.ts(_date(ext.get("dueDate"), task.data, tz)),
+        "follow_up_at": fast.ts(_date(ext.get("followUpDate"), task.data, tz)),
     }
 
 
@@ -101,9 +98,11 @@ def _date(expr: str | None, data: dict[str, Any], tz: Any) -> datetime | None:
 
 
 def correlation_key(task: Any, business_key: str | None) -> str | None:
+    """The key a message wait subscribes with: camunda:property correlationKey, else the business key."""
     expr = task.task_spec.extensions.get("properties", {}).get("correlationKey")
     return _text(expr, task.data) if expr else business_key
 
 
 def json_safe(data: dict[str, Any]) -> dict[str, Any]:
+    """Plain JSON values only (dates become ISO text)."""
     return orjson.loads(orjson.dumps(data, default=str))

@@ -40,7 +40,7 @@ def tasks(engine: "Engine", tenant: str | None = None, status: str = "open", gro
         q = q.where(HumanTask.instance_id == instance_id)
     if group is not None:
         q = q.where(HumanTask.candidate_groups.contains(group))
-    with engine.transaction() as session:
+    with engine.reading() as session:
         rows = session.scalars(q.order_by(HumanTask.created_at, HumanTask.id).limit(limit)).all()
         found = [task_dict(t) for t in rows]
     if group is not None:  # contains() is a substring test; keep exact group matches
@@ -50,7 +50,7 @@ def tasks(engine: "Engine", tenant: str | None = None, status: str = "open", gro
 
 def instance(engine: "Engine", instance_id: int) -> dict[str, Any]:
     """An instance's status, waits, open tasks, jobs, incidents and variables."""
-    with engine.transaction() as session:
+    with engine.reading() as session:
         row = session.get(ProcessInstance, instance_id)
         if row is None:
             raise NotFound(f"process instance {instance_id} does not exist")
@@ -74,7 +74,7 @@ def instance(engine: "Engine", instance_id: int) -> dict[str, Any]:
 
 def incidents(engine: "Engine", tenant: str | None = None, status: str | None = "open") -> list[dict[str, Any]]:
     """Incidents, newest first."""
-    with engine.transaction() as session:
+    with engine.reading() as session:
         return _incidents(session, tenant=tenant, status=status)
 
 
@@ -94,7 +94,7 @@ def _incidents(session: Any, tenant: str | None = None, status: str | None = "op
 
 def history(engine: "Engine", instance_id: int) -> list[dict[str, Any]]:
     """An instance's history events in order."""
-    with engine.transaction() as session:
+    with engine.reading() as session:
         rows = session.scalars(select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
                                .order_by(HistoryEvent.id)).all()
         return [{"at": _iso(h.at), "kind": h.kind, "element_id": h.element_id, "actor": h.actor,
@@ -104,5 +104,5 @@ def history(engine: "Engine", instance_id: int) -> list[dict[str, Any]]:
 def verify_history(engine: "Engine", instance_id: int) -> list[str]:
     """Problems found in an instance's history chain; empty when intact."""
     from engine.history import verify
-    with engine.transaction() as session:
+    with engine.reading() as session:
         return verify(session, instance_id)

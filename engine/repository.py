@@ -22,13 +22,17 @@ class Repository:
         self._dmn: dict[int, dict[str, Decision]] = {}
         self._lock = threading.Lock()
 
-    def latest_definition(self, session: Session, key: str) -> ProcessDefinition:
-        """The newest version of a process, by its BPMN process id."""
-        found = session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == key)
-                                .order_by(ProcessDefinition.version.desc()).limit(1)).first()
+    def latest_definition(self, session: Session, key: str) -> tuple[int, int]:
+        """(id, version) of the newest version of a process, by its BPMN process id."""
+        found = session.connection().exec_driver_sql(self._latest_sql(session), {"key": key}).first()
         if found is None:
             raise NotFound(f"no process '{key}' is deployed")
-        return found
+        return found[0], found[1]
+
+    @staticmethod
+    def _latest_sql(session: Session) -> str:
+        param = "%(key)s" if session.bind.dialect.name == "postgresql" else ":key"
+        return f"SELECT id, version FROM process_definition WHERE key = {param} ORDER BY version DESC LIMIT 1"
 
     def spec(self, session: Session, definition_id: int) -> tuple[Any, dict[str, Any]]:
         """The restored spec and subprocess specs of a definition (cached)."""

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from engine.bpmn.serializer import StateSerializer
 from engine.config import Settings
 from engine import history
-from engine.db.models import Incident, ProcessInstance
+from engine.db.fast import FastSql, InstanceRow
+from engine.db.models import Incident
 from engine.db.session import session_factory
 from engine.errors import Conflict, NotFound, StepFailed
-from engine.instance import Instance
+from engine.instance import Instance, Waits
 from engine.ops_messages import take_buffered
 from engine.projections import correlation_key, json_safe, sync
 from engine.repository import Repository
@@ -36,6 +37,8 @@ class Engine:
     def __init__(self, db: Database, handlers: HandlerRegistry, settings: Settings, clock: Clock = system_clock) -> None:
         self.db = db
         self.Session = session_factory(db)
+        self.ReadSession = session_factory(db, read_only=True)
+        self.fast = FastSql(db.dialect.name)
         self.handlers = handlers
         self.settings = settings
         self.clock = clock
@@ -52,15 +55,14 @@ class Engine:
         return self.clock()
 
     # -- the operation machinery -------------------------------------------------------------
-    def lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
+    def lock_instance(self, session: Session, instance_id: int) -> InstanceRow:
         """Load and lock an instance row for this transaction (FOR UPDATE; SQLite is locked already)."""
-        row = session.scalars(select(ProcessInstance).where(ProcessInstance.id == instance_id)
-                              .with_for_update()).first()
+        row = self.fast.lock_instance(session.connection(), instance_id)
         if row is None:
             raise NotFound(f"process instance {instance_id} does not exist")
         return row
 
-    def operate(self, session: Session, row: ProcessInstance, action: Action, actor: str | None = None) -> Step:
+    def operate(self, session: Session, row: InstanceRow, action: Action, actor: str | None = None) -> Step:
         """Apply `action`, run the workflow to its next wait state and save; inside the caller's transaction.
 
         If running on fails (a handler, an expression, a decision), the action alone is kept,
@@ -69,15 +71,17 @@ class Engine:
         if row.status != "running":
             raise Conflict(f"process instance {row.id} is {row.status}")
         cached = self._take_cached(row)
-        step = Step(session, row, self.handlers, self.repository, self.now(), actor)
+        step = Step(session, row, self.handlers, self.repository, self.now(), actor, engine_sql=self.fast)
         step.instance = Instance(cached) if cached is not None else self._restore(session, row)
         token = current_step.set(step)
         try:
             self._apply(action, step)
+            waits = None
             if self._run_guarded(session, row, action, step):
-                while self._deliver_buffered(step) and self._run_guarded(session, row, action, step):
-                    pass
-            self._save(step)
+                waits = step.instance.waits()
+                while self._deliver_buffered(step, waits) and self._run_guarded(session, row, action, step):
+                    waits = step.instance.waits()
+            self._save(step, waits if waits is not None else step.instance.waits())
         finally:
             current_step.reset(token)
         return step
@@ -94,12 +98,16 @@ class Engine:
         """A new session; use `with engine.transaction() as s, s.begin():`."""
         return self.Session()
 
-    def _take_cached(self, row: ProcessInstance) -> BpmnWorkflow | None:
+    def reading(self) -> Session:
+        """A session for queries only (on SQLite it takes no write lock)."""
+        return self.ReadSession()
+
+    def _take_cached(self, row: InstanceRow) -> BpmnWorkflow | None:
         with self._cache_lock:
             entry = self._cache.pop(row.id, None)
         return entry[1] if entry is not None and entry[0] == row.row_version else None
 
-    def _restore(self, session: Session, row: ProcessInstance) -> Instance:
+    def _restore(self, session: Session, row: InstanceRow) -> Instance:
         spec, subs = self.repository.spec(session, row.definition_id)
         if not row.state:
             return Instance(BpmnWorkflow(spec, subs, script_engine=self.script_engine))
@@ -111,7 +119,7 @@ class Engine:
         except SpiffWorkflowException as exc:
             raise _failed(exc) from None
 
-    def _run_guarded(self, session: Session, row: ProcessInstance, action: Action, step: Step) -> bool:
+    def _run_guarded(self, session: Session, row: InstanceRow, action: Action, step: Step) -> bool:
         """Run on in a savepoint; on failure rewind to the action alone and open an incident."""
         try:
             with session.begin_nested():
@@ -121,11 +129,11 @@ class Engine:
             self._rewind(session, row, action, step, exc)
             return False
 
-    def _deliver_buffered(self, step: Step) -> bool:
+    def _deliver_buffered(self, step: Step, waits: Waits) -> bool:
         """Hand buffered messages to message waits that appeared in this step."""
         old = (step.row.waits or {}).get("m", {})
         delivered = False
-        for key, name in step.instance.waits().messages.items():
+        for key, name in waits.messages.items():
             if key in old:
                 continue
             task = step.instance.task(key.split("|", 1)[0])
@@ -148,7 +156,7 @@ class Engine:
                 raise StepFailed(element, f"BPMN error '{err.code}' ({err.message}) was not caught by an error "
                                           "boundary event")
 
-    def _rewind(self, session: Session, row: ProcessInstance, action: Action, step: Step, exc: Exception) -> None:
+    def _rewind(self, session: Session, row: InstanceRow, action: Action, step: Step, exc: Exception) -> None:
         failed = _failed(exc)
         kept = [h for h in step.history if h["kind"] not in ("step", "decision", "bpmn_error")]
         step.history[:] = kept
@@ -166,18 +174,24 @@ class Engine:
             session.add(Incident(instance_id=row.id, tenant=row.tenant, element_id=failed.element_id,
                                  kind="step_failed", message=failed.message, status="open", created_at=step.now))
 
-    def _save(self, step: Step) -> None:
-        row, inst = step.row, step.instance
-        row.waits = sync(step, inst.waits(), row.waits or {}, self.tz, self.settings.job_max_retries)
+    def _save(self, step: Step, waits: Waits) -> None:
+        row, inst, fast = step.row, step.instance, self.fast
+        row.waits = sync(step, waits, row.waits or {}, self.tz, self.settings.job_max_retries)
         row.state = self.serializer.dump_state(inst.workflow)
-        row.variables = json_safe(inst.data)
-        row.row_version = (row.row_version or 0) + 1
-        row.updated_at = step.now
+        row.row_version += 1
+        ended = None
         if inst.completed:
-            row.status, row.ended_at = "completed", step.now
+            row.status, ended = "completed", step.now
             step.record("ended")
+        conn = step.session.connection()
         if step.history:
-            history.append(step.session, row, step.history)
+            row.history_head = history.append(fast, conn, row.history_head, step.history)
+        fast.run(conn, "UPDATE process_instance SET state = :state, waits = JSON(:waits), variables = JSON(:vars), "
+                       "row_version = :rv, updated_at = :now, status = :status, ended_at = COALESCE(:ended, ended_at), "
+                       "history_head = :head WHERE id = :id",
+                 {"state": row.state, "waits": fast.js(row.waits), "vars": fast.js(json_safe(inst.data)),
+                  "rv": row.row_version, "now": fast.ts(step.now), "status": row.status, "ended": fast.ts(ended),
+                  "head": row.history_head, "id": row.id})
 
 
 def _failed(exc: Exception) -> StepFailed:

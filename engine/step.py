@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from sqlalchemy.orm import Session
 
-from engine.db.models import ProcessInstance
 from engine.dmn import DecisionError
 from engine.errors import NotFound
 from handlers.base import BpmnError, HandlerContext, HandlerRegistry
@@ -23,7 +22,7 @@ class Step:
     """Serves service tasks and decisions while the workflow runs inside one transaction."""
 
     session: Session
-    row: ProcessInstance
+    row: Any  # engine.db.fast.InstanceRow
     handlers: HandlerRegistry
     repository: "Repository"
     now: datetime
@@ -33,6 +32,7 @@ class Step:
     completed_user_tasks: dict[str, str | None] = field(default_factory=dict)  # task id -> by
     finished_jobs: set[str] = field(default_factory=set)
     instance: Any = None
+    engine_sql: Any = None  # engine.db.fast.FastSql
     taken_messages: list[Any] = field(default_factory=list)
 
     def workflow_task(self, task_id: str) -> Any:

@@ -38,12 +38,14 @@ def _configure_sqlite(db: Engine, synchronous: str) -> None:
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         # One writer at a time: take the write lock at the start, so that a
         # read-then-write transaction never fails half way with SQLITE_BUSY.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only sessions (engine.reading()) take no lock: WAL lets them run beside a writer.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("kentei_read") else "BEGIN IMMEDIATE")
 
 
-def session_factory(db: Engine) -> sessionmaker[Session]:
-    """A sessionmaker whose objects stay readable after commit."""
-    return sessionmaker(db, expire_on_commit=False)
+def session_factory(db: Engine, read_only: bool = False) -> sessionmaker[Session]:
+    """A sessionmaker whose objects stay readable after commit (read-only: no write lock on SQLite)."""
+    bind = db.execution_options(kentei_read=True) if read_only else db
+    return sessionmaker(bind, expire_on_commit=False, autoflush=False)
 
 
 def utc(dt: datetime | None) -> datetime | None:

@@ -1,0 +1,91 @@
+"""Prepared SQL for the hot path (every engine step), bypassing ORM and statement compilation.
+
+The ORM serves deployment, administration and queries; a step runs a dozen small
+statements, and there SQLAlchemy's per-statement machinery cost more than SQLite
+itself. Statements are written once with :name parameters and adapted per dialect.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+import orjson
+from sqlalchemy import Connection
+
+_PARAM = re.compile(r"(?<![:\w]):(\w+)")
+SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's own storage format for DateTime on SQLite
+
+
+@dataclass
+class InstanceRow:
+    """The process_instance columns a step reads and writes."""
+
+    id: int
+    definition_id: int
+    tenant: str
+    business_key: str | None
+    status: str
+    row_version: int
+    state: bytes
+    waits: dict[str, Any]
+    history_head: str | None
+
+
+class FastSql:
+    """Dialect-adapted statements and value conversions for one database."""
+
+    def __init__(self, dialect: str) -> None:
+        self.pg = dialect == "postgresql"
+        self._cache: dict[str, str] = {}
+
+    def sql(self, text: str) -> str:
+        """:name parameters → the driver's style; JSON(:x) → a JSON parameter."""
+        out = self._cache.get(text)
+        if out is None:
+            out = re.sub(r"JSON\(:(\w+)\)", r"CAST(:\1 AS json)" if self.pg else r":\1", text)
+            if self.pg:
+                out = _PARAM.sub(r"%(\1)s", out)
+            self._cache[text] = out
+        return out
+
+    def run(self, conn: Connection, text: str, params: dict[str, Any] | Iterable[dict[str, Any]] | None = None) -> Any:
+        """Execute one statement (a list of dicts runs it for each)."""
+        if isinstance(params, list):
+            return conn.exec_driver_sql(self.sql(text), params) if params else None
+        return conn.exec_driver_sql(self.sql(text), params or {})
+
+    def ts(self, dt: datetime | None) -> Any:
+        """A timestamp parameter (aware UTC in; the stored form out)."""
+        if dt is None or self.pg:
+            return dt
+        return dt.astimezone(timezone.utc).strftime(SQLITE_TS)
+
+    def read_ts(self, value: Any) -> datetime | None:
+        """A timestamp read back, as aware UTC."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+    @staticmethod
+    def js(value: Any) -> str:
+        """A JSON parameter."""
+        return orjson.dumps(value, default=str).decode()
+
+    @staticmethod
+    def read_js(value: Any) -> Any:
+        """A JSON column read back (SQLite gives text, PostgreSQL parsed values)."""
+        return orjson.loads(value) if isinstance(value, (str, bytes)) else value
+
+    def lock_instance(self, conn: Connection, instance_id: int) -> InstanceRow | None:
+        """Read an instance row, locked for this transaction on PostgreSQL."""
+        row = self.run(conn, "SELECT id, definition_id, tenant, business_key, status, row_version, state, waits, "
+                             "history_head FROM process_instance WHERE id = :id"
+                             + (" FOR UPDATE" if self.pg else ""), {"id": instance_id}).first()
+        if row is None:
+            return None
+        return InstanceRow(row[0], row[1], row[2], row[3], row[4], row[5] or 0, bytes(row[6] or b""),
+                           self.read_js(row[7]) or {}, row[8])
