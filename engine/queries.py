@@ -31,21 +31,34 @@ def task_dict(t: HumanTask) -> dict[str, Any]:
 def tasks(engine: "Engine", tenant: str | None = None, status: str = "open", group: str | None = None,
           assignee: str | None = None, instance_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Human tasks, filtered; oldest first."""
-    q = select(HumanTask).where(HumanTask.status == status)
-    if tenant is not None:
-        q = q.where(HumanTask.tenant == tenant)
-    if assignee is not None:
-        q = q.where(HumanTask.assignee == assignee)
-    if instance_id is not None:
-        q = q.where(HumanTask.instance_id == instance_id)
-    if group is not None:
-        q = q.where(HumanTask.candidate_groups.contains(group))
+    fast = engine.fast
+    where, params = ["status = :status"], {"status": status, "limit": limit}
+    for column, value in (("tenant", tenant), ("assignee", assignee), ("instance_id", instance_id)):
+        if value is not None:
+            where.append(f"{column} = :{column}")
+            params[column] = value
+    if group is not None:  # a substring test first; exact group matches are kept below
+        where.append("candidate_groups LIKE :group")
+        params["group"] = f"%{group}%"
     with engine.reading() as session:
-        rows = session.scalars(q.order_by(HumanTask.created_at, HumanTask.id).limit(limit)).all()
-        found = [task_dict(t) for t in rows]
-    if group is not None:  # contains() is a substring test; keep exact group matches
+        rows = fast.run(session.connection(), f"SELECT {TASK_COLUMNS} FROM human_task WHERE {' AND '.join(where)} "
+                                              "ORDER BY created_at, id LIMIT :limit", params).all()
+    found = [_task_row(fast, r) for r in rows]
+    if group is not None:
         found = [t for t in found if group in (t["candidate_groups"] or "").split(",")]
     return found
+
+
+TASK_COLUMNS = ("id, instance_id, tenant, element_id, name, candidate_groups, assignee, status, due_at, "
+                "follow_up_at, created_at, completed_at, completed_by")
+
+
+def _task_row(fast: Any, r: Any) -> dict[str, Any]:
+    out = dict(zip(TASK_COLUMNS.split(", "), r))
+    for key in ("due_at", "follow_up_at", "created_at", "completed_at"):
+        value = fast.read_ts(out[key])
+        out[key] = value.isoformat() if value else None
+    return out
 
 
 def instance(engine: "Engine", instance_id: int) -> dict[str, Any]:

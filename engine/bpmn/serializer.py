@@ -14,11 +14,13 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.specs import DecisionTask, ExternalServiceTask, PassThroughManualTask, PassThroughTask
 from engine.bpmn.timers import TIMER_CLASSES
 
 FORMAT = 1
+FINISHED = TaskState.FINISHED_MASK
 
 
 def _registry() -> DefaultRegistry:
@@ -67,11 +69,28 @@ class StateSerializer:
             "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
             "success": workflow.success,
             "completed": workflow.completed,
-            "tasks": {str(k): reg.convert(v) for k, v in workflow.tasks.items()},
+            "tasks": self._task_dicts(workflow),
             "root": str(workflow.task_tree.id),
             "subprocesses": {str(k): reg.convert(v) for k, v in workflow.subprocesses.items()},
             "bpmn_events": reg.convert(workflow.bpmn_events),
         }, default=_default)
+
+    def _task_dicts(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        """Each task as a dict; a finished task's dict is kept on the workflow and reused while it
+        is unchanged (same state, state-change time and children), which most tasks are."""
+        reg = self.registry
+        cache: dict[Any, tuple[Any, dict[str, Any]]] = workflow.__dict__.setdefault("_kentei_task_dicts", {})
+        out: dict[str, Any] = {}
+        for task_id, task in workflow.tasks.items():
+            if task.state & FINISHED:
+                key = (task.state, task.last_state_change, tuple(task._children))
+                hit = cache.get(task_id)
+                if hit is None or hit[0] != key:
+                    hit = cache[task_id] = (key, reg.convert(task))
+                out[str(task_id)] = hit[1]
+            else:
+                out[str(task_id)] = reg.convert(task)
+        return out
 
     def load_state(self, raw: bytes, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
                    script_engine: Any) -> BpmnWorkflow:
