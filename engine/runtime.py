@@ -120,14 +120,22 @@ class Engine:
             raise _failed(exc) from None
 
     def _run_guarded(self, session: Session, row: InstanceRow, action: Action, step: Step) -> bool:
-        """Run on in a savepoint; on failure rewind to the action alone and open an incident."""
+        """Run on; on failure undo the local handlers' writes, rewind to the action alone and open an incident.
+
+        The savepoint is opened lazily by the first local handler, so a run without one costs nothing.
+        """
         try:
-            with session.begin_nested():
-                self._run_on(step)
-            return True
+            self._run_on(step)
         except (SpiffWorkflowException, StepFailed) as exc:
+            if step.savepoint is not None:
+                step.savepoint.rollback()
+                step.savepoint = None
             self._rewind(session, row, action, step, exc)
             return False
+        if step.savepoint is not None:
+            step.savepoint.commit()
+            step.savepoint = None
+        return True
 
     def _deliver_buffered(self, step: Step, waits: Waits) -> bool:
         """Hand buffered messages to message waits that appeared in this step."""

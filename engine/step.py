@@ -33,6 +33,7 @@ class Step:
     finished_jobs: set[str] = field(default_factory=set)
     instance: Any = None
     engine_sql: Any = None  # engine.db.fast.FastSql
+    savepoint: Any = None  # opened before the first local handler of a run; see Engine._run_guarded
     taken_messages: list[Any] = field(default_factory=list)
 
     def workflow_task(self, task_id: str) -> Any:
@@ -60,9 +61,10 @@ class Step:
                              business_key=self.row.business_key, element_id=task.task_spec.bpmn_id,
                              idempotency_key=f"{self.row.id}:{task.id}", session=self.session,
                              properties=task.task_spec.extensions.get("properties", {}))
+        if self.savepoint is None:
+            self.savepoint = self.session.begin_nested()
         try:
-            with self.session.begin_nested():
-                result = registration.handler(ctx, MappingProxyType(task.data))
+            result = registration.handler(ctx, MappingProxyType(task.data))
         except BpmnError as err:
             self.bpmn_errors.append((task, err))
             return None

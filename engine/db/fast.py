@@ -33,6 +33,31 @@ class InstanceRow:
     history_head: str | None
 
 
+class Rows:
+    """The few result methods the hot path uses, over a DB-API cursor."""
+
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+
+    def first(self) -> Any:
+        return self.cursor.fetchone()
+
+    def one(self) -> Any:
+        row = self.cursor.fetchone()
+        if row is None:
+            raise LookupError("the statement returned no row")
+        return row
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+    def all(self) -> list[Any]:
+        return self.cursor.fetchall()
+
+    def __iter__(self) -> Any:
+        return iter(self.cursor.fetchall())
+
+
 class FastSql:
     """Dialect-adapted statements and value conversions for one database."""
 
@@ -51,10 +76,18 @@ class FastSql:
         return out
 
     def run(self, conn: Connection, text: str, params: dict[str, Any] | Iterable[dict[str, Any]] | None = None) -> Any:
-        """Execute one statement (a list of dicts runs it for each)."""
+        """Execute one statement on the driver's own cursor (a list of dicts runs it for each).
+
+        The connection's transaction has begun (session.connection() begins it), so the
+        statement joins it; SQLAlchemy's per-statement machinery is skipped.
+        """
+        cursor = conn.connection.driver_connection.cursor()
         if isinstance(params, list):
-            return conn.exec_driver_sql(self.sql(text), params) if params else None
-        return conn.exec_driver_sql(self.sql(text), params or {})
+            if params:
+                cursor.executemany(self.sql(text), params)
+            return None
+        cursor.execute(self.sql(text), params or {})
+        return Rows(cursor)
 
     def ts(self, dt: datetime | None) -> Any:
         """A timestamp parameter (aware UTC in; the stored form out)."""
