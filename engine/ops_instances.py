@@ -27,10 +27,9 @@ def start(engine: "Engine", key: str, tenant: str, data: dict[str, Any] | None =
     if not TENANT.fullmatch(tenant or ""):
         raise Conflict(f"tenant must be a prefecture code 01–47, not {tenant!r}")
     fast = engine.fast
-    with engine.transaction() as session, session.begin():
-        definition_id, version = engine.repository.latest_definition(session, key)
+    with engine.unit() as conn:
+        definition_id, version = engine.repository.latest_definition(fast, conn, key)
         now = fast.ts(engine.now())
-        conn = session.connection()
         iid = fast.run(conn, "INSERT INTO process_instance (definition_id, tenant, business_key, status, row_version,"
                              " state, waits, started_at, updated_at, started_by) VALUES (:d, :tenant, :bk, 'running',"
                              " 0, :state, JSON(:waits), :now, :now, :actor) RETURNING id",
@@ -42,7 +41,7 @@ def start(engine: "Engine", key: str, tenant: str, data: dict[str, Any] | None =
             inst.workflow.task_tree.data.update(data or {})
             step.record("started", None, {"process": key, "version": version}, actor)
 
-        step = engine.operate(session, row, begin, actor)
+        step = engine.operate(conn, row, begin, actor)
     engine.publish(step)
     return row.id
 
@@ -52,12 +51,11 @@ def complete_task(engine: "Engine", task_id: str, user: str, data: dict[str, Any
     if not isinstance(data or {}, dict):
         raise Conflict("task data must be a JSON object")
     fast = engine.fast
-    with engine.transaction() as session, session.begin():
-        conn = session.connection()
+    with engine.unit() as conn:
         found = fast.run(conn, "SELECT instance_id FROM human_task WHERE id = :id", {"id": task_id}).first()
         if found is None:
             raise NotFound(f"task {task_id} does not exist")
-        row = engine.lock_instance(session, found[0])
+        row = engine.lock_instance(conn, found[0])
         # read again under the instance lock: another completion may have committed meanwhile
         element_id, status, assignee = fast.run(conn, "SELECT element_id, status, assignee FROM human_task "
                                                       "WHERE id = :id", {"id": task_id}).one()
@@ -71,25 +69,25 @@ def complete_task(engine: "Engine", task_id: str, user: str, data: dict[str, Any
             if task is None:
                 raise Conflict(f"task {task_id} is no longer waiting")
             ext = task.task_spec.extensions
-            _four_eyes(session, row.id, ext.get("properties", {}), user)
+            _four_eyes(conn, row.id, ext.get("properties", {}), user)
             values = validate_form(ext.get("form", []), data or {}, task.data)
             inst.complete_user_task(task, values)
             step.completed_user_tasks[task_id] = user
             step.record("task_completed", element_id, {"fields": sorted(values)}, user)
 
-        step = engine.operate(session, row, complete, user)
+        step = engine.operate(conn, row, complete, user)
         fast.run(conn, "UPDATE human_task SET status = 'completed', completed_at = :now, completed_by = :user "
                        "WHERE id = :id", {"now": fast.ts(step.now), "user": user, "id": task_id})
     engine.publish(step)
     return row.id
 
 
-def _four_eyes(session: Any, instance_id: int, properties: dict[str, str], user: str) -> None:
+def _four_eyes(conn: Any, instance_id: int, properties: dict[str, str], user: str) -> None:
     """camunda:property separateFrom="a,b": the user must not have completed those tasks."""
     separate = [s.strip() for s in properties.get("separateFrom", "").split(",") if s.strip()]
     if not separate:
         return
-    done_by = session.scalars(select(HumanTask.completed_by).where(
+    done_by = conn.scalars(select(HumanTask.completed_by).where(
         HumanTask.instance_id == instance_id, HumanTask.element_id.in_(separate),
         HumanTask.status == "completed")).all()
     if user in done_by:

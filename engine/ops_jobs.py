@@ -103,13 +103,16 @@ def bpmn_error(engine: "Engine", job: ClaimedJob, worker: str, err: BpmnError) -
 def _with_job(engine: "Engine", job: ClaimedJob, worker: str, action: Any, outcome: str,
               result: dict[str, Any] | None) -> str:
     try:
-        with engine.transaction() as session, session.begin():
-            row = session.get(ExternalJob, job.id, with_for_update=True)
-            if row is None or row.status != "locked" or row.locked_by != worker:
+        fast = engine.fast
+        with engine.unit() as conn:
+            held = fast.run(conn, "SELECT status, locked_by FROM external_job WHERE id = :id"
+                                  + (" FOR UPDATE" if fast.pg else ""), {"id": job.id}).first()
+            if held is None or held[0] != "locked" or held[1] != worker:
                 return "lost"  # the lease ran out and another worker has it, or it was cancelled
-            instance = engine.lock_instance(session, job.instance_id)
-            step = engine.operate(session, instance, action)
-            row.status, row.locked_by, row.result = "done", None, None
+            instance = engine.lock_instance(conn, job.instance_id)
+            step = engine.operate(conn, instance, action)
+            fast.run(conn, "UPDATE external_job SET status = 'done', locked_by = NULL, result = NULL "
+                           "WHERE id = :id", {"id": job.id})
         engine.publish(step)
         return outcome
     except (Conflict, StepFailed) as exc:
@@ -176,9 +179,9 @@ def retry(engine: "Engine", incident_id: int, user: str | None = None) -> str:
                                                       Timer.status == "incident").values(status="waiting"))
         instance_id = incident.instance_id
     # a failed step: run the instance on from where it waits
-    with engine.transaction() as session, session.begin():
-        row = engine.lock_instance(session, instance_id)
-        step = engine.operate(session, row, lambda inst, st: st.record("retried", incident.element_id, None, user))
+    with engine.unit() as conn:
+        row = engine.lock_instance(conn, instance_id)
+        step = engine.operate(conn, row, lambda inst, st: st.record("retried", incident.element_id, None, user))
     engine.publish(step)
     return "step_retried"
 

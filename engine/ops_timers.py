@@ -20,22 +20,21 @@ CLAIM = "SELECT instance_id, element_id FROM timer WHERE id = :id AND status = '
 def fire_due(engine: "Engine", limit: int = 100) -> int:
     """Fire up to `limit` timers whose due time has come (by the engine clock); returns how many fired."""
     fast, now = engine.fast, engine.now()
-    with engine.reading() as session:
-        due = [r[0] for r in fast.run(session.connection(), DUE, {"now": fast.ts(now), "limit": limit})]
+    with engine.read() as conn:
+        due = [r[0] for r in fast.run(conn, DUE, {"now": fast.ts(now), "limit": limit})]
     return sum(_fire(engine, timer_id) for timer_id in due)
 
 
 def _fire(engine: "Engine", timer_id: str) -> int:
     fast, now = engine.fast, engine.now()
-    with engine.transaction() as session, session.begin():
-        conn = session.connection()
+    with engine.unit() as conn:
         # another worker may have fired it since we looked: claim it again, skipping locked rows
         claimed = fast.run(conn, CLAIM + (" FOR UPDATE SKIP LOCKED" if fast.pg else ""),
                            {"id": timer_id, "now": fast.ts(now)}).first()
         if claimed is None:
             return 0
         instance_id, element_id = claimed
-        row = engine.lock_instance(session, instance_id)
+        row = engine.lock_instance(conn, instance_id)
         if row.status != "running":
             fast.run(conn, "DELETE FROM timer WHERE id = :id", {"id": timer_id})
             return 0
@@ -44,7 +43,7 @@ def _fire(engine: "Engine", timer_id: str) -> int:
             inst.workflow.refresh_timers()
             step.record("timer", element_id, {"timer": timer_id})
 
-        step = engine.operate(session, row, action)
+        step = engine.operate(conn, row, action)
         # a timer that is still due after its step did not fire (a clock or spec problem): park it
         fast.run(conn, "UPDATE timer SET status = 'incident' WHERE id = :id AND due_at <= :now",
                  {"id": timer_id, "now": fast.ts(now)})

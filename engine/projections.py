@@ -39,8 +39,8 @@ def snapshot(waits: Waits) -> dict[str, Any]:
 
 def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: int) -> dict[str, Any]:
     """Write the difference between the old snapshot and the new waits; return the new snapshot."""
-    fast = step.engine_sql
-    conn, row, now = step.session.connection(), step.row, fast.ts(step.now)
+    fast = step.sql
+    conn, row, now = step.conn, step.row, fast.ts(step.now)
     new = snapshot(waits)
     old_u, new_u = set(old.get("u", ())), set(new["u"])
     fast.run(conn, INSERT_TASK, [_human_task(fast, row, waits.user_tasks[t], now, tz) for t in sorted(new_u - old_u)])

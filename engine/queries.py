@@ -40,8 +40,8 @@ def tasks(engine: "Engine", tenant: str | None = None, status: str = "open", gro
     if group is not None:  # a substring test first; exact group matches are kept below
         where.append("candidate_groups LIKE :group")
         params["group"] = f"%{group}%"
-    with engine.reading() as session:
-        rows = fast.run(session.connection(), f"SELECT {TASK_COLUMNS} FROM human_task WHERE {' AND '.join(where)} "
+    with engine.read() as conn:
+        rows = fast.run(conn, f"SELECT {TASK_COLUMNS} FROM human_task WHERE {' AND '.join(where)} "
                                               "ORDER BY created_at, id LIMIT :limit", params).all()
     found = [_task_row(fast, r) for r in rows]
     if group is not None:

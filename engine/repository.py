@@ -4,10 +4,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from engine.bpmn.serializer import StateSerializer
+from engine.db.fast import FastSql
 from engine.db.models import DecisionDefinition, DeployedFile, ProcessDefinition
 from engine.dmn import Decision, load_dmn
 from engine.errors import NotFound
@@ -22,23 +22,19 @@ class Repository:
         self._dmn: dict[int, dict[str, Decision]] = {}
         self._lock = threading.Lock()
 
-    def latest_definition(self, session: Session, key: str) -> tuple[int, int]:
+    def latest_definition(self, fast: FastSql, conn: Connection, key: str) -> tuple[int, int]:
         """(id, version) of the newest version of a process, by its BPMN process id."""
-        found = session.connection().exec_driver_sql(self._latest_sql(session), {"key": key}).first()
+        found = fast.run(conn, "SELECT id, version FROM process_definition WHERE key = :key "
+                               "ORDER BY version DESC LIMIT 1", {"key": key}).first()
         if found is None:
             raise NotFound(f"no process '{key}' is deployed")
         return found[0], found[1]
 
-    @staticmethod
-    def _latest_sql(session: Session) -> str:
-        param = "%(key)s" if session.bind.dialect.name == "postgresql" else ":key"
-        return f"SELECT id, version FROM process_definition WHERE key = {param} ORDER BY version DESC LIMIT 1"
-
-    def spec(self, session: Session, definition_id: int) -> tuple[Any, dict[str, Any]]:
+    def spec(self, conn: Connection, definition_id: int) -> tuple[Any, dict[str, Any]]:
         """The restored spec and subprocess specs of a definition (cached)."""
         cached = self._specs.get(definition_id)
         if cached is None:
-            raw = session.scalar(select(ProcessDefinition.spec_json).where(ProcessDefinition.id == definition_id))
+            raw = conn.scalar(select(ProcessDefinition.spec_json).where(ProcessDefinition.id == definition_id))
             if raw is None:
                 raise NotFound(f"process definition {definition_id} does not exist")
             cached = self.serializer.load_spec(raw)
@@ -46,17 +42,18 @@ class Repository:
                 self._specs[definition_id] = cached
         return cached
 
-    def decision(self, session: Session, key: str) -> tuple[Decision, dict[str, Decision]]:
+    def decision(self, conn: Connection, key: str) -> tuple[Decision, dict[str, Decision]]:
         """The newest deployed decision with this id, and the decisions of its file (for requirements)."""
-        row = session.execute(select(DecisionDefinition.file_id).where(DecisionDefinition.key == key)
+        row = conn.execute(select(DecisionDefinition.file_id).where(DecisionDefinition.key == key)
                               .order_by(DecisionDefinition.version.desc()).limit(1)).first()
         if row is None:
             raise NotFound(f"no decision '{key}' is deployed")
         file_id = row[0]
         decisions = self._dmn.get(file_id)
         if decisions is None:
-            f = session.get(DeployedFile, file_id)
-            decisions = load_dmn(f.content, f.name)
+            name, content = conn.execute(select(DeployedFile.name, DeployedFile.content)
+                                         .where(DeployedFile.id == file_id)).one()
+            decisions = load_dmn(content, name)
             with self._lock:
                 self._dmn[file_id] = decisions
         return decisions[key], decisions

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import Engine as Database, select
+from sqlalchemy import Connection, Engine as Database, insert, select
 from sqlalchemy.orm import Session
 
 from engine.bpmn.serializer import StateSerializer
@@ -20,7 +21,7 @@ from engine.db.models import Incident
 from engine.db.session import session_factory
 from engine.errors import Conflict, NotFound, StepFailed
 from engine.instance import Instance, Waits
-from engine.ops_messages import take_buffered
+from engine.ops_messages import put_back, take_buffered
 from engine.projections import correlation_key, json_safe, sync
 from engine.repository import Repository
 from engine.script_engine import Clock, KenteiScriptEngine, current_step, system_clock
@@ -55,14 +56,14 @@ class Engine:
         return self.clock()
 
     # -- the operation machinery -------------------------------------------------------------
-    def lock_instance(self, session: Session, instance_id: int) -> InstanceRow:
+    def lock_instance(self, conn: Connection, instance_id: int) -> InstanceRow:
         """Load and lock an instance row for this transaction (FOR UPDATE; SQLite is locked already)."""
-        row = self.fast.lock_instance(session.connection(), instance_id)
+        row = self.fast.lock_instance(conn, instance_id)
         if row is None:
             raise NotFound(f"process instance {instance_id} does not exist")
         return row
 
-    def operate(self, session: Session, row: InstanceRow, action: Action, actor: str | None = None) -> Step:
+    def operate(self, conn: Connection, row: InstanceRow, action: Action, actor: str | None = None) -> Step:
         """Apply `action`, run the workflow to its next wait state and save; inside the caller's transaction.
 
         If running on fails (a handler, an expression, a decision), the action alone is kept,
@@ -71,15 +72,15 @@ class Engine:
         if row.status != "running":
             raise Conflict(f"process instance {row.id} is {row.status}")
         cached = self._take_cached(row)
-        step = Step(session, row, self.handlers, self.repository, self.now(), actor, engine_sql=self.fast)
-        step.instance = Instance(cached) if cached is not None else self._restore(session, row)
+        step = Step(conn, row, self.handlers, self.repository, self.fast, self.now(), actor)
+        step.instance = Instance(cached) if cached is not None else self._restore(conn, row)
         token = current_step.set(step)
         try:
             self._apply(action, step)
             waits = None
-            if self._run_guarded(session, row, action, step):
+            if self._run_guarded(row, action, step):
                 waits = step.instance.waits()
-                while self._deliver_buffered(step, waits) and self._run_guarded(session, row, action, step):
+                while self._deliver_buffered(step, waits) and self._run_guarded(row, action, step):
                     waits = step.instance.waits()
             self._save(step, waits if waits is not None else step.instance.waits())
         finally:
@@ -95,8 +96,20 @@ class Engine:
                     self._cache.popitem(last=False)
 
     def transaction(self) -> Session:
-        """A new session; use `with engine.transaction() as s, s.begin():`."""
+        """A new ORM session (administration, deployment); use `with engine.transaction() as s, s.begin():`."""
         return self.Session()
+
+    @contextmanager
+    def unit(self) -> Iterator[Connection]:
+        """One write transaction on a plain connection: what every engine operation runs in."""
+        with self.db.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for one query (no write lock on SQLite)."""
+        with self.db.execution_options(kentei_read=True).connect() as conn:
+            yield conn
 
     def reading(self) -> Session:
         """A session for queries only (on SQLite it takes no write lock)."""
@@ -107,8 +120,8 @@ class Engine:
             entry = self._cache.pop(row.id, None)
         return entry[1] if entry is not None and entry[0] == row.row_version else None
 
-    def _restore(self, session: Session, row: InstanceRow) -> Instance:
-        spec, subs = self.repository.spec(session, row.definition_id)
+    def _restore(self, conn: Connection, row: InstanceRow) -> Instance:
+        spec, subs = self.repository.spec(conn, row.definition_id)
         if not row.state:
             return Instance(BpmnWorkflow(spec, subs, script_engine=self.script_engine))
         return Instance(self.serializer.load_state(row.state, spec, subs, self.script_engine))
@@ -119,22 +132,18 @@ class Engine:
         except SpiffWorkflowException as exc:
             raise _failed(exc) from None
 
-    def _run_guarded(self, session: Session, row: InstanceRow, action: Action, step: Step) -> bool:
+    def _run_guarded(self, row: InstanceRow, action: Action, step: Step) -> bool:
         """Run on; on failure undo the local handlers' writes, rewind to the action alone and open an incident.
 
-        The savepoint is opened lazily by the first local handler, so a run without one costs nothing.
+        The handlers' savepoint is opened lazily by the first local handler, so a run without one costs nothing.
         """
         try:
             self._run_on(step)
         except (SpiffWorkflowException, StepFailed) as exc:
-            if step.savepoint is not None:
-                step.savepoint.rollback()
-                step.savepoint = None
-            self._rewind(session, row, action, step, exc)
+            step.end_run(False)
+            self._rewind(row, action, step, exc)
             return False
-        if step.savepoint is not None:
-            step.savepoint.commit()
-            step.savepoint = None
+        step.end_run(True)
         return True
 
     def _deliver_buffered(self, step: Step, waits: Waits) -> bool:
@@ -145,11 +154,10 @@ class Engine:
             if key in old:
                 continue
             task = step.instance.task(key.split("|", 1)[0])
-            msg = take_buffered(self, step.session, name, correlation_key(task, step.row.business_key))
-            if msg is not None and step.instance.deliver_message(name, dict(msg.payload or {})):
-                msg.status, msg.instance_id = "delivered", step.row.id
-                step.taken_messages.append(msg)
-                step.record("message", None, {"name": name, "message_id": msg.message_id, "buffered": True})
+            msg = take_buffered(self, step.conn, name, correlation_key(task, step.row.business_key), step.row.id)
+            if msg is not None and step.instance.deliver_message(name, msg[1]):
+                step.taken_messages.append(msg[0])
+                step.record("message", None, {"name": name, "message_id": msg[0], "buffered": True})
                 delivered = True
         return delivered
 
@@ -164,23 +172,24 @@ class Engine:
                 raise StepFailed(element, f"BPMN error '{err.code}' ({err.message}) was not caught by an error "
                                           "boundary event")
 
-    def _rewind(self, session: Session, row: InstanceRow, action: Action, step: Step, exc: Exception) -> None:
+    def _rewind(self, row: InstanceRow, action: Action, step: Step, exc: Exception) -> None:
         failed = _failed(exc)
         kept = [h for h in step.history if h["kind"] not in ("step", "decision", "bpmn_error")]
         step.history[:] = kept
         step.bpmn_errors.clear()
-        for msg in step.taken_messages:
-            msg.status, msg.instance_id = "buffered", None
+        for message_id in step.taken_messages:
+            put_back(self, step.conn, message_id)
         step.taken_messages.clear()
-        step.instance = self._restore(session, row)
+        step.instance = self._restore(step.conn, row)
         self._apply(action, step)
         step.record("incident", failed.element_id, {"message": failed.message})
-        exists = session.scalar(select(Incident.id).where(
+        exists = step.conn.scalar(select(Incident.id).where(
             Incident.instance_id == row.id, Incident.element_id == failed.element_id,
             Incident.status == "open", Incident.kind == "step_failed"))
         if exists is None:
-            session.add(Incident(instance_id=row.id, tenant=row.tenant, element_id=failed.element_id,
-                                 kind="step_failed", message=failed.message, status="open", created_at=step.now))
+            step.conn.execute(insert(Incident).values(
+                instance_id=row.id, tenant=row.tenant, element_id=failed.element_id, kind="step_failed",
+                message=failed.message, status="open", created_at=step.now))
 
     def _save(self, step: Step, waits: Waits) -> None:
         row, inst, fast = step.row, step.instance, self.fast
@@ -191,7 +200,7 @@ class Engine:
         if inst.completed:
             row.status, ended = "completed", step.now
             step.record("ended")
-        conn = step.session.connection()
+        conn = step.conn
         if step.history:
             row.history_head = history.append(fast, conn, row.history_head, step.history)
         fast.run(conn, "UPDATE process_instance SET state = :state, waits = JSON(:waits), variables = JSON(:vars), "

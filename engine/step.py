@@ -1,4 +1,4 @@
-"""One engine operation's view of the world: the session, the instance, and the history it writes."""
+"""One engine operation's view of the world: its connection, the instance, and the history it writes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from engine.dmn import DecisionError
@@ -14,6 +15,7 @@ from engine.errors import NotFound
 from handlers.base import BpmnError, HandlerContext, HandlerRegistry
 
 if TYPE_CHECKING:
+    from engine.db.fast import FastSql, InstanceRow
     from engine.repository import Repository
 
 
@@ -21,24 +23,43 @@ if TYPE_CHECKING:
 class Step:
     """Serves service tasks and decisions while the workflow runs inside one transaction."""
 
-    session: Session
-    row: Any  # engine.db.fast.InstanceRow
+    conn: Connection
+    row: "InstanceRow"
     handlers: HandlerRegistry
     repository: "Repository"
+    sql: "FastSql"
     now: datetime
     actor: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
     bpmn_errors: list[tuple[Any, BpmnError]] = field(default_factory=list)
     completed_user_tasks: dict[str, str | None] = field(default_factory=dict)  # task id -> by
     finished_jobs: set[str] = field(default_factory=set)
+    taken_messages: list[str] = field(default_factory=list)  # buffered message ids delivered in this step
     instance: Any = None
-    engine_sql: Any = None  # engine.db.fast.FastSql
-    savepoint: Any = None  # opened before the first local handler of a run; see Engine._run_guarded
-    taken_messages: list[Any] = field(default_factory=list)
+    _handler_session: Session | None = None
 
     def workflow_task(self, task_id: str) -> Any:
         """A task of the running workflow by id."""
         return self.instance.task(task_id)
+
+    @property
+    def handler_session(self) -> Session:
+        """The session local handlers write through: a savepoint in the step's transaction,
+        opened by the first local handler of a run and closed by end_run()."""
+        if self._handler_session is None:
+            self._handler_session = Session(bind=self.conn, join_transaction_mode="create_savepoint",
+                                            autoflush=False, expire_on_commit=False)
+        return self._handler_session
+
+    def end_run(self, ok: bool) -> None:
+        """Keep (flush, release) or undo the local handlers' writes of the run that just ended."""
+        session, self._handler_session = self._handler_session, None
+        if session is not None:
+            if ok:
+                session.commit()
+            else:
+                session.rollback()
+            session.close()
 
     def record(self, kind: str, element_id: str | None = None, detail: Any = None, actor: str | None = None) -> None:
         """Queue a history event; it is written with the step's state, in the same transaction."""
@@ -46,7 +67,7 @@ class Step:
                              "element_id": element_id, "actor": actor, "detail": detail})
 
     def did_run(self, task: Any) -> None:
-        """Called after each engine step: history, and BPMN errors thrown by local handlers."""
+        """Called after each engine step: one history event per BPMN element run."""
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)
         if bpmn_id is not None:
             self.record("step", bpmn_id, {"type": type(task.task_spec).__name__, "state": task.state})
@@ -59,10 +80,8 @@ class Step:
             return None  # STARTED: the projections turn it into an external job
         ctx = HandlerContext(topic=topic, instance_id=self.row.id, tenant=self.row.tenant,
                              business_key=self.row.business_key, element_id=task.task_spec.bpmn_id,
-                             idempotency_key=f"{self.row.id}:{task.id}", session=self.session,
+                             idempotency_key=f"{self.row.id}:{task.id}", session=self.handler_session,
                              properties=task.task_spec.extensions.get("properties", {}))
-        if self.savepoint is None:
-            self.savepoint = self.session.begin_nested()
         try:
             result = registration.handler(ctx, MappingProxyType(task.data))
         except BpmnError as err:
@@ -76,7 +95,7 @@ class Step:
 
     def evaluate_decision(self, task: Any, decision_ref: str) -> Any:
         try:
-            decision, graph = self.repository.decision(self.session, decision_ref)
+            decision, graph = self.repository.decision(self.conn, decision_ref)
             result = decision.evaluate(task.data, graph)
         except (DecisionError, NotFound) as exc:
             raise WorkflowTaskException(str(exc), task=task, exception=exc) from None
