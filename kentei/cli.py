@@ -12,6 +12,8 @@ from typing import Any, Callable
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from engine.db.session import DRIVER_ERRORS
+
 from engine.errors import EngineError
 from engine.validation import ValidationFailed
 
@@ -49,7 +51,7 @@ def _errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except EngineError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
-        except (OperationalError, ProgrammingError) as exc:
+        except (OperationalError, ProgrammingError, *DRIVER_ERRORS) as exc:
             text = str(exc.orig) if getattr(exc, "orig", None) is not None else str(exc)
             hint = " (run `kentei init` first)" if "no such table" in text or "does not exist" in text else ""
             click.echo(f"error: database: {text.splitlines()[0]}{hint}", err=True)

@@ -8,6 +8,21 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
+def _driver_errors() -> tuple[type[Exception], ...]:
+    """The database drivers' own operational errors (the hot path calls the driver directly)."""
+    import sqlite3
+    errors: list[type[Exception]] = [sqlite3.OperationalError, sqlite3.ProgrammingError]
+    try:
+        import psycopg
+        errors += [psycopg.OperationalError, psycopg.ProgrammingError]
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+DRIVER_ERRORS = _driver_errors()
+
+
 def make_db(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
     """Create the SQLAlchemy engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
     if url.startswith("sqlite"):
