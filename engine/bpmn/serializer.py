@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.specs import DecisionTask, ExternalServiceTask, PassThroughManualTask, PassThroughTask
@@ -42,6 +43,7 @@ class StateSerializer:
     def __init__(self) -> None:
         self.registry = _registry()
         self._workflow_converter = BpmnWorkflowConverter(BpmnWorkflow, self.registry)
+        self._task_typename = self.registry.typenames[Task]
 
     # -- specs: once per deployed version
     def dump_spec(self, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> bytes:
@@ -76,21 +78,51 @@ class StateSerializer:
         }, default=_default)
 
     def _task_dicts(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        """Each task as a dict; a finished task's dict is kept on the workflow and reused while it
-        is unchanged (same state, state-change time and children), which most tasks are."""
-        reg = self.registry
+        """Each task as the dict SpiffWorkflow's TaskConverter restores.
+
+        Written out here rather than through the registry because this runs for every task at
+        every wait state. A finished task's dict is kept on the workflow and reused while it is
+        unchanged (same state, state-change time and children), which most tasks are.
+        """
         cache: dict[Any, tuple[Any, dict[str, Any]]] = workflow.__dict__.setdefault("_kentei_task_dicts", {})
+        names: dict[Any, str] = workflow.__dict__.setdefault("_kentei_task_ids", {})
         out: dict[str, Any] = {}
         for task_id, task in workflow.tasks.items():
+            sid = names.get(task_id) or names.setdefault(task_id, str(task_id))
             if task.state & FINISHED:
                 key = (task.state, task.last_state_change, tuple(task._children))
                 hit = cache.get(task_id)
                 if hit is None or hit[0] != key:
-                    hit = cache[task_id] = (key, reg.convert(task))
-                out[str(task_id)] = hit[1]
+                    hit = cache[task_id] = (key, self._task_dict(workflow, task, sid, names))
+                out[sid] = hit[1]
             else:
-                out[str(task_id)] = reg.convert(task)
+                out[sid] = self._task_dict(workflow, task, sid, names)
         return out
+
+    def _task_dict(self, workflow: BpmnWorkflow, task: Any, sid: str, names: dict[Any, str]) -> dict[str, Any]:
+        convert = self.registry.convert
+        parent_id = task._parent
+        parent = workflow.tasks.get(parent_id) if parent_id is not None else None
+        if parent is None:
+            data, delta = convert(task.data), {}
+        else:
+            before, after = parent.data, task.data
+            updates = {k: v for k, v in after.items() if k not in before or before[k] != v}
+            deletions = [k for k in before if k not in after]
+            data, delta = {}, {"updates": convert(updates) if updates else {}, "deletions": deletions}
+        return {
+            "id": sid,
+            "parent": (names.get(parent_id) or names.setdefault(parent_id, str(parent_id))) if parent_id else None,
+            "children": [names.get(c) or names.setdefault(c, str(c)) for c in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task.state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": convert(task.internal_data) if task.internal_data else {},
+            "data": data,
+            "delta": delta,
+            "typename": self._task_typename,
+        }
 
     def load_state(self, raw: bytes, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec],
                    script_engine: Any) -> BpmnWorkflow:
