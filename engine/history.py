@@ -16,22 +16,30 @@ from engine.db.session import utc
 GENESIS = "0" * 64
 
 
-def event_hash(prev: str, event: dict[str, Any]) -> str:
-    """sha256 over the previous hash and the event's fields, in a canonical form."""
-    body = {k: event.get(k) for k in ("instance_id", "tenant", "at", "kind", "element_id", "actor", "detail")}
-    at = body["at"]
-    body["at"] = utc(at).isoformat() if isinstance(at, datetime) else at
-    return hashlib.sha256(prev.encode() + orjson.dumps(body, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
+def event_hash(prev: str, event: dict[str, Any], detail_json: bytes | None = None) -> str:
+    """sha256 over the previous hash and the event's fields in a canonical form (detail with sorted keys)."""
+    at = event["at"]
+    at = utc(at).isoformat() if isinstance(at, datetime) else at
+    if detail_json is None:
+        detail_json = orjson.dumps(event.get("detail"), option=orjson.OPT_SORT_KEYS, default=str)
+    head = orjson.dumps([event["instance_id"], event["tenant"], at, event["kind"], event.get("element_id"),
+                         event.get("actor")])
+    return hashlib.sha256(b"|".join((prev.encode(), head, detail_json))).hexdigest()
 
 
 def append(fast: FastSql, conn: Connection, head: str | None, events: list[dict[str, Any]]) -> str:
     """Chain and insert a step's events; returns the new head for the instance row."""
     prev = head or GENESIS
     rows = []
+    stamps: dict[Any, tuple[str, Any]] = {}  # the events of one step share their time
     for event in events:
-        h = event_hash(prev, event)
-        rows.append({**event, "at": fast.ts(event["at"]), "detail": fast.js(event.get("detail")),
-                     "prev_hash": prev, "hash": h})
+        at = event["at"]
+        if at not in stamps:
+            stamps[at] = (utc(at).isoformat(), fast.ts(at))
+        iso, stored = stamps[at]
+        detail_json = orjson.dumps(event.get("detail"), option=orjson.OPT_SORT_KEYS, default=str)
+        h = event_hash(prev, {**event, "at": iso}, detail_json)
+        rows.append({**event, "at": stored, "detail": detail_json.decode(), "prev_hash": prev, "hash": h})
         prev = h
     fast.run(conn, "INSERT INTO history_event (instance_id, tenant, at, kind, element_id, actor, detail, prev_hash, hash)"
                    " VALUES (:instance_id, :tenant, :at, :kind, :element_id, :actor, JSON(:detail), :prev_hash, :hash)",

@@ -52,13 +52,15 @@ def complete_task(engine: "Engine", task_id: str, user: str, data: dict[str, Any
         raise Conflict("task data must be a JSON object")
     fast = engine.fast
     with engine.unit() as conn:
-        found = fast.run(conn, "SELECT instance_id FROM human_task WHERE id = :id", {"id": task_id}).first()
+        read_task = "SELECT instance_id, element_id, status, assignee FROM human_task WHERE id = :id"
+        found = fast.run(conn, read_task, {"id": task_id}).first()
         if found is None:
             raise NotFound(f"task {task_id} does not exist")
+        # instance first, always: every operation locks in that order, so none can deadlock
         row = engine.lock_instance(conn, found[0])
-        # read again under the instance lock: another completion may have committed meanwhile
-        element_id, status, assignee = fast.run(conn, "SELECT element_id, status, assignee FROM human_task "
-                                                      "WHERE id = :id", {"id": task_id}).one()
+        if fast.pg:  # read again under the lock: a concurrent completion may have committed meanwhile
+            found = fast.run(conn, read_task, {"id": task_id}).one()
+        _, element_id, status, assignee = found
         if status != "open":
             raise Conflict(f"task {task_id} is {status}")
         if assignee and assignee != user:

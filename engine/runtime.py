@@ -40,6 +40,7 @@ class Engine:
         self.Session = session_factory(db)
         self.ReadSession = session_factory(db, read_only=True)
         self.fast = FastSql(db.dialect.name)
+        self.read_db = db.execution_options(kentei_read=True)
         self.handlers = handlers
         self.settings = settings
         self.clock = clock
@@ -108,7 +109,7 @@ class Engine:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A connection for one query (no write lock on SQLite)."""
-        with self.db.execution_options(kentei_read=True).connect() as conn:
+        with self.read_db.connect() as conn:
             yield conn
 
     def reading(self) -> Session:

@@ -54,7 +54,8 @@ def _configure_sqlite(db: Engine, synchronous: str) -> None:
         # One writer at a time: take the write lock at the start, so that a
         # read-then-write transaction never fails half way with SQLITE_BUSY.
         # Read-only sessions (engine.reading()) take no lock: WAL lets them run beside a writer.
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("kentei_read") else "BEGIN IMMEDIATE")
+        read = conn.get_execution_options().get("kentei_read")
+        conn.connection.driver_connection.execute("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
 def session_factory(db: Engine, read_only: bool = False) -> sessionmaker[Session]:
