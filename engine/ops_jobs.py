@@ -105,11 +105,11 @@ def _with_job(engine: "Engine", job: ClaimedJob, worker: str, action: Any, outco
     try:
         fast = engine.fast
         with engine.unit() as conn:
-            held = fast.run(conn, "SELECT status, locked_by FROM external_job WHERE id = :id"
-                                  + (" FOR UPDATE" if fast.pg else ""), {"id": job.id}).first()
+            instance = engine.lock_instance(conn, job.instance_id)  # instance first, as every operation
+            held = fast.run(conn, "SELECT status, locked_by FROM external_job WHERE id = :id",
+                            {"id": job.id}).first()
             if held is None or held[0] != "locked" or held[1] != worker:
                 return "lost"  # the lease ran out and another worker has it, or it was cancelled
-            instance = engine.lock_instance(conn, job.instance_id)
             step = engine.operate(conn, instance, action)
             fast.run(conn, "UPDATE external_job SET status = 'done', locked_by = NULL, result = NULL "
                            "WHERE id = :id", {"id": job.id})

@@ -28,13 +28,17 @@ def fire_due(engine: "Engine", limit: int = 100) -> int:
 def _fire(engine: "Engine", timer_id: str) -> int:
     fast, now = engine.fast, engine.now()
     with engine.unit() as conn:
-        # another worker may have fired it since we looked: claim it again, skipping locked rows
-        claimed = fast.run(conn, CLAIM + (" FOR UPDATE SKIP LOCKED" if fast.pg else ""),
-                           {"id": timer_id, "now": fast.ts(now)}).first()
+        claimed = fast.run(conn, CLAIM, {"id": timer_id, "now": fast.ts(now)}).first()
         if claimed is None:
-            return 0
+            return 0  # another worker fired it since we looked
         instance_id, element_id = claimed
-        row = engine.lock_instance(conn, instance_id)
+        # instance first (the order every operation locks in); a busy instance is left to its holder
+        row = engine.lock_instance(conn, instance_id, skip_locked=True)
+        if row is None:
+            return 0
+        # under the instance lock nobody else can fire or move this timer: check it again
+        if fast.pg and fast.run(conn, CLAIM, {"id": timer_id, "now": fast.ts(now)}).first() is None:
+            return 0
         if row.status != "running":
             fast.run(conn, "DELETE FROM timer WHERE id = :id", {"id": timer_id})
             return 0

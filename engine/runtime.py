@@ -57,12 +57,16 @@ class Engine:
         return self.clock()
 
     # -- the operation machinery -------------------------------------------------------------
-    def lock_instance(self, conn: Connection, instance_id: int) -> InstanceRow:
-        """Load and lock an instance row for this transaction (FOR UPDATE; SQLite is locked already)."""
-        row = self.fast.lock_instance(conn, instance_id)
-        if row is None:
+    def lock_instance(self, conn: Connection, instance_id: int, skip_locked: bool = False) -> InstanceRow:
+        """Load and lock an instance row for this transaction (FOR UPDATE; SQLite is locked already).
+
+        Every operation locks its instance before any projection row, so no two can deadlock.
+        With `skip_locked`, an instance another transaction holds gives None instead of a wait.
+        """
+        row = self.fast.lock_instance(conn, instance_id, skip_locked)
+        if row is None and not skip_locked:
             raise NotFound(f"process instance {instance_id} does not exist")
-        return row
+        return row  # type: ignore[return-value]
 
     def operate(self, conn: Connection, row: InstanceRow, action: Action, actor: str | None = None) -> Step:
         """Apply `action`, run the workflow to its next wait state and save; inside the caller's transaction.

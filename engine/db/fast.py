@@ -113,11 +113,11 @@ class FastSql:
         """A JSON column read back (SQLite gives text, PostgreSQL parsed values)."""
         return orjson.loads(value) if isinstance(value, (str, bytes)) else value
 
-    def lock_instance(self, conn: Connection, instance_id: int) -> InstanceRow | None:
-        """Read an instance row, locked for this transaction on PostgreSQL."""
+    def lock_instance(self, conn: Connection, instance_id: int, skip_locked: bool = False) -> InstanceRow | None:
+        """Read an instance row, locked for this transaction on PostgreSQL (SQLite: BEGIN IMMEDIATE did)."""
+        lock = (" FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE") if self.pg else ""
         row = self.run(conn, "SELECT id, definition_id, tenant, business_key, status, row_version, state, waits, "
-                             "history_head FROM process_instance WHERE id = :id"
-                             + (" FOR UPDATE" if self.pg else ""), {"id": instance_id}).first()
+                             "history_head FROM process_instance WHERE id = :id" + lock, {"id": instance_id}).first()
         if row is None:
             return None
         return InstanceRow(row[0], row[1], row[2], row[3], row[4], row[5] or 0, bytes(row[6] or b""),
