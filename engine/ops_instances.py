@@ -4,10 +4,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from engine.db.fast import InstanceRow
-from engine.db.models import HumanTask
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.forms import validate_form
 
@@ -71,7 +68,7 @@ def complete_task(engine: "Engine", task_id: str, user: str, data: dict[str, Any
             if task is None:
                 raise Conflict(f"task {task_id} is no longer waiting")
             ext = task.task_spec.extensions
-            _four_eyes(conn, row.id, ext.get("properties", {}), user)
+            _four_eyes(fast, conn, row.id, ext.get("properties", {}), user)
             values = validate_form(ext.get("form", []), data or {}, task.data)
             inst.complete_user_task(task, values)
             step.completed_user_tasks[task_id] = user
@@ -84,13 +81,13 @@ def complete_task(engine: "Engine", task_id: str, user: str, data: dict[str, Any
     return row.id
 
 
-def _four_eyes(conn: Any, instance_id: int, properties: dict[str, str], user: str) -> None:
+def _four_eyes(fast: Any, conn: Any, instance_id: int, properties: dict[str, str], user: str) -> None:
     """camunda:property separateFrom="a,b": the user must not have completed those tasks."""
     separate = [s.strip() for s in properties.get("separateFrom", "").split(",") if s.strip()]
     if not separate:
         return
-    done_by = conn.scalars(select(HumanTask.completed_by).where(
-        HumanTask.instance_id == instance_id, HumanTask.element_id.in_(separate),
-        HumanTask.status == "completed")).all()
+    rows = fast.run(conn, "SELECT element_id, completed_by FROM human_task WHERE instance_id = :i "
+                          "AND status = 'completed'", {"i": instance_id}).all()
+    done_by = {by for element, by in rows if element in separate}
     if user in done_by:
         raise Forbidden(f"four eyes: {user} completed {', '.join(separate)} and may not complete this task")

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, select
 
 from engine.bpmn.serializer import StateSerializer
 from engine.db.fast import FastSql
-from engine.db.models import DecisionDefinition, DeployedFile, ProcessDefinition
+from engine.db.models import DeployedFile, ProcessDefinition
 from engine.dmn import Decision, load_dmn
 from engine.errors import NotFound
 
@@ -42,10 +42,10 @@ class Repository:
                 self._specs[definition_id] = cached
         return cached
 
-    def decision(self, conn: Connection, key: str) -> tuple[Decision, dict[str, Decision]]:
+    def decision(self, fast: FastSql, conn: Connection, key: str) -> tuple[Decision, dict[str, Decision]]:
         """The newest deployed decision with this id, and the decisions of its file (for requirements)."""
-        row = conn.execute(select(DecisionDefinition.file_id).where(DecisionDefinition.key == key)
-                              .order_by(DecisionDefinition.version.desc()).limit(1)).first()
+        row = fast.run(conn, "SELECT file_id FROM decision_definition WHERE key = :key ORDER BY version DESC LIMIT 1",
+                       {"key": key}).first()
         if row is None:
             raise NotFound(f"no decision '{key}' is deployed")
         file_id = row[0]

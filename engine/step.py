@@ -95,7 +95,7 @@ class Step:
 
     def evaluate_decision(self, task: Any, decision_ref: str) -> Any:
         try:
-            decision, graph = self.repository.decision(self.conn, decision_ref)
+            decision, graph = self.repository.decision(self.sql, self.conn, decision_ref)
             result = decision.evaluate(task.data, graph)
         except (DecisionError, NotFound) as exc:
             raise WorkflowTaskException(str(exc), task=task, exception=exc) from None

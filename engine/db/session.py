@@ -29,7 +29,9 @@ def make_db(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # pool_reset_on_return=None: every SQLite transaction ends in an explicit commit or rollback,
+        # and reads outside one run in autocommit, so there is nothing to reset when a connection returns.
+        db = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_reset_on_return=None)
         _configure_sqlite(db, sqlite_synchronous)
         return db
     return create_engine(url, pool_pre_ping=True)
