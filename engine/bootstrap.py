@@ -4,11 +4,9 @@ from __future__ import annotations
 from engine.config import Settings
 from engine.db.migrate import upgrade
 from engine.db.session import make_db
-from engine.runtime import Engine, _bind_operations
+from engine.runtime import Engine
 from engine.script_engine import Clock, system_clock
 from handlers.base import HandlerRegistry
-
-_bind_operations()
 
 
 def bootstrap(settings: Settings | None = None, handlers: HandlerRegistry | None = None,

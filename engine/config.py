@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Mapping
+
+from engine.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -12,14 +15,12 @@ class Settings:
 
     database_url: str = "sqlite:///var/kentei.db"
     workflows_dir: Path = Path("workflows")
-    keyring_path: Path = Path("var/keyring.json")
     timezone: str = "Asia/Tokyo"
     job_max_retries: int = 3
     job_backoff_seconds: float = 10.0
     job_lease_seconds: float = 300.0
     message_ttl_seconds: float = 3600.0
     sqlite_synchronous: str = "NORMAL"
-    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
@@ -29,12 +30,24 @@ class Settings:
         return cls(
             database_url=env.get("KENTEI_DATABASE_URL", d.database_url),
             workflows_dir=Path(env.get("KENTEI_WORKFLOWS_DIR", str(d.workflows_dir))),
-            keyring_path=Path(env.get("KENTEI_KEYRING", str(d.keyring_path))),
             timezone=env.get("KENTEI_TIMEZONE", d.timezone),
-            job_max_retries=int(env.get("KENTEI_JOB_MAX_RETRIES", d.job_max_retries)),
-            job_backoff_seconds=float(env.get("KENTEI_JOB_BACKOFF_SECONDS", d.job_backoff_seconds)),
-            job_lease_seconds=float(env.get("KENTEI_JOB_LEASE_SECONDS", d.job_lease_seconds)),
-            message_ttl_seconds=float(env.get("KENTEI_MESSAGE_TTL_SECONDS", d.message_ttl_seconds)),
+            job_max_retries=_number(env, "KENTEI_JOB_MAX_RETRIES", d.job_max_retries, int),
+            job_backoff_seconds=_number(env, "KENTEI_JOB_BACKOFF_SECONDS", d.job_backoff_seconds, float),
+            job_lease_seconds=_number(env, "KENTEI_JOB_LEASE_SECONDS", d.job_lease_seconds, float),
+            message_ttl_seconds=_number(env, "KENTEI_MESSAGE_TTL_SECONDS", d.message_ttl_seconds, float),
             sqlite_synchronous=env.get("KENTEI_SQLITE_SYNCHRONOUS", d.sqlite_synchronous).upper(),
-            extra={k: v for k, v in env.items() if k.startswith("KENTEI_")},
         )
+
+
+def _number(env: Mapping[str, str], name: str, default: float, kind: type) -> Any:
+    """A positive number from the environment, or a clear error naming the variable."""
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a {'whole ' if kind is int else ''}number, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be greater than 0, not {raw!r}")
+    return value

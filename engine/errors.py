@@ -8,6 +8,10 @@ class EngineError(Exception):
     status = 400
 
 
+class ConfigError(EngineError):
+    """A KENTEI_* setting has a value that cannot be used."""
+
+
 class NotFound(EngineError):
     """No such instance, task, job, incident or process."""
 

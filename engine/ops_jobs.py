@@ -42,7 +42,7 @@ def claim(engine: "Engine", worker: str, limit: int = 10) -> list[ClaimedJob]:
             and_(ExternalJob.status == "pending", ExternalJob.next_run_at <= now),
             and_(ExternalJob.status == "locked", ExternalJob.lock_expires_at <= now)))
             .order_by(ExternalJob.next_run_at).limit(limit))
-        if engine.is_postgres:
+        if engine.fast.pg:
             query = query.with_for_update(skip_locked=True)
         jobs = session.scalars(query).all()
         lease = now + timedelta(seconds=engine.settings.job_lease_seconds)

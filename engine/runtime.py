@@ -13,6 +13,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import Connection, Engine as Database, insert, select
 from sqlalchemy.orm import Session
 
+from engine.api import EngineApi
 from engine.bpmn.serializer import StateSerializer
 from engine.config import Settings
 from engine import history
@@ -32,7 +33,7 @@ Action = Callable[[Instance, Step], None]
 CACHE_SIZE = 1024
 
 
-class Engine:
+class Engine(EngineApi):
     """Runs deployed processes durably; every public operation is one transaction."""
 
     def __init__(self, db: Database, handlers: HandlerRegistry, settings: Settings, clock: Clock = system_clock) -> None:
@@ -48,7 +49,6 @@ class Engine:
         self.serializer = StateSerializer()
         self.repository = Repository(self.serializer)
         self.script_engine = KenteiScriptEngine(lambda: self.clock(), self.tz)
-        self.is_postgres = db.dialect.name == "postgresql"
         self._cache: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -227,22 +227,3 @@ def _failed(exc: Exception) -> StepFailed:
         message = f"{message}: {cause}"
     return StepFailed(element, message)
 
-
-def _bind_operations() -> None:
-    """Intent-named methods on Engine; the work lives in the ops_* modules."""
-    from engine import deploy, ops_instances, ops_jobs, ops_messages, ops_timers, queries
-
-    Engine.start = ops_instances.start  # type: ignore[attr-defined]
-    Engine.complete_task = ops_instances.complete_task  # type: ignore[attr-defined]
-    Engine.correlate = ops_messages.correlate  # type: ignore[attr-defined]
-    Engine.fire_due_timers = ops_timers.fire_due  # type: ignore[attr-defined]
-    Engine.timers = ops_timers.upcoming  # type: ignore[attr-defined]
-    Engine.run_jobs = ops_jobs.run_once  # type: ignore[attr-defined]
-    Engine.retry = ops_jobs.retry  # type: ignore[attr-defined]
-    Engine.deploy = deploy.deploy  # type: ignore[attr-defined]
-    Engine.validate = deploy.validate  # type: ignore[attr-defined]
-    Engine.instance = queries.instance  # type: ignore[attr-defined]
-    Engine.tasks = queries.tasks  # type: ignore[attr-defined]
-    Engine.incidents = queries.incidents  # type: ignore[attr-defined]
-    Engine.history = queries.history  # type: ignore[attr-defined]
-    Engine.verify_history = queries.verify_history  # type: ignore[attr-defined]

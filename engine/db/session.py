@@ -7,6 +7,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.errors import ConfigError
+
 
 def _driver_errors() -> tuple[type[Exception], ...]:
     """The database drivers' own operational errors (the hot path calls the driver directly)."""
@@ -39,7 +41,7 @@ def make_db(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
 
 def _configure_sqlite(db: Engine, synchronous: str) -> None:
     if synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
-        raise ValueError(f"KENTEI_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
+        raise ConfigError(f"KENTEI_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
 
     @event.listens_for(db, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

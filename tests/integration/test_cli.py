@@ -266,3 +266,12 @@ def test_a_command_before_init_says_so_without_a_traceback(workdir: Path) -> Non
     run = _runner(workdir, workdir / "fresh.db")
     result = run("tasks", code=1)
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_bad_setting_is_one_clear_line(workdir: Path) -> None:
+    import os
+    import subprocess
+    env = {**os.environ, "KENTEI_DATABASE_URL": f"sqlite:///{workdir / 'k.db'}", "KENTEI_JOB_MAX_RETRIES": "three"}
+    result = subprocess.run([*COMMAND, "tasks"], cwd=workdir, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "KENTEI_JOB_MAX_RETRIES must be a whole number" in result.stderr
