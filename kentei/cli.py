@@ -211,9 +211,14 @@ def worker(once: bool, interval: float, name: str | None) -> None:
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
     click.echo(f"worker {me} running", err=True)
+    from engine.ops_messages import expire_buffered
+    housekept = 0.0
     try:
         while not stop["now"]:
             busy = sum(engine.run_jobs(me).values()) + engine.fire_due_timers()
+            if time.monotonic() - housekept > 60:  # buffered messages past their time-to-live
+                expire_buffered(engine)
+                housekept = time.monotonic()
             if once:
                 break
             if not busy:

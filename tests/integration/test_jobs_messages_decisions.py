@@ -136,3 +136,15 @@ def test_uncaught_bpmn_error_is_a_job_incident_and_retry_runs_the_job_again(engi
     engine.retry(incident["id"])
     assert engine.run_jobs("w1") == {"done": 1}
     assert engine.tasks(instance_id=iid)[0]["element_id"] == "check"
+
+
+def test_a_buffered_message_expires_after_its_time_to_live(engine, clock):  # type: ignore[no-untyped-def]
+    from engine.ops_messages import expire_buffered
+    deploy_fixture(engine, "payment.bpmn")
+    assert engine.correlate("fee_paid", "A-5", {"amount": 1}, message_id="OLD")["status"] == "buffered"
+    clock.advance(seconds=engine.settings.message_ttl_seconds + 1)
+    assert expire_buffered(engine) == 1
+    iid = engine.start("payment", "13", {"payDeadline": "2026-05-01"}, business_key="A-5")
+    assert engine.instance(iid)["status"] == "running"  # the stale payment was not applied
+    assert engine.correlate("fee_paid", "A-5", {"amount": 2}, message_id="NEW")["status"] == "delivered"
+    assert engine.instance(iid)["variables"]["amount"] == 2
