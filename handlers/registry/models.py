@@ -1,0 +1,121 @@
+"""Registry tables modelled on 別添1 (English column names; the Japanese label in each column's info)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class RegistryBase(DeclarativeBase):
+    """Declarative base for the registry's tables (migrated by the engine's Alembic)."""
+
+
+def col(ja: str, *args: Any, **kwargs: Any) -> Any:
+    """A mapped column that carries its 別添1 label, so a person from the field can map it."""
+    return mapped_column(*args, info={"ja": ja}, **kwargs)
+
+
+class NumberSequence(RegistryBase):
+    """The last number issued per prefecture, year and kind (see numbering.py)."""
+
+    __tablename__ = "number_sequence"
+    tenant: Mapped[str] = col("都道府県コード", String(8), primary_key=True)
+    year: Mapped[int] = col("年度", Integer, primary_key=True)
+    kind: Mapped[str] = col("番号の種類", String(16), primary_key=True)
+    last_value: Mapped[int] = col("最終番号", Integer)
+
+
+class Applicant(RegistryBase):
+    """受検者テーブル: the person. The 個人番号 is not here: only the vault reference."""
+
+    __tablename__ = "applicant"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = col("都道府県コード", String(8), index=True)
+    vault_ref: Mapped[str | None] = col("個人番号(保管庫参照)", String(36))
+    pseudonym_id: Mapped[str | None] = col("資格仮名ID", String(64), index=True)
+    portal_pseudonym_id: Mapped[str | None] = col("マイナポータル仮名ID", String(64))
+    name: Mapped[str] = col("氏名", String(128))
+    name_kana: Mapped[str | None] = col("ふりがな", String(128))
+    birth_date: Mapped[date] = col("生年月日", Date)
+    sex: Mapped[str] = col("性別", String(1))
+    postal_code: Mapped[str | None] = col("郵便番号", String(8))
+    address: Mapped[str] = col("住所", Text)
+    address_extra: Mapped[str | None] = col("方書", Text)
+    phone: Mapped[str | None] = col("電話番号", String(20))
+    employer_name: Mapped[str | None] = col("事業所名", String(128))
+    nationality: Mapped[str | None] = col("国籍", String(64))
+    status: Mapped[str] = col("状態", String(16), default="active")  # active | deceased | deleted
+    created_at: Mapped[datetime] = col("登録日時", DateTime(timezone=True))
+
+
+class Application(RegistryBase):
+    """受検申請者情報: one application for one exam (grade, trade, task) in one round."""
+
+    __tablename__ = "application"
+    __table_args__ = (UniqueConstraint("tenant", "application_no"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = col("都道府県コード", String(8), index=True)
+    applicant_id: Mapped[int] = col("受検者", ForeignKey("applicant.id"), index=True)
+    application_no: Mapped[str] = col("申請受付ID", String(32))
+    fiscal_year: Mapped[int] = col("年度", Integer)
+    round: Mapped[str] = col("期別", String(8))  # 前期 | 後期
+    grade: Mapped[str] = col("級", String(16))
+    trade_code: Mapped[str] = col("職種コード", String(16))
+    trade_name: Mapped[str] = col("職種名称", String(64))
+    task_code: Mapped[str | None] = col("作業コード", String(16))
+    task_name: Mapped[str | None] = col("作業名称", String(64))
+    channel: Mapped[str] = col("申請経路", String(8))  # online | paper
+    experience_years: Mapped[int | None] = col("実務経験年数", Integer)
+    schooling: Mapped[str | None] = col("学歴", String(16))
+    prior_pass: Mapped[str | None] = col("合格歴", String(16))
+    written_exemption_claimed: Mapped[bool] = col("学科免除申請", default=False)
+    practical_exemption_claimed: Mapped[bool] = col("実技免除申請", default=False)
+    eligible: Mapped[bool | None] = col("受検資格有無", nullable=True)
+    written_fee_paid_on: Mapped[date | None] = col("学科手数料支払日", Date)
+    practical_fee_paid_on: Mapped[date | None] = col("実技手数料支払日", Date)
+    status: Mapped[str] = col("状態", String(24), default="received")
+    created_at: Mapped[datetime] = col("申請入力完了日", DateTime(timezone=True))
+
+
+class ExamRecord(RegistryBase):
+    """受検管理テーブル: the exam sitting, marks per part, attendance and pass flags."""
+
+    __tablename__ = "exam_record"
+    __table_args__ = (UniqueConstraint("tenant", "examinee_no"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = col("都道府県コード", String(8), index=True)
+    application_id: Mapped[int] = col("申請", ForeignKey("application.id"), unique=True)
+    examinee_no: Mapped[str] = col("受検番号", String(32))
+    practical_no: Mapped[str | None] = col("実技番号", String(32))
+    seat_no: Mapped[str | None] = col("座席番号", String(16))
+    exam_date: Mapped[date | None] = col("試験日", Date)
+    venue: Mapped[str | None] = col("試験場", String(128))
+    announcement_date: Mapped[date | None] = col("合格発表日", Date)
+    written_attended: Mapped[bool | None] = col("学科出欠", nullable=True)
+    written_score: Mapped[int | None] = col("学科得点", Integer)
+    practical_attended: Mapped[bool | None] = col("実技作業出欠", nullable=True)
+    practical_score: Mapped[int | None] = col("実技合計得点", Integer)
+    written_passed: Mapped[bool | None] = col("学科合否フラグ", nullable=True)
+    practical_passed: Mapped[bool | None] = col("実技合否フラグ", nullable=True)
+    result: Mapped[str | None] = col("合否フラグ", String(24))
+
+
+class Passer(RegistryBase):
+    """合格者データ: a pass, its 技能士番号 and certificate, reissues, and a revocation."""
+
+    __tablename__ = "passer"
+    __table_args__ = (UniqueConstraint("tenant", "ginoshi_no"), UniqueConstraint("tenant", "certificate_no"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = col("試験実施機関コード", String(8), index=True)
+    application_id: Mapped[int] = col("申請", ForeignKey("application.id"), unique=True)
+    fiscal_year: Mapped[int] = col("年度", Integer)
+    ginoshi_no: Mapped[str] = col("技能士番号", String(32))
+    certificate_no: Mapped[str] = col("合格証書シリアル番号", String(32))
+    passed_on: Mapped[date] = col("合格日付", Date)
+    certificate_count: Mapped[int] = col("紙合格証書回数", Integer, default=1)
+    reissue_count: Mapped[int] = col("再交付回数", Integer, default=0)
+    national_system_no: Mapped[str | None] = col("国家資格システム管理番号", String(64))
+    revoked_on: Mapped[date | None] = col("合格取消日", Date)
+    revocation_reason: Mapped[str | None] = col("合格取消理由", Text)
