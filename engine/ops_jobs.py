@@ -65,7 +65,7 @@ def execute(engine: "Engine", job: ClaimedJob, worker: str) -> str:
         if registration is None:
             raise LookupError(f"no handler is registered for topic '{job.topic}'")
         ctx = HandlerContext(topic=job.topic, instance_id=job.instance_id, tenant=tenant, business_key=business_key,
-                             element_id=job.element_id, idempotency_key=f"job-{job.id}")
+                             element_id=job.element_id, idempotency_key=f"job-{job.id}", now=engine.now())
         result = registration.handler(ctx, job.payload) or {}
     except BpmnError as err:
         return bpmn_error(engine, job, worker, err)

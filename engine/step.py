@@ -81,7 +81,7 @@ class Step:
         ctx = HandlerContext(topic=topic, instance_id=self.row.id, tenant=self.row.tenant,
                              business_key=self.row.business_key, element_id=task.task_spec.bpmn_id,
                              idempotency_key=f"{self.row.id}:{task.id}", session=self.handler_session,
-                             properties=task.task_spec.extensions.get("properties", {}))
+                             properties=task.task_spec.extensions.get("properties", {}), now=self.now)
         try:
             result = registration.handler(ctx, MappingProxyType(task.data))
         except BpmnError as err:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Callable, Literal, Mapping
 
 Kind = Literal["local", "remote"]
@@ -33,6 +34,7 @@ class HandlerContext:
     idempotency_key: str
     session: Any = None
     properties: Mapping[str, str] = field(default_factory=dict)
+    now: datetime | None = None  # the engine's clock (aware UTC); tests move it
 
 
 Handler = Callable[[HandlerContext, Mapping[str, Any]], "Mapping[str, Any] | None"]

@@ -3,9 +3,11 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from engine.db.models import Base
+from handlers.registry.models import RegistryBase
 
 config = context.config
-target_metadata = Base.metadata
+# the engine's tables and the handlers' (registry, …): one schema, one migration history
+target_metadata = [Base.metadata, RegistryBase.metadata]
 
 
 def run_migrations() -> None:

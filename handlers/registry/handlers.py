@@ -1,0 +1,126 @@
+"""Local handlers that write the registry inside the engine step's transaction (exactly once)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Mapping
+
+from sqlalchemy import select
+
+from handlers.base import HandlerContext, HandlerRegistry
+from handlers.registry.models import Applicant, Application, ExamRecord, Passer
+from handlers.registry.numbering import allocate, format_number
+
+REVIEW_DAYS = 14
+APPLICANT_FIELDS = ("name", "name_kana", "birth_date", "sex", "postal_code", "address", "address_extra", "phone",
+                    "employer_name", "nationality")
+
+
+def _now(ctx: HandlerContext) -> datetime:
+    return ctx.now or datetime.now(timezone.utc)
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _application(ctx: HandlerContext, data: Mapping[str, Any]) -> Application:
+    app = ctx.session.get(Application, data["application_id"])
+    if app is None or app.tenant != ctx.tenant:
+        raise LookupError(f"application {data.get('application_id')} of prefecture {ctx.tenant} does not exist")
+    return app
+
+
+def register_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
+    """申請登録: record the applicant and the application and issue the 申請受付ID."""
+    if "my_number" in data:
+        raise ValueError("workflow data must carry a vault reference (vault_ref), never the 個人番号 itself")
+    now, year = _now(ctx), int(data["fiscal_year"])
+    applicant = Applicant(tenant=ctx.tenant, vault_ref=data.get("vault_ref"), pseudonym_id=data.get("pseudonym_id"),
+                          created_at=now, status="active",
+                          **{k: data.get(k) for k in APPLICANT_FIELDS if k != "birth_date"},
+                          birth_date=_day(data["birth_date"]))
+    ctx.session.add(applicant)
+    ctx.session.flush()
+    number = format_number("application", ctx.tenant, year, allocate(ctx.session, ctx.tenant, year, "application"))
+    app = Application(
+        tenant=ctx.tenant, applicant_id=applicant.id, application_no=number, fiscal_year=year,
+        round=data.get("round", "前期"), grade=data["grade"], trade_code=data["trade_code"],
+        trade_name=data["trade_name"], task_code=data.get("task_code"), task_name=data.get("task_name"),
+        channel=data.get("channel", "online"), experience_years=data.get("experience_years"),
+        schooling=data.get("schooling"), prior_pass=data.get("prior_pass"),
+        written_exemption_claimed=bool(data.get("written_exemption_claimed")),
+        practical_exemption_claimed=bool(data.get("practical_exemption_claimed")),
+        status="received", created_at=now)
+    ctx.session.add(app)
+    ctx.session.flush()
+    return {
+        "application_id": app.id, "application_no": number, "applicant_id": applicant.id,
+        "reviewDueDate": (now + timedelta(days=REVIEW_DAYS)).date().isoformat(),
+        "correctionPeriod": data.get("correctionPeriod") or "P14D",
+        # an exemption counts only when it was claimed on the application
+        "written_exempt": bool(data.get("written_exemption_claimed")),
+        "practical_exempt": bool(data.get("practical_exemption_claimed")),
+    }
+
+
+def close_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
+    """申請の終了: record why an application ended early (camunda:property outcome)."""
+    outcome = ctx.properties.get("outcome")
+    if not outcome:
+        raise ValueError("registry.close_application needs camunda:property outcome")
+    _application(ctx, data).status = outcome
+    return {"outcome": outcome}
+
+
+def schedule_exam(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
+    """試験日程: issue 受検番号, 実技番号 and a seat; record the exam sitting."""
+    app = _application(ctx, data)
+    year = app.fiscal_year
+    seq = allocate(ctx.session, ctx.tenant, year, "examinee")
+    examinee_no = format_number("examinee", ctx.tenant, year, seq)
+    practical_no = format_number("practical", ctx.tenant, year, allocate(ctx.session, ctx.tenant, year, "practical"))
+    venue = data.get("venue") or f"{ctx.tenant} 職業能力開発協会 試験場"
+    ctx.session.add(ExamRecord(tenant=ctx.tenant, application_id=app.id, examinee_no=examinee_no,
+                               practical_no=practical_no, seat_no=f"{seq:04d}", venue=venue,
+                               exam_date=_day(data["examDate"][:10]),
+                               announcement_date=_day(data["announcementDate"][:10])))
+    app.status = "scheduled"
+    return {"examinee_no": examinee_no, "practical_no": practical_no, "seat_no": f"{seq:04d}", "venue": venue,
+            "written_score": data.get("written_score"), "practical_score": data.get("practical_score")}
+
+
+def record_result(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
+    """合否の登録: marks, attendance and the approved result into 受検管理."""
+    app = _application(ctx, data)
+    record = ctx.session.scalars(select(ExamRecord).where(ExamRecord.application_id == app.id)).one()
+    result = data["result"]
+    record.written_attended, record.practical_attended = data.get("written_attended"), data.get("practical_attended")
+    record.written_score, record.practical_score = data.get("written_score"), data.get("practical_score")
+    record.written_passed = result in ("pass", "partial_written")
+    record.practical_passed = result in ("pass", "partial_practical")
+    record.result = result
+    app.status = result
+    return {"result_recorded": True}
+
+
+def register_passer(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
+    """合格者登録: issue the 技能士番号 and the certificate number."""
+    app = _application(ctx, data)
+    year = app.fiscal_year
+    ginoshi = format_number("ginoshi", ctx.tenant, year, allocate(ctx.session, ctx.tenant, year, "ginoshi"))
+    certificate = format_number("certificate", ctx.tenant, year,
+                                allocate(ctx.session, ctx.tenant, year, "certificate"))
+    passed_on = _day(data["announcementDate"][:10])
+    ctx.session.add(Passer(tenant=ctx.tenant, application_id=app.id, fiscal_year=year, ginoshi_no=ginoshi,
+                           certificate_no=certificate, passed_on=passed_on, certificate_count=1, reissue_count=0))
+    return {"ginoshi_no": ginoshi, "certificate_no": certificate, "passed_on": passed_on.isoformat()}
+
+
+def register(registry: HandlerRegistry) -> None:
+    """The registry's topics, all local: their writes commit with the step."""
+    for topic, handler in (("registry.register_application", register_application),
+                           ("registry.close_application", close_application),
+                           ("registry.schedule_exam", schedule_exam),
+                           ("registry.record_result", record_result),
+                           ("registry.register_passer", register_passer)):
+        registry.register(topic, handler, "local")
