@@ -13,18 +13,18 @@ from .schema import MAX_TEXT, check_kind, check_record_id, check_tenant, check_v
 COMMON_FIELDS: Mapping[str, str] = {
     "qualification_pseudonym_id": "資格仮名ID",
     "fiscal_year": "年度",
-    "exam_round": "期別",
+    "round": "期別",
     "grade": "級",
     "trade_code": "職種コード",
     "trade_name": "職種名称",
     "task_code": "作業コード",
     "task_name": "作業名称",
-    "exam_number": "受検番号",
-    "name": "氏名",
+    "examinee_no": "受検番号",
+    "applicant_name": "氏名",
     "name_kana": "ふりがな",
     "birth_date": "生年月日",
     "result": "合否判定",
-    "announcement_date": "合格発表日",
+    "announcementDate": "合格発表日",
 }
 APPLICANT_FIELDS: Mapping[str, str] = {
     "application_id": "申請受付ID",
@@ -32,18 +32,18 @@ APPLICANT_FIELDS: Mapping[str, str] = {
     "application_date": "申請入力完了日",
 }
 PASSER_FIELDS: Mapping[str, str] = {
-    "skilled_worker_number": "技能士番号",
+    "ginoshi_no": "技能士番号",
     **COMMON_FIELDS,
-    "certificate_number": "合格証書シリアル番号",
+    "certificate_no": "合格証書シリアル番号",
     "written_result": "学科合否区分",
     "practical_result": "実技合否区分",
-    "pass_date": "合格日付",
+    "passed_on": "合格日付",
     "certificate_issue_date": "合格証書交付日",
     "expiry_date": "有効期限",
 }
 FIELDS: Mapping[str, Mapping[str, str]] = {"applicant": APPLICANT_FIELDS, "passer": PASSER_FIELDS}
 # The task-data key that identifies each kind of record.
-ID_FIELDS: Mapping[str, str] = {"applicant": "application_id", "passer": "skilled_worker_number"}
+ID_FIELDS: Mapping[str, str] = {"applicant": "application_id", "passer": "ginoshi_no"}
 VERSION_FIELD = "national_version"
 REVOCATION_DATE_FIELD = "revocation_date"  # 合格取消日
 REVOCATION_REASON_FIELD = "revocation_reason"  # 合格取消理由

@@ -66,10 +66,10 @@ def ctx(topic: str, tenant: str = "13", job: int = 1) -> HandlerContext:
 
 
 def passer_data(**extra: Any) -> dict[str, Any]:
-    return {"skilled_worker_number": "1301-2026-00042", "certificate_number": "C-2026-042", "name": "山田 太郎",
+    return {"ginoshi_no": "1301-2026-00042", "certificate_no": "C-2026-042", "applicant_name": "山田 太郎",
             "name_kana": "やまだ たろう", "birth_date": "1990-05-01", "grade": "2級", "trade_code": "0401",
             "trade_name": "機械加工", "task_code": "01", "task_name": "普通旋盤作業", "result": "pass",
-            "pass_date": "2026-08-30", **extra}
+            "passed_on": "2026-08-30", **extra}
 
 
 # --- the simulator through the client -------------------------------------------------------------
@@ -246,14 +246,14 @@ def test_registration_is_remote(handlers: HandlerRegistry, client: NationalClien
 
 def test_sync_sends_whitelisted_fields_only(handlers: HandlerRegistry, client: NationalClient) -> None:
     register(handlers, client)
-    data = {"application_id": "A2026-0001", "name": "佐藤 花子", "birth_date": "1988-12-24", "grade": "3級",
+    data = {"application_id": "A2026-0001", "applicant_name": "佐藤 花子", "birth_date": "1988-12-24", "grade": "3級",
             "trade_name": "機械加工", "vault_ref": "vault:13:91", "my_number_ref": "vault:13:91",
             "address": "東京都千代田区", "tenant": "27", "national_version": 1, "notes": {"x": 1}}
     out = handlers.get(SYNC_APPLICANT).handler(ctx(SYNC_APPLICANT), data)  # type: ignore[union-attr]
     assert out == {STATUS_FIELD: "created"}
     record = client.get("13-applicant-A2026-0001")
     assert (record["kind"], record["tenant"], record["version"]) == ("applicant", "13", 1)
-    assert record["data"] == {"application_id": "A2026-0001", "name": "佐藤 花子", "birth_date": "1988-12-24",
+    assert record["data"] == {"application_id": "A2026-0001", "applicant_name": "佐藤 花子", "birth_date": "1988-12-24",
                               "grade": "3級", "trade_name": "機械加工"}
 
 
@@ -264,7 +264,7 @@ def test_running_the_same_job_twice_leaves_one_record(handlers: HandlerRegistry,
     assert sync.sync_passer(ctx(SYNC_PASSER), data) == {STATUS_FIELD: "unchanged"}
     records = client.records("13", "passer")
     assert len(records) == 1 and records[0]["version"] == 2 and "vault_ref" not in records[0]["data"]
-    assert records[0]["data"]["certificate_number"] == "C-2026-042"
+    assert records[0]["data"]["certificate_no"] == "C-2026-042"
     assert sync.sync_passer(ctx(SYNC_PASSER), passer_data(national_version="3")) == {STATUS_FIELD: "updated"}
 
 
@@ -289,9 +289,9 @@ def test_revoke_handler_records_the_revocation(handlers: HandlerRegistry, client
 
 
 @pytest.mark.parametrize(("data", "field"), [
-    (passer_data(name=f"山田 {MY_NUMBER}"), "name"),
-    (passer_data(skilled_worker_number=None), "skilled_worker_number"),
-    (passer_data(skilled_worker_number="第42号"), "skilled_worker_number"),
+    (passer_data(applicant_name=f"山田 {MY_NUMBER}"), "applicant_name"),
+    (passer_data(ginoshi_no=None), "ginoshi_no"),
+    (passer_data(ginoshi_no="第42号"), "ginoshi_no"),
     (passer_data(national_version=0), "national_version"),
     (passer_data(grade={"code": "2"}), "grade"),
 ])
