@@ -21,6 +21,12 @@ class Settings:
     job_lease_seconds: float = 300.0
     message_ttl_seconds: float = 3600.0
     sqlite_synchronous: str = "NORMAL"
+    keyring_path: Path = Path("var/keyring.json")
+    jukinet_url: str = "http://127.0.0.1:8701"
+    national_url: str = "http://127.0.0.1:8702"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    mail_from: str = "kentei@example.jp"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
@@ -36,6 +42,12 @@ class Settings:
             job_lease_seconds=_number(env, "KENTEI_JOB_LEASE_SECONDS", d.job_lease_seconds, float),
             message_ttl_seconds=_number(env, "KENTEI_MESSAGE_TTL_SECONDS", d.message_ttl_seconds, float),
             sqlite_synchronous=env.get("KENTEI_SQLITE_SYNCHRONOUS", d.sqlite_synchronous).upper(),
+            keyring_path=Path(env.get("KENTEI_KEYRING", str(d.keyring_path))),
+            jukinet_url=env.get("KENTEI_JUKINET_URL", d.jukinet_url),
+            national_url=env.get("KENTEI_NATIONAL_URL", d.national_url),
+            smtp_host=env.get("KENTEI_SMTP_HOST", d.smtp_host),
+            smtp_port=_number(env, "KENTEI_SMTP_PORT", d.smtp_port, int),
+            mail_from=env.get("KENTEI_MAIL_FROM", d.mail_from),
         )
 
 

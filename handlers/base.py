@@ -55,6 +55,16 @@ class HandlerRegistry:
 
     def __init__(self) -> None:
         self._by_topic: dict[str, Registration] = {}
+        self._closers: list[Callable[[], None]] = []
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Something the handlers hold (a connection pool) to release in close()."""
+        self._closers.append(closer)
+
+    def close(self) -> None:
+        """Release what the handlers hold."""
+        while self._closers:
+            self._closers.pop()()
 
     def register(self, topic: str, handler: Handler, kind: Kind = "local", max_attempts: int | None = None) -> None:
         """Register `handler` for `topic`; registering a topic twice is an error."""

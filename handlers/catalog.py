@@ -1,9 +1,65 @@
-"""The handler registry the CLI and the web app run with."""
+"""Every production handler, wired to its adapters: the registry the CLI and the web app run with."""
 from __future__ import annotations
 
-from handlers.base import HandlerRegistry
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+from handlers.registry import handlers as registry_handlers
+from handlers.base import HandlerContext, HandlerRegistry
+from handlers.jukinet import JukinetClient
+from handlers.jukinet import register as register_jukinet
+from handlers.national import NationalClient
+from handlers.national import register as register_national
+from handlers.notify import Notifier
+from handlers.notify import register as register_notify
+from handlers.vault import IDENTITY_CHECK, Keyring, Vault
 
 
-def default_registry() -> HandlerRegistry:
-    """Every production handler, by topic (the lifecycle's handlers register here)."""
-    return HandlerRegistry()
+@dataclass(frozen=True)
+class Adapters:
+    """Where the outside services are (from engine Settings; handlers never read the environment)."""
+
+    database_url: str
+    keyring_path: Path
+    jukinet_url: str
+    national_url: str
+    smtp_host: str
+    smtp_port: int
+    mail_from: str
+
+
+def default_registry(adapters: Adapters | None = None) -> HandlerRegistry:
+    """The registry's local handlers always; the remote ones when their adapters are configured."""
+    handlers = HandlerRegistry()
+    registry_handlers.register(handlers)
+    if adapters is None:
+        return handlers
+    # remote handlers run outside the engine's transaction: they get their own sessions
+    db = create_engine(adapters.database_url, connect_args=_connect_args(adapters.database_url))
+    sessions = sessionmaker(db, expire_on_commit=False)
+    handlers.on_close(db.dispose)
+    vault = Vault(Keyring.load_or_create(adapters.keyring_path))
+    register_jukinet(handlers, JukinetClient(adapters.jukinet_url), _number_resolver(vault, sessions))
+    register_notify(handlers, Notifier(sessions, adapters.smtp_host, adapters.smtp_port, adapters.mail_from))
+    register_national(handlers, NationalClient(adapters.national_url))
+    return handlers
+
+
+def _connect_args(url: str) -> dict[str, Any]:
+    return {"timeout": 30} if url.startswith("sqlite") else {}
+
+
+def _number_resolver(vault: Vault, sessions: sessionmaker) -> Any:  # type: ignore[type-arg]
+    """Reveal the applicant's 個人番号 for the Juki-net check only; the reveal is logged and committed."""
+    def resolve(ctx: HandlerContext, data: Mapping[str, Any]) -> str | None:
+        ref = data.get("vault_ref")
+        if not ref:
+            return None
+        with sessions() as session, session.begin():
+            return vault.reveal(session, str(ref), ctx.tenant, actor=f"job:{ctx.idempotency_key}",
+                                purpose=IDENTITY_CHECK)
+    return resolve

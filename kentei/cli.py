@@ -20,8 +20,12 @@ from engine.validation import ValidationFailed
 
 def _engine(migrate: bool = False) -> Any:
     from engine.bootstrap import bootstrap
-    from handlers.catalog import default_registry
-    return bootstrap(handlers=default_registry(), migrate=migrate)
+    from engine.config import Settings
+    from handlers.catalog import Adapters, default_registry
+    s = Settings.from_env()
+    adapters = Adapters(s.database_url, s.keyring_path, s.jukinet_url, s.national_url, s.smtp_host, s.smtp_port,
+                        s.mail_from)
+    return bootstrap(s, handlers=default_registry(adapters), migrate=migrate)
 
 
 def _json_arg(text: str, what: str) -> dict[str, Any]:
@@ -225,6 +229,22 @@ def worker(once: bool, interval: float, name: str | None) -> None:
                 time.sleep(interval)
     except KeyboardInterrupt:
         pass
+
+
+@main.command("jukinet-sim", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def jukinet_sim(args: tuple[str, ...]) -> None:
+    """Run the 住基ネット simulator (--port 8701 --seed 1 --count 500)."""
+    from handlers.jukinet.__main__ import main as run
+    sys.exit(run(list(args)))
+
+
+@main.command("national-sim", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def national_sim(args: tuple[str, ...]) -> None:
+    """Run the national qualification system simulator (--port 8702)."""
+    from handlers.national.__main__ import main as run
+    sys.exit(run(list(args)))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from handlers.base import Handler, HandlerContext, HandlerRegistry
 
 from .errors import NoticeInvalid
 from .kinds import KINDS, NoticeKind
+from .process_fields import notice_context
 from .recipients import RECIPIENT_KEYS
 from .sender import Notifier
 
@@ -26,15 +27,13 @@ def result_key(kind: str) -> str:
 
 def make_handler(notifier: Notifier, kind: NoticeKind) -> Handler:
     """A remote handler that sends one kind of notice from the task's data."""
-    picked = (*kind.fields, *RECIPIENT_KEYS)
-
     def handle(ctx: HandlerContext, data: Mapping[str, Any]) -> Mapping[str, Any]:
         """Send the notice for data["application_id"], taking only this kind's fields from the task data."""
         application_id = data.get("application_id")
         if not isinstance(application_id, str) or not application_id:
             raise NoticeInvalid(f"{ctx.topic} needs application_id (the 申請受付ID) in the task data")
         # Only the notice's own fields: the rest of the process data never reaches a template.
-        context = {k: data[k] for k in picked if k in data}
+        context = {**{k: data[k] for k in RECIPIENT_KEYS if k in data}, **notice_context(kind, data)}
         result = notifier.notify(ctx.tenant, application_id, kind.name, context, ctx.idempotency_key)
         return {result_key(kind.name): result["portal_message_id"]}
 

@@ -7,12 +7,14 @@ from typing import Any, Mapping
 from sqlalchemy import select
 
 from handlers.base import HandlerContext, HandlerRegistry
+from handlers.notify import record_recipient
 from handlers.registry.models import Applicant, Application, ExamRecord, Passer
 from handlers.registry.numbering import allocate, format_number
 
 REVIEW_DAYS = 14
-APPLICANT_FIELDS = ("name", "name_kana", "birth_date", "sex", "postal_code", "address", "address_extra", "phone",
-                    "employer_name", "nationality")
+CORRECTION_DAYS = 14
+APPLICANT_FIELDS = ("name_kana", "sex", "postal_code", "address", "address_extra", "phone", "employer_name",
+                    "nationality")
 
 
 def _now(ctx: HandlerContext) -> datetime:
@@ -24,8 +26,10 @@ def _day(value: Any) -> date:
 
 
 def _application(ctx: HandlerContext, data: Mapping[str, Any]) -> Application:
-    app = ctx.session.get(Application, data["application_id"])
-    if app is None or app.tenant != ctx.tenant:
+    """The application by its 申請受付ID (`application_id` in the process data), in this prefecture only."""
+    app = ctx.session.scalar(select(Application).where(Application.tenant == ctx.tenant,
+                                                       Application.application_no == data["application_id"]))
+    if app is None:
         raise LookupError(f"application {data.get('application_id')} of prefecture {ctx.tenant} does not exist")
     return app
 
@@ -36,9 +40,8 @@ def register_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[s
         raise ValueError("workflow data must carry a vault reference (vault_ref), never the 個人番号 itself")
     now, year = _now(ctx), int(data["fiscal_year"])
     applicant = Applicant(tenant=ctx.tenant, vault_ref=data.get("vault_ref"), pseudonym_id=data.get("pseudonym_id"),
-                          created_at=now, status="active",
-                          **{k: data.get(k) for k in APPLICANT_FIELDS if k != "birth_date"},
-                          birth_date=_day(data["birth_date"]))
+                          created_at=now, status="active", name=data["applicant_name"],
+                          **{k: data.get(k) for k in APPLICANT_FIELDS}, birth_date=_day(data["birth_date"]))
     ctx.session.add(applicant)
     ctx.session.flush()
     number = format_number("application", ctx.tenant, year, allocate(ctx.session, ctx.tenant, year, "application"))
@@ -53,10 +56,15 @@ def register_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[s
         status="received", created_at=now)
     ctx.session.add(app)
     ctx.session.flush()
+    # the verified recipient of this application's notices: its portal ID (and e-mail, if given)
+    record_recipient(ctx.session, tenant=ctx.tenant, application_id=number,
+                     pseudonym_id=data.get("pseudonym_id") or f"paper-{number}", email=data.get("email"),
+                     postal_name=applicant.name, postal_address=applicant.address, verified_at=now)
     return {
-        "application_id": app.id, "application_no": number, "applicant_id": applicant.id,
+        "application_id": number, "applicant_id": applicant.id,
         "reviewDueDate": (now + timedelta(days=REVIEW_DAYS)).date().isoformat(),
-        "correctionPeriod": data.get("correctionPeriod") or "P14D",
+        "correctionPeriod": data.get("correctionPeriod") or f"P{CORRECTION_DAYS}D",
+        "correction_deadline": (now + timedelta(days=CORRECTION_DAYS)).date().isoformat(),
         # an exemption counts only when it was claimed on the application
         "written_exempt": bool(data.get("written_exemption_claimed")),
         "practical_exempt": bool(data.get("practical_exemption_claimed")),

@@ -32,7 +32,7 @@ def allocate(session: Session, tenant: str, year: int, kind: str) -> int:
 def format_number(kind: str, tenant: str, year: int, value: int) -> str:
     """The printed form of a number: prefecture and year first, so numbers of two prefectures never collide."""
     if kind == "application":
-        return f"{tenant}-{year}-{value:06d}"
+        return f"{tenant}-{year}-A{value:06d}"  # the letter: never mistaken for a 12-digit 個人番号
     if kind == "examinee":
         return f"{tenant}{year % 100:02d}{value:05d}"
     if kind == "practical":

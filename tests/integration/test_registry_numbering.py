@@ -24,7 +24,7 @@ def test_sequences_are_per_prefecture_year_and_kind(db) -> None:  # type: ignore
         got += [allocate(s, "27", 2026, "application"), allocate(s, "13", 2027, "application"),
                 allocate(s, "13", 2026, "examinee")]
     assert got == [1, 2, 3, 1, 1, 1]
-    assert format_number("application", "13", 2026, 3) == "13-2026-000003"
+    assert format_number("application", "13", 2026, 3) == "13-2026-A000003"
     assert format_number("certificate", "27", 2026, 12) == "第2726000012号"
     with pytest.raises(ValueError):
         format_number("nonsense", "13", 2026, 1)
