@@ -57,12 +57,14 @@ class Life:
         self.engine, self.services, self.clock = engine, services, clock
         self.vault = Vault(Keyring.load_or_create(services["keyring"]))
         self.residents = [r for r in services["juki"].store.residents() if r["status"] == "active"]
+        self.numbers: dict[str, str] = {}
 
     def apply(self, **over: Any) -> tuple[int, str]:
         n = next(_serial)
         person = self.residents[n]
         with self.engine.transaction() as s, s.begin():
             ref = self.vault.store(s, "13", person["my_number"], actor="portal", purpose=REGISTRATION)
+        self.numbers[ref] = person["my_number"]
         start = self.clock.now
         data = {
             "channel": "online", "vault_ref": ref, "pseudonym_id": f"PSN-{n}", "email": f"applicant{n}@example.jp",
@@ -137,6 +139,14 @@ def test_a_pass_goes_all_the_way_to_the_certificate_and_the_national_system(life
     assert {m["To"] for m in mails} == {v["email"]} and len(mails) == 4
     record = NationalClient(life.services["national"].url).get(f"13-passer-{v['ginoshi_no']}")
     assert record["data"]["applicant_name"] == v["applicant_name"] and "vault_ref" not in record["data"]
+    number = life.numbers[v["vault_ref"]]
+    assert number not in str(info) and number not in str(life.engine.history(iid))
+    assert all(number not in m.as_string() for m in mails)
+    url = life.engine.settings.database_url
+    if url.startswith("sqlite:///"):  # read the bytes: the database file and its write-ahead log
+        life.engine.db.dispose()
+        raw = b"".join(p.read_bytes() for p in Path(url[len("sqlite:///"):]).parent.glob("kentei.db*"))
+        assert raw and number.encode() not in raw and number.encode("utf-16-le") not in raw
 
 
 def test_partial_pass_and_fail_and_absent(life):  # type: ignore[no-untyped-def]
