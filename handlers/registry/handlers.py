@@ -124,11 +124,30 @@ def register_passer(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, A
     return {"ginoshi_no": ginoshi, "certificate_no": certificate, "passed_on": passed_on.isoformat()}
 
 
+def revoke_pass(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
+    """合格取消: record the date and reason on the passer's record; the 技能士番号 stays issued."""
+    app = _application(ctx, data)
+    passer = ctx.session.scalar(select(Passer).where(Passer.application_id == app.id))
+    if passer is None:
+        raise LookupError(f"application {app.application_no} has no pass to revoke")
+    reason = str(data.get("revocation_reason") or "").strip()
+    if not reason:
+        raise ValueError("a revocation needs a reason (合格取消理由)")
+    passer.revoked_on, passer.revocation_reason = _now(ctx).date(), reason
+    app.status = "revoked"
+    applicant = ctx.session.get(Applicant, app.applicant_id)
+    return {"revocation_date": passer.revoked_on.isoformat(), "revocation_reason": reason,
+            "ginoshi_no": passer.ginoshi_no, "certificate_no": passer.certificate_no,
+            "passed_on": passer.passed_on.isoformat(), "applicant_name": applicant.name, "grade": app.grade,
+            "trade_name": app.trade_name, "task_name": app.task_name}
+
+
 def register(registry: HandlerRegistry) -> None:
     """The registry's topics, all local: their writes commit with the step."""
     for topic, handler in (("registry.register_application", register_application),
                            ("registry.close_application", close_application),
                            ("registry.schedule_exam", schedule_exam),
                            ("registry.record_result", record_result),
-                           ("registry.register_passer", register_passer)):
+                           ("registry.register_passer", register_passer),
+                           ("registry.revoke_pass", revoke_pass)):
         registry.register(topic, handler, "local")

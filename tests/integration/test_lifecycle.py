@@ -215,3 +215,24 @@ def test_juki_net_down_becomes_an_incident_then_goes_on_after_retry(life):  # ty
     life.engine.retry(incident["id"], "admin")
     life.drain()
     assert life.task(iid, "eligibility_review")
+
+
+def test_a_pass_is_revoked_by_four_eyes_and_the_national_record_follows(life):  # type: ignore[no-untyped-def]
+    iid, app_id = _through_exam(life)
+    life.complete(iid, "score_entry", "scorer1", written_attended=True, written_score=90, practical_attended=True,
+                  practical_score=90)
+    life.complete(iid, "result_approval", "approver1", result_approved=True)
+    life.until(60)
+    ginoshi = life.engine.instance(iid)["variables"]["ginoshi_no"]
+    rid = life.engine.start("revocation", "13", {"application_id": app_id}, business_key=f"rev-{app_id}")
+    life.complete(rid, "investigate", "reviewer2", finding="替え玉受検が判明", recommend_revocation=True)
+    with pytest.raises(Exception, match="four eyes"):
+        life.complete(rid, "revocation_decision", "reviewer2", revoke=True, revocation_reason="不正受検")
+    life.complete(rid, "revocation_decision", "approver2", revoke=True, revocation_reason="不正受検")
+    assert life.engine.instance(rid)["status"] == "completed" and life.path(rid)[-1] == "end_revoked"
+    with life.engine.transaction() as s:
+        passer = s.scalars(select(Passer)).one()
+        assert passer.revocation_reason == "不正受検" and passer.revoked_on is not None
+        assert "revocation_notice" in [m["kind"] for m in inbox(s, life.engine.instance(iid)["variables"]["pseudonym_id"])]
+    record = NationalClient(life.services["national"].url).get(f"13-passer-{ginoshi}")
+    assert record["revocation"]["reason"] == "不正受検"
