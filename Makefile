@@ -14,10 +14,12 @@ $(BIN)/kentei: pyproject.toml
 
 install: $(BIN)/kentei
 
-## The main job: install, create the database, deploy workflows/, run the worker (jobs and timers).
+## The main job: install, create the database, deploy workflows/, run 200 demo applications through
+## the lifecycle (simulators included), then keep the worker running (jobs and timers).
 run: install
 	$(BIN)/kentei init
 	$(BIN)/kentei deploy workflows/
+	$(BIN)/kentei demo -n 200
 	$(BIN)/kentei worker
 
 ## The whole test suite (PostgreSQL tests start their own server from the installed binaries).

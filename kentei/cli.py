@@ -231,6 +231,30 @@ def worker(once: bool, interval: float, name: str | None) -> None:
         pass
 
 
+@main.command()
+@click.option("-n", "count", default=200, show_default=True, help="how many applications")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="print the counts as one JSON object on the last line")
+@_errors
+def demo(count: int, seed: int, as_json: bool) -> None:
+    """Run synthetic applications of three prefectures through the whole lifecycle."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from kentei.demo import run
+    _engine(migrate=True)  # the schema first
+    result = run(count, seed, progress=not as_json)
+    table = Table(title=f"kentei demo: {count} applications in {result['elapsed_s']} s")
+    table.add_column("outcome")
+    table.add_column("count", justify="right")
+    for key, value in result.items():
+        if key not in ("applications", "elapsed_s"):
+            table.add_row(key, str(value))
+    Console(stderr=as_json).print(table)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+
+
 @main.command("jukinet-sim", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def jukinet_sim(args: tuple[str, ...]) -> None:

@@ -1,0 +1,207 @@
+"""`kentei demo`: synthetic applicants of three prefectures through the whole lifecycle, staff simulated.
+
+The simulators (住基ネット, the national system) and an SMTP sink run in this process; the engine's
+clock is a demo clock that jumps ahead a day at a time, so deadlines, exam days and announcement
+dates come in seconds. Applicants' 個人番号 go into the vault; workflow data holds only references.
+"""
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from engine.bootstrap import bootstrap
+from engine.config import Settings
+from engine.deploy import collect
+from handlers.catalog import Adapters, default_registry
+from handlers.jukinet.simulator import SimulatorServer
+from handlers.jukinet.store import ResidentStore
+from handlers.national.simulator import serve as serve_national
+from handlers.registry.models import Application
+from handlers.vault import REGISTRATION, Keyring, Vault
+
+TENANTS = ("13", "27", "01")  # 東京都, 大阪府, 北海道
+GRADES = (("3級", 0, 1), ("2級", 1, 4), ("1級", 3, 12), ("単一等級", 2, 6))
+TRADES = (("0401", "機械加工", "普通旋盤作業"), ("1201", "建築大工", "大工工事作業"), ("2101", "電子機器組立て", "電子機器組立て作業"))
+OUTCOMES = ("passed", "partial pass", "failed", "ineligible", "lapsed", "absent", "identity failed", "revoked")
+STATUS_TO_OUTCOME = {"pass": "passed", "partial_written": "partial pass", "partial_practical": "partial pass",
+                     "fail": "failed", "ineligible": "ineligible", "lapsed": "lapsed", "absent": "absent",
+                     "identity_failed": "identity failed", "revoked": "revoked"}
+
+
+class DemoClock:
+    """The engine's time in the demo: starts now, moves when the demo says so."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(timezone.utc).replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class _Sink:
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        return "250 OK"
+
+
+@dataclass
+class Staff:
+    """Simulated reviewers, scorers and approvers of each prefecture."""
+
+    rng: random.Random
+
+    def user(self, role: str, tenant: str) -> str:
+        return f"{role}{self.rng.randint(1, 3)}-{tenant}"
+
+
+def run(n: int, seed: int, progress: bool = True) -> dict[str, Any]:
+    """Run n applications; returns outcome counts and the elapsed time."""
+    started = time.monotonic()
+    settings = Settings.from_env()
+    rng = random.Random(seed)
+    juki = SimulatorServer(ResidentStore.seeded(seed=seed, count=max(2 * n, 200))).start()
+    national = serve_national("127.0.0.1", 0)
+    smtp = Controller(_Sink(), hostname="127.0.0.1", port=_free_port())
+    smtp.start()
+    adapters = Adapters(settings.database_url, settings.keyring_path, juki.url, national.url, "127.0.0.1",
+                        smtp.port, settings.mail_from)
+    handlers = default_registry(adapters)
+    clock = DemoClock()
+    engine = bootstrap(settings, handlers, clock)
+    try:
+        engine.deploy(collect([settings.workflows_dir]), actor="demo")
+        counts = _drive(engine, juki, clock, rng, n, settings.keyring_path, progress)
+    finally:
+        engine.db.dispose()
+        handlers.close()
+        smtp.stop()
+        national.shutdown()
+        juki.shutdown()
+    return {**counts, "applications": n, "elapsed_s": round(time.monotonic() - started, 2)}
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _drive(engine: Any, juki: Any, clock: DemoClock, rng: random.Random, n: int, keyring: Path,
+           progress: bool) -> dict[str, int]:
+    from rich.progress import Progress
+    vault = Vault(Keyring.load_or_create(keyring))
+    staff = Staff(rng)
+    people = [r for r in juki.store.residents() if r["status"] == "active"]
+    rng.shuffle(people)
+    ids: list[int] = []
+    with Progress(disable=not progress, transient=True) as bar:
+        job = bar.add_task("applications", total=n)
+        for i in range(n):
+            ids.append(_apply(engine, vault, clock, rng, people[i], i))
+            bar.advance(job)
+        days = bar.add_task("days simulated", total=200)
+        for _ in range(200):  # a day at a time until every application has ended
+            _work(engine, rng, staff)
+            if all(engine.instance(i)["status"] != "running" for i in ids):
+                break
+            clock.now += timedelta(days=1)
+            engine.fire_due_timers(limit=10_000)
+            bar.advance(days)
+    _revoke_some(engine, rng, staff)
+    return _outcomes(engine)
+
+
+def _apply(engine: Any, vault: Vault, clock: DemoClock, rng: random.Random, person: dict[str, Any], i: int) -> int:
+    tenant = TENANTS[i % len(TENANTS)]
+    grade, low, high = rng.choice(GRADES)
+    trade = rng.choice(TRADES)
+    with engine.transaction() as s, s.begin():
+        ref = vault.store(s, tenant, person["my_number"], actor="demo-portal", purpose=REGISTRATION)
+    mismatch = rng.random() < 0.03  # a typo in the name: Juki-net's answer goes to a person
+    data = {
+        "channel": "online" if rng.random() < 0.8 else "paper", "vault_ref": ref, "pseudonym_id": f"PSN-{tenant}-{i}",
+        "email": f"applicant{i}@example.jp" if rng.random() < 0.7 else None,
+        "applicant_name": person["name"] + ("丸" if mismatch else ""), "name_kana": person["name_kana"],
+        "birth_date": person["birth_date"], "sex": person["sex"], "address": person["address"],
+        "fiscal_year": clock.now.year, "round": "前期", "grade": grade, "trade_code": trade[0], "trade_name": trade[1],
+        "task_name": trade[2], "experience_years": rng.randint(low, high), "schooling": rng.choice(["なし", "専門高校", "大学"]),
+        "prior_pass": "なし", "written_exemption_claimed": False, "practical_exemption_claimed": False,
+        "fee_amount": 21300, "feeDeadline": (clock.now + timedelta(days=20)).isoformat(),
+        "examDate": (clock.now + timedelta(days=45)).isoformat(),
+        "announcementDate": (clock.now + timedelta(days=90)).isoformat(),
+    }
+    return int(engine.start("application", tenant, data, business_key=f"demo-{i}", actor="demo-portal"))
+
+
+def _work(engine: Any, rng: random.Random, staff: Staff) -> None:
+    """One working day: remote jobs, every open task, and the day's payments and corrections."""
+    while engine.run_jobs("demo-worker", limit=500):
+        pass
+    for task in engine.tasks(limit=100_000):
+        variables = engine.instance(task["instance_id"])["variables"]
+        element, tenant = task["element_id"], task["tenant"]
+        form = _decide(element, variables, rng)
+        role = {"score_entry": "scorer", "result_approval": "approver", "revocation_decision": "approver"}.get(
+            element, "reviewer")
+        engine.complete_task(task["id"], staff.user(role, tenant), form)
+        if element == "eligibility_review" and form["decision"] == "request_correction" and rng.random() < 0.5:
+            engine.correlate("correction_submitted", variables["application_id"],
+                             {"experience_years": variables.get("experience_years", 0) + 1})
+        if element == "eligibility_review" and form["decision"] == "approve" and rng.random() < 0.93:
+            engine.correlate("fee_paid", variables["application_id"], {"fee_paid_amount": 21300},
+                             message_id=f"PAY-{variables['application_id']}")
+    while engine.run_jobs("demo-worker", limit=500):
+        pass
+
+
+def _decide(element: str, v: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """What a member of staff would enter on each task's form."""
+    if element == "paper_entry_check":
+        return {"entry_confirmed": True}
+    if element == "identity_review":
+        return {"identity_confirmed": rng.random() < 0.5, "identity_note": "窓口で本人確認"}
+    if element == "eligibility_review":
+        if not (v.get("eligibility") or {}).get("eligible"):
+            return {"decision": "reject", "review_comment": "実務経験年数が不足"}
+        if rng.random() < 0.05:
+            return {"decision": "request_correction", "review_comment": "実務経験証明書の添付をお願いします"}
+        return {"decision": "approve"}
+    if element == "score_entry":
+        if rng.random() < 0.04:
+            return {"written_attended": False, "practical_attended": False}
+        return {"written_attended": True, "written_score": min(100, max(0, int(rng.gauss(72, 12)))),
+                "practical_attended": True, "practical_score": min(100, max(0, int(rng.gauss(66, 14))))}
+    if element == "result_approval":
+        return {"result_approved": True}
+    if element == "investigate":
+        return {"finding": "不正受検の事実を確認", "recommend_revocation": True}
+    if element == "revocation_decision":
+        return {"revoke": True, "revocation_reason": "不正受検"}
+    return {}
+
+
+def _revoke_some(engine: Any, rng: random.Random, staff: Staff) -> None:
+    """About one pass in a hundred is found to be fraudulent and revoked (合格取消)."""
+    with engine.transaction() as s:
+        passed = s.execute(select(Application.tenant, Application.application_no)
+                           .where(Application.status == "pass")).all()
+    for tenant, app_no in passed:
+        if rng.random() < 0.01:
+            engine.start("revocation", tenant, {"application_id": app_no}, business_key=f"rev-{app_no}")
+    for _ in range(3):
+        _work(engine, rng, staff)
+
+
+def _outcomes(engine: Any) -> dict[str, int]:
+    with engine.transaction() as s:
+        statuses = s.execute(select(Application.status)).scalars().all()
+    counts = Counter(STATUS_TO_OUTCOME.get(st, "other") for st in statuses)
+    return {k: counts.get(k, 0) for k in (*OUTCOMES, "other")}

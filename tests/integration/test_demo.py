@@ -1,0 +1,34 @@
+"""`kentei demo` as a newcomer runs it: the whole lifecycle, counts on the last line, no 個人番号 in the bytes."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from handlers.jukinet.store import ResidentStore
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = Path(sys.executable).with_name("kentei")
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "kentei.cli"]
+
+
+def test_demo_runs_every_branch_and_leaves_no_number_in_plaintext(tmp_path: Path) -> None:
+    env = {**os.environ, "KENTEI_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+           "KENTEI_KEYRING": str(tmp_path / "keyring.json"), "KENTEI_WORKFLOWS_DIR": str(ROOT / "workflows")}
+    done = subprocess.run([*COMMAND, "demo", "-n", "60", "--seed", "3", "--json"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    counts = json.loads(done.stdout.strip().splitlines()[-1])
+    assert counts["applications"] == 60 and counts["other"] == 0
+    assert sum(v for k, v in counts.items() if k not in ("applications", "elapsed_s", "other")) == 60
+    assert counts["passed"] > 0 and counts["failed"] + counts["partial pass"] > 0
+    assert "Traceback" not in done.stderr
+    incidents = subprocess.run([*COMMAND, "incidents", "--json"], cwd=tmp_path, env=env, capture_output=True,
+                               text=True, timeout=120)
+    assert json.loads(incidents.stdout) == []
+    numbers = [r["my_number"].encode() for r in ResidentStore.seeded(seed=3, count=200).residents()]
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("demo.db*"))
+    assert raw and not [n for n in numbers if n in raw]
+    assert not [n for n in numbers if n.decode() in done.stdout + done.stderr]
