@@ -142,6 +142,35 @@ def revoke_pass(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
             "trade_name": app.trade_name, "task_name": app.task_name}
 
 
+CORRECTABLE = {"move": ("address",), "name_change": ("applicant_name", "name_kana"),
+               "request": ("address", "applicant_name", "name_kana", "phone", "postal_code")}
+
+
+def apply_correction(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
+    """訂正・変更: apply an accepted change to the applicant and bump the national record's version."""
+    app = _application(ctx, data)
+    applicant = ctx.session.get(Applicant, app.applicant_id)
+    kind = data.get("change_kind")
+    changed: dict[str, Any] = {}
+    if kind == "death":
+        applicant.status = "deceased"
+        changed["status"] = "deceased"
+    elif kind in CORRECTABLE:
+        for field in CORRECTABLE[kind]:
+            value = data.get(f"new_{field}")
+            if value:
+                setattr(applicant, "name" if field == "applicant_name" else field, value)
+                changed[field] = value
+    else:
+        raise ValueError(f"change_kind must be one of death, {', '.join(CORRECTABLE)}; not {kind!r}")
+    if not changed:
+        raise ValueError("the correction changes nothing")
+    app.national_version += 1
+    return {"applied_change": sorted(changed), "national_version": app.national_version,
+            "applicant_name": applicant.name, "name_kana": applicant.name_kana, "grade": app.grade,
+            "trade_name": app.trade_name, "fiscal_year": app.fiscal_year}
+
+
 def register(registry: HandlerRegistry) -> None:
     """The registry's topics, all local: their writes commit with the step."""
     for topic, handler in (("registry.register_application", register_application),
@@ -149,5 +178,6 @@ def register(registry: HandlerRegistry) -> None:
                            ("registry.schedule_exam", schedule_exam),
                            ("registry.record_result", record_result),
                            ("registry.register_passer", register_passer),
-                           ("registry.revoke_pass", revoke_pass)):
+                           ("registry.revoke_pass", revoke_pass),
+                           ("registry.apply_correction", apply_correction)):
         registry.register(topic, handler, "local")

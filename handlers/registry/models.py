@@ -77,6 +77,7 @@ class Application(RegistryBase):
     practical_fee_paid_on: Mapped[date | None] = col("実技手数料支払日", Date)
     status: Mapped[str] = col("状態", String(24), default="received")
     created_at: Mapped[datetime] = col("申請入力完了日", DateTime(timezone=True))
+    national_version: Mapped[int] = col("国家資格システム連携版数", Integer, default=1, server_default="1")
 
 
 class ExamRecord(RegistryBase):

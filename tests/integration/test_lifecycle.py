@@ -236,3 +236,18 @@ def test_a_pass_is_revoked_by_four_eyes_and_the_national_record_follows(life):  
         assert "revocation_notice" in [m["kind"] for m in inbox(s, life.engine.instance(iid)["variables"]["pseudonym_id"])]
     record = NationalClient(life.services["national"].url).get(f"13-passer-{ginoshi}")
     assert record["revocation"]["reason"] == "不正受検"
+
+
+def test_a_move_is_corrected_and_the_national_record_gets_a_new_version(life):  # type: ignore[no-untyped-def]
+    iid, app_id = life.apply()
+    life.complete(iid, "eligibility_review", "reviewer1", decision="reject", review_comment="経験不足")
+    cid = life.engine.start("correction", "13", {"application_id": app_id, "change_kind": "move",
+                                                 "new_address": "東京都千代田区霞が関1-2-2", "source": "applicant"})
+    life.complete(cid, "review_change", "reviewer3", accept_change=True)
+    assert life.path(cid)[-1] == "end_applied"
+    record = NationalClient(life.services["national"].url).get(f"13-applicant-{app_id}")
+    assert record["version"] == 2
+    declined = life.engine.start("correction", "13", {"application_id": app_id, "change_kind": "name_change",
+                                                      "new_applicant_name": "別 名前"})
+    life.complete(declined, "review_change", "reviewer3", accept_change=False, review_note="証明書なし")
+    assert life.path(declined)[-1] == "end_not_applied"
