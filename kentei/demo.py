@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from engine.bootstrap import bootstrap
 from engine.config import Settings
 from engine.deploy import collect
+from handlers.base import HandlerRegistry
 from handlers.catalog import Adapters, default_registry
 from handlers.jukinet.simulator import SimulatorServer
 from handlers.jukinet.store import ResidentStore
@@ -61,8 +62,12 @@ class Staff:
         return f"{role}{self.rng.randint(1, 3)}-{tenant}"
 
 
-def run(n: int, seed: int, progress: bool = True) -> dict[str, Any]:
-    """Run n applications; returns outcome counts and the elapsed time."""
+def run(n: int, seed: int, progress: bool = True,
+        instrument: Callable[[HandlerRegistry, Any], None] | None = None) -> dict[str, Any]:
+    """Run n applications; returns outcome counts and the elapsed time.
+
+    `instrument(handlers, engine)` may wrap handlers or hook the database (bench/lifecycle.py does).
+    """
     started = time.monotonic()
     settings = Settings.from_env()
     rng = random.Random(seed)
@@ -75,6 +80,8 @@ def run(n: int, seed: int, progress: bool = True) -> dict[str, Any]:
     handlers = default_registry(adapters)
     clock = DemoClock()
     engine = bootstrap(settings, handlers, clock)
+    if instrument is not None:
+        instrument(handlers, engine)
     try:
         engine.deploy(collect([settings.workflows_dir]), actor="demo")
         counts = _drive(engine, juki, clock, rng, n, settings.keyring_path, progress)
