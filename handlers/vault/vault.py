@@ -108,14 +108,7 @@ class Vault:
         self._check_caller(tenant, actor)
         if not isinstance(reason, str) or not reason.strip():
             raise VaultError("A deletion needs a reason for the record.")
-        if not _is_ref(ref):
-            self._deny(session, None, tenant, actor, reason, "malformed reference")
-            raise NotFound("There is no vault record with that reference in this tenant.")
-        row = session.scalars(select(MyNumberRecord).where(MyNumberRecord.id == ref,
-                                                           MyNumberRecord.tenant == tenant)).one_or_none()
-        if row is None:
-            self._deny(session, ref, tenant, actor, reason, "not found")
-            raise NotFound("There is no vault record with that reference in this tenant.")
+        row = self._tenant_row(session, ref, tenant, actor, reason)
         if row.deleted_at is not None:
             return False
         # Retention (whether deletion is due yet) is decided by the caller; the vault only erases.
@@ -142,6 +135,14 @@ class Vault:
 
     def _live_row(self, session: Session, ref: str, tenant: str, actor: str, purpose: str) -> MyNumberRecord:
         """The tenant's live record `ref`, or a logged denial and NotFound (also for other tenants' refs)."""
+        row = self._tenant_row(session, ref, tenant, actor, purpose)
+        if row.deleted_at is not None:
+            self._deny(session, ref, tenant, actor, purpose, "deleted")
+            raise NotFound("The vault record with that reference was deleted.")
+        return row
+
+    def _tenant_row(self, session: Session, ref: str, tenant: str, actor: str, purpose: str) -> MyNumberRecord:
+        """The tenant's record `ref`, deleted or not, or a logged denial and NotFound."""
         if not _is_ref(ref):
             self._deny(session, None, tenant, actor, purpose, "malformed reference")
             raise NotFound("There is no vault record with that reference in this tenant.")
@@ -150,9 +151,6 @@ class Vault:
         if row is None:
             self._deny(session, ref, tenant, actor, purpose, "not found")
             raise NotFound("There is no vault record with that reference in this tenant.")
-        if row.deleted_at is not None:
-            self._deny(session, ref, tenant, actor, purpose, "deleted")
-            raise NotFound("The vault record with that reference was deleted.")
         return row
 
     def _ref_by_index(self, session: Session, tenant: str, index: str) -> str | None:
