@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
+from handlers.registry import deletion as registry_deletion
 from handlers.registry import handlers as registry_handlers
 from handlers.base import HandlerContext, HandlerRegistry
 from handlers.jukinet import JukinetClient
@@ -43,6 +44,7 @@ def default_registry(adapters: Adapters | None = None) -> HandlerRegistry:
     sessions = sessionmaker(db, expire_on_commit=False)
     handlers.on_close(db.dispose)
     vault = Vault(Keyring.load_or_create(adapters.keyring_path))
+    registry_deletion.register(handlers, vault)
     register_jukinet(handlers, JukinetClient(adapters.jukinet_url), _number_resolver(vault, sessions))
     register_notify(handlers, Notifier(sessions, adapters.smtp_host, adapters.smtp_port, adapters.mail_from))
     register_national(handlers, NationalClient(adapters.national_url))

@@ -75,6 +75,7 @@ class ProcessInstance(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     started_by: Mapped[str | None] = mapped_column(String(64))
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # data erased after a 削除
 
 
 class HumanTask(Base):

@@ -51,6 +51,8 @@ def _configure_sqlite(db: Engine, synchronous: str) -> None:
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        # deleted and overwritten rows are zeroed in the file, so a 削除 leaves nothing to undelete
+        cur.execute("PRAGMA secure_delete=ON")
         cur.close()
 
     @event.listens_for(db, "begin")

@@ -12,7 +12,7 @@ import orjson
 
 from .errors import NationalRequestError, NationalUnavailable, RecordNotFound, StaleVersion
 from .guard import redact
-from .schema import REVOKE_OUTCOMES, SYNC_OUTCOMES
+from .schema import DELETE_OUTCOMES, REVOKE_OUTCOMES, SYNC_OUTCOMES
 
 _HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 
@@ -39,6 +39,10 @@ class NationalClient:
         """Record 合格取消日 and 合格取消理由 on a passer record; 'revoked' or 'unchanged'."""
         body = {"date": date, "reason": reason, "version": version}
         return self._outcome(self._call("POST", self._path(record_id) + "/revoke", body), REVOKE_OUTCOMES)
+
+    def delete(self, record_id: str) -> str:
+        """削除 of an applicant record; 'deleted', or 'unchanged' when it was deleted before."""
+        return self._outcome(self._call("DELETE", self._path(record_id)), DELETE_OUTCOMES)
 
     def get(self, record_id: str) -> dict[str, Any]:
         """The stored record; RecordNotFound if there is none."""

@@ -7,13 +7,15 @@ from typing import Any
 from handlers.base import BpmnError, HandlerContext, HandlerRegistry
 
 from .client import NationalClient
-from .errors import InvalidField, NationalRequestError, StaleVersion
+from .errors import InvalidField, NationalRequestError, RecordNotFound, StaleVersion
 from .payload import REVOCATION_DATE_FIELD, REVOCATION_REASON_FIELD, build_payload, record_id, version_of
 from .schema import check_date, check_text
 
 SYNC_APPLICANT = "national.sync_applicant"
 SYNC_PASSER = "national.sync_passer"
 REVOKE = "national.revoke"
+DELETE_APPLICANT = "national.delete_applicant"
+DELETED_FIELD = "national_deleted"
 STATUS_FIELD = "national_sync_status"
 # BPMN error codes: neither is cured by a retry, so they go to an error boundary event or straight to an incident.
 INVALID_DATA = "national_invalid_data"
@@ -51,6 +53,24 @@ class NationalSync:
             raise BpmnError(REJECTED, str(err)) from None
         return {STATUS_FIELD: status}
 
+    def delete_applicant(self, ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, int]:
+        """削除: remove the applicant record of each deleted application; one never synced is no error."""
+        ids = data.get("deleted_application_ids")
+        if not isinstance(ids, list) or not ids:
+            raise BpmnError(INVALID_DATA, "deleted_application_ids must list the deleted applications")
+        deleted = 0
+        for ident in ids:
+            try:
+                rid = record_id("applicant", ctx.tenant, {"application_id": ident})
+                deleted += self.client.delete(rid) == "deleted"
+            except InvalidField as err:
+                raise BpmnError(INVALID_DATA, str(err)) from None
+            except RecordNotFound:
+                continue
+            except NationalRequestError as err:
+                raise BpmnError(REJECTED, str(err)) from None
+        return {DELETED_FIELD: deleted}
+
     def _sync(self, kind: str, ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, str]:
         try:
             rid, version, payload = record_id(kind, ctx.tenant, data), version_of(data), build_payload(kind, data)
@@ -69,9 +89,10 @@ class NationalSync:
 
 
 def register(registry: HandlerRegistry, client: NationalClient, max_attempts: int | None = None) -> NationalSync:
-    """Register the three national-system topics as remote handlers (external jobs, retried with backoff)."""
+    """Register the four national-system topics as remote handlers (external jobs, retried with backoff)."""
     sync = NationalSync(client)
     registry.register(SYNC_APPLICANT, sync.sync_applicant, "remote", max_attempts)
     registry.register(SYNC_PASSER, sync.sync_passer, "remote", max_attempts)
     registry.register(REVOKE, sync.revoke, "remote", max_attempts)
+    registry.register(DELETE_APPLICANT, sync.delete_applicant, "remote", max_attempts)
     return sync

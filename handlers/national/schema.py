@@ -11,6 +11,7 @@ from .guard import looks_like_my_number
 KINDS = ("applicant", "passer")
 SYNC_OUTCOMES = frozenset({"created", "updated", "unchanged"})
 REVOKE_OUTCOMES = frozenset({"revoked", "unchanged"})
+DELETE_OUTCOMES = frozenset({"deleted", "unchanged"})
 # 都道府県コード 01–47: one tenant per prefecture.
 TENANTS = frozenset(f"{n:02d}" for n in range(1, 48))
 _RECORD_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,127}")

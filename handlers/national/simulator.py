@@ -24,7 +24,7 @@ from .schema import (
     check_text,
     check_version,
 )
-from .store import StaleWrite, Store, UnknownRecord
+from .store import DeletedRecord, StaleWrite, Store, UnknownRecord
 
 MAX_BODY = 64 * 1024
 SYNC_FIELDS = frozenset({"kind", "tenant", "version", "data"})
@@ -87,6 +87,8 @@ def create_app(store: Store | None = None, faults: Faults | None = None) -> Flas
             status, record = records.put(rid, kind, tenant, version, data)
         except StaleWrite as err:
             return _stale(err)
+        except DeletedRecord:
+            return _json({"error": "the record was deleted", "field": "record_id"}, 410)
         return _json({"status": status, "record_id": rid, "version": record.version},
                      201 if status == "created" else 200)
 
@@ -119,6 +121,14 @@ def create_app(store: Store | None = None, faults: Faults | None = None) -> Flas
         except StaleWrite as err:
             return _stale(err)
         return _json({"status": status, "record_id": rid, "version": record.version})
+
+    @app.delete("/v1/qualifications/<record_id>")
+    def delete_record(record_id: str) -> Response:
+        try:
+            status = records.delete(check_record_id(record_id))
+        except UnknownRecord:
+            return _json({"error": "no such record", "field": "record_id"}, 404)
+        return _json({"status": status, "record_id": record_id})
 
     @app.post("/v1/admin/faults")
     def set_faults() -> Response:

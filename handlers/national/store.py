@@ -21,6 +21,10 @@ class UnknownRecord(LookupError):
     """No record with that id."""
 
 
+class DeletedRecord(Exception):
+    """The record was deleted (削除); a late sync must not bring it back."""
+
+
 @dataclass(frozen=True)
 class Record:
     """One synced record: 受検者 data (applicant) or 合格者データ (passer), with 合格取消日/理由 once revoked."""
@@ -46,10 +50,13 @@ class Store:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._records: dict[str, Record] = {}
+        self._deleted: set[str] = set()  # tombstones: ids only, no data
 
     def put(self, record_id: str, kind: str, tenant: str, version: int, data: dict[str, Any]) -> tuple[str, Record]:
         """Create or replace a record; ('created'|'updated'|'unchanged', stored record), or StaleWrite."""
         with self._lock:
+            if record_id in self._deleted:
+                raise DeletedRecord(record_id)
             current = self._records.get(record_id)
             if current is None:
                 record = Record(record_id, kind, tenant, version, copy.deepcopy(data))
@@ -84,6 +91,20 @@ class Store:
             record = replace(current, version=version, revoked_on=revoked_on, revocation_reason=reason)
             self._records[record_id] = record
             return "revoked", record
+
+    def delete(self, record_id: str) -> str:
+        """削除: drop an applicant record and keep only its id as a tombstone; 'deleted' or 'unchanged'."""
+        with self._lock:
+            if record_id in self._deleted:
+                return "unchanged"
+            current = self._records.get(record_id)
+            if current is None:
+                raise UnknownRecord(record_id)
+            if current.kind != "applicant":
+                raise InvalidField("record_id", "a passer record is kept permanently and cannot be deleted")
+            del self._records[record_id]
+            self._deleted.add(record_id)
+            return "deleted"
 
     def get(self, record_id: str) -> Record | None:
         """The record with that id, or None."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .errors import (IdempotencyConflict, MailNotSent, MessageNotFound, NoticeInvalid, NotifyError,
                      NoVerifiedRecipient, PersonalNumberRefused, RecipientMismatch)
+from .erasure import erase_applications
 from .handlers import register, result_key, topic
 from .inbox import inbox, mark_read
 from .kinds import KINDS, NoticeKind
@@ -13,6 +14,7 @@ from .render import Rendered, render
 from .sender import NoticeResult, Notifier
 
 __all__ = [
+    "erase_applications",
     "KINDS", "IdempotencyConflict", "MailNotSent", "MessageNotFound", "NoVerifiedRecipient", "NoticeInvalid",
     "NoticeKind", "NoticeResult", "Notifier", "NotifyBase", "NotifyError", "PersonalNumberRefused",
     "PortalMessage", "Recipient", "RecipientMismatch", "Rendered", "SentMail", "inbox", "mark_read",

@@ -120,3 +120,20 @@ class Passer(RegistryBase):
     national_system_no: Mapped[str | None] = col("国家資格システム管理番号", String(64))
     revoked_on: Mapped[date | None] = col("合格取消日", Date)
     revocation_reason: Mapped[str | None] = col("合格取消理由", Text)
+
+
+class DeletionRecord(RegistryBase):
+    """削除記録: what was deleted, when, on which decision and retention basis; holds no personal data."""
+
+    __tablename__ = "deletion_record"
+    id: Mapped[int] = col("削除記録ID", Integer, primary_key=True)
+    tenant: Mapped[str] = col("都道府県コード", String(8), index=True)
+    subject: Mapped[str] = col("削除対象", String(16))  # applicant
+    subject_id: Mapped[int] = col("受検者ID", Integer)
+    application_nos: Mapped[str] = col("申請受付ID(一覧)", Text)  # comma-separated
+    reason: Mapped[str] = col("削除理由", Text)
+    retention_basis: Mapped[str] = col("保存期間の根拠", Text)
+    retention_until: Mapped[date | None] = col("保存期限", Date)
+    decision_instance_id: Mapped[int] = col("削除決定のプロセスID", Integer)  # its history holds who decided
+    erased: Mapped[str] = col("消去したもの", Text)  # e.g. applicant,application,exam_record,vault,recipient
+    deleted_at: Mapped[datetime] = col("削除日時", DateTime(timezone=True))

@@ -24,7 +24,8 @@ from handlers.national import (
     StaleVersion,
     register,
 )
-from handlers.national.handlers import INVALID_DATA, REVOKE, STATUS_FIELD, SYNC_APPLICANT, SYNC_PASSER
+from handlers.national.handlers import (DELETE_APPLICANT, DELETED_FIELD, INVALID_DATA, REVOKE, STATUS_FIELD,
+                                       SYNC_APPLICANT, SYNC_PASSER)
 from handlers.national.simulator import RunningSimulator, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,6 +131,33 @@ def test_revoke_is_idempotent_and_final(client: NationalClient) -> None:
     assert client.sync("13-passer-1", "passer", "13", 3, {"name": "山田 太郎"}) == "updated"
     record = client.get("13-passer-1")
     assert (record["version"], record["revocation"]["date"]) == (3, "2027-01-15")
+
+
+def test_delete_leaves_a_tombstone_that_a_late_sync_cannot_revive(client: NationalClient, sim: RunningSimulator) -> None:
+    client.sync("13-applicant-A1", "applicant", "13", 1, {"applicant_name": "山田"})
+    assert client.delete("13-applicant-A1") == "deleted"
+    assert client.delete("13-applicant-A1") == "unchanged"
+    with pytest.raises(RecordNotFound):
+        client.get("13-applicant-A1")
+    with pytest.raises(NationalRequestError, match="410"):  # a sync job that was late must not bring it back
+        client.sync("13-applicant-A1", "applicant", "13", 2, {"applicant_name": "山田"})
+    with pytest.raises(RecordNotFound):
+        client.delete("13-applicant-never")
+    client.sync("13-passer-P1", "passer", "13", 1, {"name": "山田"})
+    status, body = call(sim.url + "/v1/qualifications/13-passer-P1", "DELETE")
+    assert (status, body["field"]) == (400, "record_id") and client.get("13-passer-P1")["data"]
+
+
+def test_delete_handler_deletes_each_application_and_skips_unsynced(handlers: HandlerRegistry,
+                                                                     client: NationalClient) -> None:
+    register(handlers, client)
+    client.sync("13-applicant-A1", "applicant", "13", 1, {"applicant_name": "山田"})
+    run = handlers.get(DELETE_APPLICANT).handler
+    assert run(ctx(DELETE_APPLICANT), {"deleted_application_ids": ["A1", "A2"]}) == {DELETED_FIELD: 1}
+    assert run(ctx(DELETE_APPLICANT), {"deleted_application_ids": ["A1"]}) == {DELETED_FIELD: 0}  # a retry
+    with pytest.raises(BpmnError) as err:
+        run(ctx(DELETE_APPLICANT), {"deleted_application_ids": []})
+    assert err.value.code == INVALID_DATA
 
 
 def test_revoke_refuses_unknown_applicant_and_bad_dates(client: NationalClient) -> None:
@@ -239,7 +267,7 @@ def test_client_refuses_nonsense_settings() -> None:
 
 def test_registration_is_remote(handlers: HandlerRegistry, client: NationalClient) -> None:
     register(handlers, client, max_attempts=5)
-    for topic in (SYNC_APPLICANT, SYNC_PASSER, REVOKE):
+    for topic in (SYNC_APPLICANT, SYNC_PASSER, REVOKE, DELETE_APPLICANT):
         registration = handlers.get(topic)
         assert registration is not None and (registration.kind, registration.max_attempts) == ("remote", 5)
 
