@@ -1,4 +1,5 @@
-"""The `kentei` command: init, deploy, validate, start, tasks, complete, message, instance, incidents, retry, worker."""
+"""The `kentei` command: init, deploy, validate, start, tasks, complete, message, instance, incidents, retry,
+worker, demo, user-add, users and the simulators."""
 from __future__ import annotations
 
 import json
@@ -248,11 +249,59 @@ def demo(count: int, seed: int, as_json: bool) -> None:
     table.add_column("outcome")
     table.add_column("count", justify="right")
     for key, value in result.items():
-        if key not in ("applications", "elapsed_s"):
+        if key not in ("applications", "elapsed_s", "staff_created"):
             table.add_row(key, str(value))
-    Console(stderr=as_json).print(table)
+    console = Console(stderr=as_json)
+    console.print(table)
+    from kentei.demo_staff import DEMO_PASSWORD
+    console.print(f"demo staff accounts: {result['staff_created']} created; e.g. reviewer1-13, scorer1-13, "
+                  f"approver1-13, admin1-13 (also -27, -01), password {DEMO_PASSWORD}", highlight=False)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
+
+
+@main.command("user-add")
+@click.argument("username")
+@click.option("--tenant", required=True, help="都道府県コード, 01–47")
+@click.option("--role", "roles", multiple=True, required=True,
+              help="reviewer, scorer, approver, admin or auditor (repeat for several)")
+@click.option("--display-name", required=True, help="the person's name as colleagues see it")
+@click.option("--password-stdin", is_flag=True, help="read the password from stdin instead of asking")
+@_errors
+def user_add(username: str, tenant: str, roles: tuple[str, ...], display_name: str, password_stdin: bool) -> None:
+    """Create a staff account (one per person; the password is asked for, never an option)."""
+    from engine.identity import Identity, IdentityError
+    password = (sys.stdin.readline().rstrip("\n") if password_stdin
+                else click.prompt("password", hide_input=True, confirmation_prompt=True))
+    engine = _engine()
+    try:
+        with engine.transaction() as session, session.begin():
+            user = Identity(clock=engine.now).create_user(session, username, display_name, tenant, roles, password)
+            click.echo(f"created {user.username} ({user.tenant}, {user.roles})")
+    except IdentityError as exc:
+        raise EngineError(str(exc)) from None
+
+
+@main.command()
+@click.option("--tenant", default=None)
+@click.option("--json", "as_json", is_flag=True)
+@_errors
+def users(tenant: str | None, as_json: bool) -> None:
+    """List staff accounts (never their hashes)."""
+    from sqlalchemy import select
+
+    from engine.identity import StaffUser
+    engine = _engine()
+    with engine.reading() as session:
+        query = select(StaffUser).order_by(StaffUser.tenant, StaffUser.username)
+        if tenant:
+            query = query.where(StaffUser.tenant == tenant)
+        rows = [{"username": u.username, "display_name": u.display_name, "tenant": u.tenant,
+                 "roles": sorted(u.role_set), "active": u.active, "locked_until": u.locked_until,
+                 "last_login_at": u.last_login_at} for u in session.scalars(query)]
+    _emit(rows, as_json, lambda rs: "\n".join(
+        f"{r['tenant']}  {r['username']:<16} {','.join(r['roles']):<20} {r['display_name']}"
+        + ("" if r["active"] else "  (inactive)") for r in rs) or "no accounts")
 
 
 @main.command("jukinet-sim", context_settings={"ignore_unknown_options": True})

@@ -27,6 +27,7 @@ from handlers.jukinet.store import ResidentStore
 from handlers.national.simulator import serve as serve_national
 from handlers.registry.models import Application
 from handlers.vault import REGISTRATION, Keyring, Vault
+from kentei.demo_staff import PEOPLE, demo_username, seed_staff
 
 TENANTS = ("13", "27", "01")  # 東京都, 大阪府, 北海道
 GRADES = (("3級", 0, 1), ("2級", 1, 4), ("1級", 3, 12), ("単一等級", 2, 6))
@@ -59,7 +60,7 @@ class Staff:
     rng: random.Random
 
     def user(self, role: str, tenant: str) -> str:
-        return f"{role}{self.rng.randint(1, 3)}-{tenant}"
+        return demo_username(role, self.rng.randint(1, len(PEOPLE[role])), tenant)
 
 
 def run(n: int, seed: int, progress: bool = True,
@@ -84,6 +85,7 @@ def run(n: int, seed: int, progress: bool = True,
         instrument(handlers, engine)
     try:
         engine.deploy(collect([settings.workflows_dir]), actor="demo")
+        staff = seed_staff(engine, TENANTS)
         counts = _drive(engine, juki, clock, rng, n, settings.keyring_path, progress)
     finally:
         engine.db.dispose()
@@ -91,7 +93,8 @@ def run(n: int, seed: int, progress: bool = True,
         smtp.stop()
         national.shutdown()
         juki.shutdown()
-    return {**counts, "applications": n, "elapsed_s": round(time.monotonic() - started, 2)}
+    return {**counts, "applications": n, "staff_created": len(staff),
+            "elapsed_s": round(time.monotonic() - started, 2)}
 
 
 def _free_port() -> int:

@@ -3,13 +3,14 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from engine.db.models import Base
+from engine.identity.models import IdentityBase
 from handlers.notify.models import NotifyBase
 from handlers.registry.models import RegistryBase
 from handlers.vault.models import VaultBase
 
 config = context.config
 # the engine's tables and the handlers' (registry, …): one schema, one migration history
-target_metadata = [Base.metadata, RegistryBase.metadata, VaultBase.metadata, NotifyBase.metadata]
+target_metadata = [Base.metadata, IdentityBase.metadata, RegistryBase.metadata, VaultBase.metadata, NotifyBase.metadata]
 
 
 def run_migrations() -> None:

@@ -73,9 +73,9 @@ def _runner(cwd: Path, db: Path) -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KENTEI_")}
     env["KENTEI_DATABASE_URL"] = f"sqlite:///{db}"
 
-    def run(*args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, code: int = 0, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         result = subprocess.run([*COMMAND, *args], cwd=cwd, env=env, capture_output=True, text=True,
-                                timeout=TIMEOUT, check=False)
+                                timeout=TIMEOUT, check=False, input=stdin)
         assert "Traceback" not in result.stderr, f"kentei {' '.join(args)} printed a traceback:\n{result.stderr}"
         assert result.returncode == code, (f"kentei {' '.join(args)} exited {result.returncode}, not {code}\n"
                                            f"stdout: {result.stdout}\nstderr: {result.stderr}")
@@ -275,3 +275,18 @@ def test_a_bad_setting_is_one_clear_line(workdir: Path) -> None:
     result = subprocess.run([*COMMAND, "tasks"], cwd=workdir, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "KENTEI_JOB_MAX_RETRIES must be a whole number" in result.stderr
+
+
+def test_user_add_and_users(kentei: Run) -> None:
+    add = ("user-add", "hanako-13", "--tenant", "13", "--role", "reviewer", "--role", "approver",
+           "--display-name", "佐藤 花子", "--password-stdin")
+    assert "created hanako-13" in kentei(*add, stdin="Sakura-2026-haru\n").stdout
+    assert "使われています" in kentei(*add, stdin="Sakura-2026-haru\n", code=1).stderr
+    weak = kentei("user-add", "taro-13", "--tenant", "13", "--role", "scorer", "--display-name", "田中 太郎",
+                  "--password-stdin", stdin="weak\n", code=1).stderr
+    assert weak.startswith("error: ") and "12文字以上" in weak and len(weak.splitlines()) == 1
+    assert "役割" in kentei("user-add", "taro-13", "--tenant", "13", "--role", "boss", "--display-name", "田中",
+                          "--password-stdin", stdin="Sakura-2026-haru\n", code=1).stderr
+    listed = as_json(kentei("users", "--json"))
+    assert [(u["username"], u["roles"], u["tenant"]) for u in listed] == [("hanako-13", ["approver", "reviewer"], "13")]
+    assert "argon2" not in kentei("users").stdout and as_json(kentei("users", "--tenant", "27", "--json")) == []

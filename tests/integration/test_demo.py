@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import os
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from handlers.jukinet.store import ResidentStore
@@ -22,12 +24,20 @@ def test_demo_runs_every_branch_and_leaves_no_number_in_plaintext(tmp_path: Path
     assert done.returncode == 0, done.stderr[-3000:]
     counts = json.loads(done.stdout.strip().splitlines()[-1])
     assert counts["applications"] == 60 and counts["other"] == 0
-    assert sum(v for k, v in counts.items() if k not in ("applications", "elapsed_s", "other")) == 60
+    assert sum(v for k, v in counts.items() if k not in ("applications", "elapsed_s", "other", "staff_created")) == 60
+    assert counts["staff_created"] == 33  # 11 people in each of three prefectures
     assert counts["passed"] > 0 and counts["failed"] + counts["partial pass"] > 0
     assert "Traceback" not in done.stderr
     incidents = subprocess.run([*COMMAND, "incidents", "--json"], cwd=tmp_path, env=env, capture_output=True,
                                text=True, timeout=120)
     assert json.loads(incidents.stdout) == []
+    with closing(sqlite3.connect(tmp_path / "demo.db")) as db:  # every task was done by a seeded account
+        staff = dict(db.execute("SELECT username, tenant FROM staff_user").fetchall())
+        done_by = db.execute("SELECT DISTINCT t.completed_by, t.tenant FROM human_task t "
+                             "WHERE t.status = 'completed'").fetchall()
+        hashes = [h for (h,) in db.execute("SELECT password_hash FROM staff_user")]
+    assert done_by and all(staff.get(user) == tenant for user, tenant in done_by), done_by
+    assert all(h.startswith("$argon2id$") for h in hashes) and len(set(hashes)) == len(hashes)
     numbers = [r["my_number"].encode() for r in ResidentStore.seeded(seed=3, count=200).residents()]
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("demo.db*"))
     assert raw and not [n for n in numbers if n in raw]

@@ -1,0 +1,48 @@
+"""Staff accounts and their login history (migrated with the engine's tables)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class IdentityBase(DeclarativeBase):
+    """Declarative base of the identity tables."""
+
+
+class StaffUser(IdentityBase):
+    """個人アカウント: one person, one prefecture, one or more roles; never shared."""
+
+    __tablename__ = "staff_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    tenant: Mapped[str] = mapped_column(String(8), index=True)  # 都道府県コード
+    roles: Mapped[str] = mapped_column(String(128))  # comma-separated, from identity.roles.ROLES
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        """The user's roles."""
+        return frozenset(r for r in self.roles.split(",") if r)
+
+
+class LoginEvent(IdentityBase):
+    """ログイン履歴: every sign-in attempt, successful or not, for the administrator to review."""
+
+    __tablename__ = "login_event"
+    __table_args__ = (Index("ix_login_event_tenant_at", "tenant", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    username: Mapped[str] = mapped_column(String(64))  # as typed (unknown names are logged too)
+    tenant: Mapped[str | None] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(String(16))  # success | bad_password | locked | unknown_user | inactive
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
