@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import deploy, ops_instances, ops_jobs, ops_messages, ops_timers, queries
+from engine import deploy, ops_instances, ops_jobs, ops_messages, ops_timers, queries, start_timers
 from engine.deploy import DeployReport
 
 
@@ -33,8 +33,13 @@ class EngineApi:
         return ops_messages.correlate(self, name, key, data, message_id)  # type: ignore[arg-type]
 
     def fire_due_timers(self, limit: int = 100) -> int:
-        """Fire timers that are due by the engine clock; returns how many fired."""
-        return ops_timers.fire_due(self, limit)  # type: ignore[arg-type]
+        """Fire timers that are due by the engine clock (start timers too); returns how many fired or started."""
+        return (start_timers.fire_due(self, limit)  # type: ignore[arg-type]
+                + ops_timers.fire_due(self, limit))  # type: ignore[arg-type]
+
+    def start_timers(self) -> list[dict[str, Any]]:
+        """Timer start events' schedules that are still waiting, soonest first."""
+        return start_timers.upcoming(self)  # type: ignore[arg-type]
 
     def timers(self, limit: int = 100) -> list[dict[str, Any]]:
         """Waiting timers, soonest first."""

@@ -27,6 +27,13 @@ class Settings:
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     mail_from: str = "kentei@example.jp"
+    tenants: tuple[str, ...] = ()  # prefectures served; empty: those with active staff accounts
+    poll_seconds: float = 1.0  # how often the scheduler looks for due timers and jobs
+    reminder_period_seconds: float = 86400.0  # an overdue task is reminded once per period
+    staff_mail: str = ""  # e.g. kentei-{tenant}@pref.example.jp: where staff reminders are mailed
+    incident_auto_retries: int = 3  # automatic retries of a failed job's incident, with backoff
+    incident_retry_seconds: float = 900.0  # the first automatic retry's delay, doubling
+    scheduler: str = "auto"  # embedded scheduler in `kentei serve`: auto (one per database) | always | off
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
@@ -48,10 +55,34 @@ class Settings:
             smtp_host=env.get("KENTEI_SMTP_HOST", d.smtp_host),
             smtp_port=_number(env, "KENTEI_SMTP_PORT", d.smtp_port, int),
             mail_from=env.get("KENTEI_MAIL_FROM", d.mail_from),
+            tenants=_tenants(env.get("KENTEI_TENANTS", "")),
+            poll_seconds=_number(env, "KENTEI_POLL_SECONDS", d.poll_seconds, float),
+            reminder_period_seconds=_number(env, "KENTEI_REMINDER_PERIOD_SECONDS", d.reminder_period_seconds, float),
+            staff_mail=env.get("KENTEI_STAFF_MAIL", d.staff_mail),
+            incident_auto_retries=_number(env, "KENTEI_INCIDENT_AUTO_RETRIES", d.incident_auto_retries, int,
+                                          allow_zero=True),
+            incident_retry_seconds=_number(env, "KENTEI_INCIDENT_RETRY_SECONDS", d.incident_retry_seconds, float),
+            scheduler=_choice(env, "KENTEI_SCHEDULER", d.scheduler, ("auto", "always", "off")),
         )
 
 
-def _number(env: Mapping[str, str], name: str, default: float, kind: type) -> Any:
+def _tenants(raw: str) -> tuple[str, ...]:
+    """KENTEI_TENANTS=13,27: prefecture codes 01–47."""
+    codes = tuple(c.strip() for c in raw.split(",") if c.strip())
+    bad = [c for c in codes if not (len(c) == 2 and c.isdigit() and 1 <= int(c) <= 47)]
+    if bad:
+        raise ConfigError(f"KENTEI_TENANTS must list prefecture codes 01–47, not {', '.join(bad)}")
+    return codes
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, default).strip().lower()
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _number(env: Mapping[str, str], name: str, default: float, kind: type, allow_zero: bool = False) -> Any:
     """A positive number from the environment, or a clear error naming the variable."""
     raw = env.get(name)
     if raw is None:
@@ -60,6 +91,6 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type) -> An
         value = kind(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a {'whole ' if kind is int else ''}number, not {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be greater than 0, not {raw!r}")
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ConfigError(f"{name} must be greater than {'or equal to ' if allow_zero else ''}0, not {raw!r}")
     return value

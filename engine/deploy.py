@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from engine import start_timers
 from engine.db.models import DecisionDefinition, DeployedFile, ProcessDefinition
 from engine.validation import Problem, ValidationFailed
 from engine.validation.bpmn_rules import Known
@@ -77,8 +78,11 @@ def deploy(engine: "Engine", files: list[tuple[str, bytes]], actor: str | None =
             report.deployed.append(f"{item.name} v{f.version}")
             for key, (spec, subs, name) in item.processes.items():
                 version = _next_version(session, ProcessDefinition, key)
-                session.add(ProcessDefinition(key=key, version=version, name=name, file_id=f.id, deployed_at=now,
-                                              spec_json=engine.serializer.dump_spec(spec, subs)))
+                definition = ProcessDefinition(key=key, version=version, name=name, file_id=f.id, deployed_at=now,
+                                               spec_json=engine.serializer.dump_spec(spec, subs))
+                session.add(definition)
+                session.flush()
+                start_timers.schedule(session, definition.id, key, spec, engine.tz, now)
                 report.processes.append(f"{key} v{version}")
             for key, decision in item.decisions.items():
                 version = _next_version(session, DecisionDefinition, key)

@@ -19,28 +19,34 @@ if TYPE_CHECKING:
 def start(engine: "Engine", key: str, tenant: str, data: dict[str, Any] | None = None,
           business_key: str | None = None, actor: str | None = None) -> int:
     """Start the newest version of process `key` for a prefecture; returns the instance id."""
+    with engine.unit() as conn:
+        step = start_on(engine, conn, key, tenant, data, business_key, actor)
+    engine.publish(step)
+    return step.row.id
+
+
+def start_on(engine: "Engine", conn: Any, key: str, tenant: str, data: dict[str, Any] | None = None,
+             business_key: str | None = None, actor: str | None = None) -> "Step":
+    """Start an instance inside the caller's transaction (a start timer, a process starting others)."""
     if not isinstance(data or {}, dict):
         raise Conflict("start data must be a JSON object")
     if not TENANT.fullmatch(tenant or ""):
         raise Conflict(f"tenant must be a prefecture code 01–47, not {tenant!r}")
     fast = engine.fast
-    with engine.unit() as conn:
-        definition_id, version = engine.repository.latest_definition(fast, conn, key)
-        now = fast.ts(engine.now())
-        iid = fast.run(conn, "INSERT INTO process_instance (definition_id, tenant, business_key, status, row_version,"
-                             " state, waits, started_at, updated_at, started_by) VALUES (:d, :tenant, :bk, 'running',"
-                             " 0, :state, JSON(:waits), :now, :now, :actor) RETURNING id",
-                       {"d": definition_id, "tenant": tenant, "bk": business_key, "state": b"", "waits": "{}",
-                        "now": now, "actor": actor}).scalar_one()
-        row = InstanceRow(iid, definition_id, tenant, business_key, "running", 0, b"", {}, None)
+    definition_id, version = engine.repository.latest_definition(fast, conn, key)
+    now = fast.ts(engine.now())
+    iid = fast.run(conn, "INSERT INTO process_instance (definition_id, tenant, business_key, status, row_version,"
+                         " state, waits, started_at, updated_at, started_by) VALUES (:d, :tenant, :bk, 'running',"
+                         " 0, :state, JSON(:waits), :now, :now, :actor) RETURNING id",
+                   {"d": definition_id, "tenant": tenant, "bk": business_key, "state": b"", "waits": "{}",
+                    "now": now, "actor": actor}).scalar_one()
+    row = InstanceRow(iid, definition_id, tenant, business_key, "running", 0, b"", {}, None)
 
-        def begin(inst: "Instance", step: "Step") -> None:
-            inst.workflow.task_tree.data.update(data or {})
-            step.record("started", None, {"process": key, "version": version}, actor)
+    def begin(inst: "Instance", step: "Step") -> None:
+        inst.workflow.task_tree.data.update(data or {})
+        step.record("started", None, {"process": key, "version": version}, actor)
 
-        step = engine.operate(conn, row, begin, actor)
-    engine.publish(step)
-    return row.id
+    return engine.operate(conn, row, begin, actor)
 
 
 def complete_task(engine: "Engine", task_id: str, user: str, data: dict[str, Any] | None = None) -> int:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select
 
+from engine import incident_retry
 from engine.db.models import ExternalJob, Incident, Timer
 from engine.errors import Conflict, NotFound, StepFailed
 from handlers.base import BpmnError, HandlerContext
@@ -148,8 +149,11 @@ def _open_incident(engine: "Engine", job: ClaimedJob, kind: str, message: str, r
 
 def _add_incident(session: Any, engine: "Engine", job: ExternalJob, kind: str, message: str) -> None:
     tenant, _ = _instance_keys(engine, job.instance_id, session)
+    now = engine.now()
+    done, next_try = incident_retry.plan(session, engine, job.id, kind, now)
     session.add(Incident(instance_id=job.instance_id, tenant=tenant, job_id=job.id, element_id=job.element_id,
-                         kind=kind, message=message, status="open", created_at=engine.now()))
+                         kind=kind, message=message, status="open", created_at=now, auto_retries=done,
+                         next_auto_retry_at=next_try))
 
 
 def _instance_keys(engine: "Engine", instance_id: int, session: Any = None) -> tuple[str, str | None]:
@@ -171,6 +175,7 @@ def retry(engine: "Engine", incident_id: int, user: str | None = None) -> str:
         if incident.status != "open":
             raise Conflict(f"incident {incident_id} is {incident.status}")
         incident.status, incident.resolved_at, incident.resolved_by = "resolved", engine.now(), user
+        incident.next_auto_retry_at = None
         if incident.job_id is not None:
             job = session.get(ExternalJob, incident.job_id, with_for_update=True)
             job.status, job.attempts, job.next_run_at, job.locked_by = "pending", 0, engine.now(), None

@@ -1,6 +1,7 @@
 """Read-only queries on the projection tables; none deserializes a workflow."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -20,12 +21,13 @@ def _iso(dt: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def task_dict(t: HumanTask) -> dict[str, Any]:
-    """A human task as plain data."""
+def task_dict(t: HumanTask, now: datetime) -> dict[str, Any]:
+    """A human task as plain data; `overdue` once an open task's due date has passed."""
     return {"id": t.id, "instance_id": t.instance_id, "tenant": t.tenant, "element_id": t.element_id,
             "name": t.name, "candidate_groups": t.candidate_groups, "assignee": t.assignee, "status": t.status,
             "due_at": _iso(t.due_at), "follow_up_at": _iso(t.follow_up_at), "created_at": _iso(t.created_at),
-            "completed_at": _iso(t.completed_at), "completed_by": t.completed_by}
+            "completed_at": _iso(t.completed_at), "completed_by": t.completed_by, "reminders": t.reminders,
+            "overdue": t.status == "open" and t.due_at is not None and utc(t.due_at) <= now}
 
 
 def tasks(engine: "Engine", tenant: str | None = None, status: str = "open", group: str | None = None,
@@ -43,18 +45,21 @@ def tasks(engine: "Engine", tenant: str | None = None, status: str = "open", gro
     with engine.read() as conn:
         rows = fast.run(conn, f"SELECT {TASK_COLUMNS} FROM human_task WHERE {' AND '.join(where)} "
                                               "ORDER BY created_at, id LIMIT :limit", params).all()
-    found = [_task_row(fast, r) for r in rows]
+    now = engine.now()
+    found = [_task_row(fast, r, now) for r in rows]
     if group is not None:
         found = [t for t in found if group in (t["candidate_groups"] or "").split(",")]
     return found
 
 
 TASK_COLUMNS = ("id, instance_id, tenant, element_id, name, candidate_groups, assignee, status, due_at, "
-                "follow_up_at, created_at, completed_at, completed_by")
+                "follow_up_at, created_at, completed_at, completed_by, reminders")
 
 
-def _task_row(fast: Any, r: Any) -> dict[str, Any]:
+def _task_row(fast: Any, r: Any, now: datetime) -> dict[str, Any]:
     out = dict(zip(TASK_COLUMNS.split(", "), r))
+    due = fast.read_ts(out["due_at"])
+    out["overdue"] = out["status"] == "open" and due is not None and due <= now
     for key in ("due_at", "follow_up_at", "created_at", "completed_at"):
         value = fast.read_ts(out[key])
         out[key] = value.isoformat() if value else None
@@ -75,7 +80,7 @@ def instance(engine: "Engine", instance_id: int) -> dict[str, Any]:
         return {
             "id": row.id, "process": definition.key, "version": definition.version, "tenant": row.tenant,
             "business_key": row.business_key, "status": row.status, "started_at": _iso(row.started_at),
-            "ended_at": _iso(row.ended_at), "tasks": [task_dict(t) for t in open_tasks],
+            "ended_at": _iso(row.ended_at), "tasks": [task_dict(t, engine.now()) for t in open_tasks],
             "timers": [{"id": t.id, "element_id": t.element_id, "due_at": _iso(t.due_at), "status": t.status}
                        for t in timers],
             "jobs": [{"id": j.id, "element_id": j.element_id, "topic": j.topic, "status": j.status,
@@ -102,7 +107,8 @@ def _incidents(session: Any, tenant: str | None = None, status: str | None = "op
         q = q.where(Incident.instance_id == instance_id)
     return [{"id": i.id, "instance_id": i.instance_id, "tenant": i.tenant, "element_id": i.element_id,
              "kind": i.kind, "message": i.message, "status": i.status, "created_at": _iso(i.created_at),
-             "job_id": i.job_id} for i in session.scalars(q.order_by(Incident.id.desc())).all()]
+             "job_id": i.job_id, "auto_retries": i.auto_retries,
+             "next_auto_retry_at": _iso(i.next_auto_retry_at)} for i in session.scalars(q.order_by(Incident.id.desc())).all()]
 
 
 def history(engine: "Engine", instance_id: int) -> list[dict[str, Any]]:

@@ -17,6 +17,8 @@ from handlers.national import NationalClient
 from handlers.national import register as register_national
 from handlers.notify import Notifier
 from handlers.notify import register as register_notify
+from handlers.notify.staff import StaffReminders
+from handlers.notify.staff import register as register_staff_reminders
 from handlers.vault import IDENTITY_CHECK, Keyring, Vault
 
 
@@ -31,6 +33,7 @@ class Adapters:
     smtp_host: str
     smtp_port: int
     mail_from: str
+    staff_mail: str = ""  # KENTEI_STAFF_MAIL: where overdue-task reminders are mailed, {tenant} filled in
 
 
 def default_registry(adapters: Adapters | None = None) -> HandlerRegistry:
@@ -47,6 +50,8 @@ def default_registry(adapters: Adapters | None = None) -> HandlerRegistry:
     registry_deletion.register(handlers, vault)
     register_jukinet(handlers, JukinetClient(adapters.jukinet_url), _number_resolver(vault, sessions))
     register_notify(handlers, Notifier(sessions, adapters.smtp_host, adapters.smtp_port, adapters.mail_from))
+    register_staff_reminders(handlers, StaffReminders(sessions, adapters.smtp_host, adapters.smtp_port,
+                                                      adapters.mail_from, adapters.staff_mail))
     register_national(handlers, NationalClient(adapters.national_url))
     return handlers
 

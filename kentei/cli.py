@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import sys
-import time
 from functools import wraps
 from typing import Any, Callable
 
@@ -25,7 +23,7 @@ def _engine(migrate: bool = False) -> Any:
     from handlers.catalog import Adapters, default_registry
     s = Settings.from_env()
     adapters = Adapters(s.database_url, s.keyring_path, s.jukinet_url, s.national_url, s.smtp_host, s.smtp_port,
-                        s.mail_from)
+                        s.mail_from, s.staff_mail)
     return bootstrap(s, handlers=default_registry(adapters), migrate=migrate)
 
 
@@ -197,37 +195,41 @@ def retry(incident_id: int, user: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @_errors
 def timers(as_json: bool) -> None:
-    """List waiting timers, soonest first."""
-    found = _engine().timers()
-    _emit(found, as_json, lambda rows: "\n".join(
-        f"{t['due_at']}  #{t['instance_id']}  {t['element_id']}  {t['status']}" for t in rows) or "no timers")
+    """List due and upcoming timers (instances' and timer start events'), soonest first."""
+    engine = _engine()
+    now = engine.now().isoformat()
+    found = ([{**t, "kind": "timer", "due": t["due_at"] <= now} for t in engine.timers(limit=1000)]
+             + [{**t, "kind": "start", "due": t["due_at"] <= now} for t in engine.start_timers()])
+    found.sort(key=lambda t: t["due_at"])
+
+    def line(t: dict[str, Any]) -> str:
+        where = f"#{t['instance_id']}" if t["kind"] == "timer" else f"start {t['process']} ({t['value']})"
+        return f"{t['due_at']}  {'DUE ' if t['due'] else '    '}{where}  {t['element_id']}"
+    _emit(found, as_json, lambda rows: "\n".join(line(t) for t in rows) or "no timers")
 
 
 @main.command()
 @click.option("--once", is_flag=True, help="run one round and exit")
-@click.option("--interval", default=1.0, help="seconds between rounds when idle")
+@click.option("--interval", type=float, default=None, help="seconds between wake-ups (default KENTEI_POLL_SECONDS, 1)")
 @click.option("--name", default=None, help="worker name (default host:pid)")
 @_errors
-def worker(once: bool, interval: float, name: str | None) -> None:
-    """Run external jobs and fire due timers until stopped."""
-    import os
+def worker(once: bool, interval: float | None, name: str | None) -> None:
+    """Fire due timers, run external jobs and the periodic jobs (APScheduler) until stopped."""
+    from dataclasses import replace
+
+    from engine.scheduler import Scheduler
     engine = _engine()
-    me = name or f"{socket.gethostname()}:{os.getpid()}"
-    stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-    click.echo(f"worker {me} running", err=True)
-    from engine.ops_messages import expire_buffered
-    housekept = 0.0
+    if interval is not None:
+        engine.settings = replace(engine.settings, poll_seconds=interval)
+    scheduler = Scheduler(engine, name=name, blocking=True)
+    if once:
+        counts = scheduler.run_once()
+        click.echo(f"worker {scheduler.name}: {counts.timers} timers, {counts.jobs} jobs", err=True)
+        return
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    click.echo(f"worker {scheduler.name} running (every {engine.settings.poll_seconds:g} s)", err=True)
     try:
-        while not stop["now"]:
-            busy = sum(engine.run_jobs(me).values()) + engine.fire_due_timers()
-            if time.monotonic() - housekept > 60:  # buffered messages past their time-to-live
-                expire_buffered(engine)
-                housekept = time.monotonic()
-            if once:
-                break
-            if not busy:
-                time.sleep(interval)
+        scheduler.start()
     except KeyboardInterrupt:
         pass
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
+from SpiffWorkflow.bpmn.parser.event_parsers import StartEventParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.util import first, full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 
 from engine.bpmn.extensions import CAMUNDA_NS, task_extensions
 from engine.bpmn.specs import DecisionTask, ExternalServiceTask, PassThroughManualTask, PassThroughTask
@@ -39,6 +41,29 @@ class DialectMixin:
                                   node=self.node, file_name=self.filename)  # type: ignore[attr-defined]
 
 
+class TimerStartEventParser(DialectMixin, StartEventParser):
+    """A timer start event starts instances on its schedule (engine/start_timers.py).
+
+    The instance itself does not wait at it: it is a none start event inside the
+    workflow, with the timer kept in `extensions["start_timer"]` for the deployment.
+    """
+
+    def parse_extensions(self, node: Any = None) -> dict[str, Any]:
+        extensions = task_extensions(node if node is not None else self.node)
+        for tag in ("timeDate", "timeDuration", "timeCycle"):
+            found = first(self.xpath(f".//bpmn:timerEventDefinition/bpmn:{tag}"))
+            if found is not None:
+                extensions["start_timer"] = {"kind": tag, "value": (found.text or "").strip()}
+        return extensions
+
+    def create_task(self) -> Any:
+        if first(self.xpath(".//bpmn:timerEventDefinition")) is None:
+            return super().create_task()
+        task = self._create_task(NoneEventDefinition(description="Default"))
+        self.spec.start.connect(task)
+        return task
+
+
 def _with_dialect(parser_cls: type) -> type:
     return type(f"Kentei{parser_cls.__name__}", (DialectMixin, parser_cls), {})
 
@@ -50,6 +75,7 @@ def _override_classes() -> dict[str, tuple[type, type]]:
     classes[full_tag("businessRuleTask")] = (_with_dialect(TaskParser), DecisionTask)
     classes[full_tag("task")] = (_with_dialect(TaskParser), PassThroughTask)
     classes[full_tag("manualTask")] = (_with_dialect(TaskParser), PassThroughManualTask)
+    classes[full_tag("startEvent")] = (TimerStartEventParser, classes[full_tag("startEvent")][1])
     return classes
 
 

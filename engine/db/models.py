@@ -96,6 +96,27 @@ class HumanTask(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_by: Mapped[str | None] = mapped_column(String(64))
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the last overdue reminder
+    reminders: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class StartTimer(Base):
+    """A timer start event's schedule: due_at is when it next starts instances (engine/start_timers.py)."""
+
+    __tablename__ = "start_timer"
+    __table_args__ = (Index("ix_start_timer_due", "status", "due_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(255))
+    element_id: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))  # timeDate | timeDuration | timeCycle
+    value: Mapped[str] = mapped_column(String(255))
+    origin: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # ISO cycles count from it
+    slot: Mapped[int] = mapped_column(Integer, default=0)  # which firing of the cycle is due next
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16))  # waiting | done | superseded
+    fired_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Timer(Base):
@@ -174,6 +195,8 @@ class Incident(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_by: Mapped[str | None] = mapped_column(String(64))
+    auto_retries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # by the scheduler
+    next_auto_retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class HistoryEvent(Base):

@@ -11,6 +11,7 @@ from lxml import etree
 from engine.bpmn.extensions import C, camunda_attributes, form_fields
 from engine.expr import EvaluationError, ExpressionError, compile_condition, compile_expression, is_expression
 from engine.expr import parse_cycle, parse_datetime, parse_duration
+from engine.start_schedule import check as check_start_timer
 from engine.validation.problems import Problem
 from engine.validation.xml_load import BPMN_NS
 
@@ -191,6 +192,11 @@ def _event_definitions(node: etree._Element, root: etree._Element) -> Iterator[s
         for tag, text in values:
             if not text:
                 yield f"the timer's {tag} is empty"
+            elif local(node) == "startEvent":
+                try:
+                    check_start_timer(tag, text, TOKYO)
+                except (ExpressionError, EvaluationError, ValueError) as exc:
+                    yield f"{tag}: {exc}"
             elif is_expression(text):
                 yield from _compile(tag, text)
             else:

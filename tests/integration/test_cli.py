@@ -243,7 +243,7 @@ def test_incidents_json_is_empty(deployed: Run) -> None:
 def test_worker_once_exits_0(deployed: Run) -> None:
     iid = _start(deployed)
     result = deployed("worker", "--once", "--name", "w1")
-    assert "worker w1 running" in result.stderr
+    assert "worker w1: 0 timers, 0 jobs" in result.stderr
     info = as_json(deployed("instance", str(iid), "--json"))
     assert info["status"] == "running" and [t["element_id"] for t in info["tasks"]] == ["review"]
     timers = as_json(deployed("timers", "--json"))
