@@ -33,6 +33,7 @@ class ClaimedJob:
     payload: dict[str, Any]
     result: dict[str, Any] | None
     attempts: int
+    properties: dict[str, str]
 
 
 def claim(engine: "Engine", worker: str, limit: int = 10) -> list[ClaimedJob]:
@@ -52,7 +53,7 @@ def claim(engine: "Engine", worker: str, limit: int = 10) -> list[ClaimedJob]:
             job.status, job.locked_by, job.lock_expires_at = "locked", worker, lease
             job.attempts += 0 if job.result is not None else 1
             claimed.append(ClaimedJob(job.id, job.instance_id, job.task_id, job.element_id, job.topic,
-                                      dict(job.payload or {}), job.result, job.attempts))
+                                      dict(job.payload or {}), job.result, job.attempts, dict(job.properties or {})))
         return claimed
 
 
@@ -66,7 +67,8 @@ def execute(engine: "Engine", job: ClaimedJob, worker: str) -> str:
         if registration is None:
             raise LookupError(f"no handler is registered for topic '{job.topic}'")
         ctx = HandlerContext(topic=job.topic, instance_id=job.instance_id, tenant=tenant, business_key=business_key,
-                             element_id=job.element_id, idempotency_key=f"job-{job.id}", now=engine.now())
+                             element_id=job.element_id, idempotency_key=f"job-{job.id}", now=engine.now(),
+                             properties=job.properties)
         result = registration.handler(ctx, job.payload) or {}
     except BpmnError as err:
         return bpmn_error(engine, job, worker, err)

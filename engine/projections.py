@@ -26,8 +26,8 @@ INSERT_SUBSCRIPTION = ("INSERT INTO message_subscription (instance_id, task_id, 
                        "correlation_key) VALUES (:instance_id, :task_id, :element_id, :name, :key)")
 DELETE_SUBSCRIPTION = "DELETE FROM message_subscription WHERE task_id = :task_id AND message_name = :name"
 INSERT_JOB = ("INSERT INTO external_job (instance_id, task_id, element_id, topic, status, attempts, max_attempts, "
-              "next_run_at, created_at, payload) VALUES (:instance_id, :task_id, :element_id, :topic, 'pending', 0, "
-              ":max_attempts, :now, :now, JSON(:payload))")
+              "next_run_at, created_at, payload, properties) VALUES (:instance_id, :task_id, :element_id, :topic, "
+              "'pending', 0, :max_attempts, :now, :now, JSON(:payload), JSON(:properties))")
 CANCEL_JOB = "UPDATE external_job SET status = 'cancelled' WHERE task_id = :task_id AND status IN ('pending', 'locked')"
 
 
@@ -67,7 +67,9 @@ def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: i
     fast.run(conn, INSERT_JOB, [
         {"instance_id": row.id, "task_id": t, "element_id": waits.jobs[t].task_spec.bpmn_id,
          "topic": waits.jobs[t].task_spec.extensions["topic"], "max_attempts": max_attempts, "now": now,
-         "payload": fast.js(json_safe(waits.jobs[t].data))} for t in sorted(new_j - old_j)])
+         "payload": fast.js(json_safe(waits.jobs[t].data)),
+         "properties": fast.js(waits.jobs[t].task_spec.extensions.get("properties") or None)}
+        for t in sorted(new_j - old_j)])
     fast.run(conn, CANCEL_JOB, [{"task_id": t} for t in sorted(old_j - new_j - step.finished_jobs)])
     return new
 

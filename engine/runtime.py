@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from engine.api import EngineApi
 from engine.bpmn.serializer import StateSerializer
 from engine.config import Settings
-from engine import history, purge
+from engine import history, purge, start_processes
 from engine.db.fast import FastSql, InstanceRow
 from engine.db.models import Incident
 from engine.db.session import session_factory
@@ -44,6 +44,7 @@ class Engine(EngineApi):
         self.read_db = db.execution_options(kentei_read=True)
         self.handlers = handlers
         purge.register(handlers)
+        start_processes.register(self, handlers)
         self.settings = settings
         self.clock = clock
         self.tz = ZoneInfo(settings.timezone)

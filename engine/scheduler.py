@@ -154,6 +154,9 @@ class EmbeddedLock:
     def release(self) -> None:
         """Give the lock up (process exit does too)."""
         if self._conn is not None:
+            # a session lock outlives the pool's reset: unlock it, then drop the connection itself
+            self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.KEY})
+            self._conn.invalidate()
             self._conn.close()
             self._conn = None
         if self._file is not None:

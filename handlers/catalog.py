@@ -13,6 +13,7 @@ from handlers.registry import handlers as registry_handlers
 from handlers.base import HandlerContext, HandlerRegistry
 from handlers.jukinet import JukinetClient
 from handlers.jukinet import register as register_jukinet
+from handlers.jukinet.resync import register as register_resync
 from handlers.national import NationalClient
 from handlers.national import register as register_national
 from handlers.notify import Notifier
@@ -48,7 +49,9 @@ def default_registry(adapters: Adapters | None = None) -> HandlerRegistry:
     handlers.on_close(db.dispose)
     vault = Vault(Keyring.load_or_create(adapters.keyring_path))
     registry_deletion.register(handlers, vault)
-    register_jukinet(handlers, JukinetClient(adapters.jukinet_url), _number_resolver(vault, sessions))
+    juki = JukinetClient(adapters.jukinet_url)
+    register_jukinet(handlers, juki, _number_resolver(vault, sessions))
+    register_resync(handlers, juki, sessions, vault)
     register_notify(handlers, Notifier(sessions, adapters.smtp_host, adapters.smtp_port, adapters.mail_from))
     register_staff_reminders(handlers, StaffReminders(sessions, adapters.smtp_host, adapters.smtp_port,
                                                       adapters.mail_from, adapters.staff_mail))

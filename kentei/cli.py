@@ -197,10 +197,13 @@ def retry(incident_id: int, user: str) -> None:
 def timers(as_json: bool) -> None:
     """List due and upcoming timers (instances' and timer start events'), soonest first."""
     engine = _engine()
-    now = engine.now().isoformat()
-    found = ([{**t, "kind": "timer", "due": t["due_at"] <= now} for t in engine.timers(limit=1000)]
-             + [{**t, "kind": "start", "due": t["due_at"] <= now} for t in engine.start_timers()])
-    found.sort(key=lambda t: t["due_at"])
+    from datetime import datetime
+    now = engine.now()
+    found = ([{**t, "kind": "timer"} for t in engine.timers(limit=1000)]
+             + [{**t, "kind": "start"} for t in engine.start_timers()])
+    for t in found:
+        t["due"] = datetime.fromisoformat(t["due_at"]) <= now
+    found.sort(key=lambda t: datetime.fromisoformat(t["due_at"]))
 
     def line(t: dict[str, Any]) -> str:
         where = f"#{t['instance_id']}" if t["kind"] == "timer" else f"start {t['process']} ({t['value']})"
@@ -232,6 +235,25 @@ def worker(once: bool, interval: float | None, name: str | None) -> None:
         scheduler.start()
     except KeyboardInterrupt:
         pass
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--reload", "use_reloader", is_flag=True, help="restart on code changes (development)")
+@_errors
+def serve(host: str, port: int, use_reloader: bool) -> None:
+    """Serve the web app with the embedded scheduler (one process; production: gunicorn, see README)."""
+    import os
+
+    from werkzeug.serving import run_simple
+
+    from web import create_app
+    _engine(migrate=True)  # the schema first
+    if use_reloader:
+        os.environ["KENTEI_RELOADER"] = "1"
+    click.echo(f"kentei serving on http://{host}:{port}", err=True)
+    run_simple(host, port, create_app(), use_reloader=use_reloader, threaded=True)
 
 
 @main.command()

@@ -57,6 +57,11 @@ class Rows:
     def __iter__(self) -> Any:
         return iter(self.cursor.fetchall())
 
+    @property
+    def rowcount(self) -> int:
+        """Rows an UPDATE or DELETE touched."""
+        return int(self.cursor.rowcount)
+
 
 class FastSql:
     """Dialect-adapted statements and value conversions for one database."""

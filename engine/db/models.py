@@ -177,6 +177,7 @@ class ExternalJob(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[Any] = mapped_column(JSON)  # the task's variables when the job was created
     result: Mapped[Any] = mapped_column(JSON, nullable=True)  # kept when applying it failed
+    properties: Mapped[Any] = mapped_column(JSON, nullable=True)  # the task's camunda:properties, for the handler
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -1,4 +1,4 @@
-"""start timers, task reminders, incident auto retries
+"""start timers, task reminders, incident auto retries, job properties
 
 Revision ID: 0007
 Revises: 0006
@@ -41,6 +41,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_start_timer_definition_id'), ['definition_id'], unique=False)
         batch_op.create_index('ix_start_timer_due', ['status', 'due_at'], unique=False)
 
+    with op.batch_alter_table('external_job', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('properties', sa.JSON(), nullable=True))
+
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('reminders', sa.Integer(), server_default='0', nullable=False))
@@ -58,6 +61,9 @@ def downgrade() -> None:
     with op.batch_alter_table('incident', schema=None) as batch_op:
         batch_op.drop_column('next_auto_retry_at')
         batch_op.drop_column('auto_retries')
+
+    with op.batch_alter_table('external_job', schema=None) as batch_op:
+        batch_op.drop_column('properties')
 
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.drop_column('reminders')
