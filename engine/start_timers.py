@@ -44,6 +44,16 @@ def schedule(session: Session, definition_id: int, key: str, spec: Any, tz: tzin
     return added
 
 
+def reschedule(engine: "Engine", now: datetime) -> int:
+    """Recompute every waiting start timer's first due time from `now` (after a demo ran on a fake clock)."""
+    with engine.transaction() as session, session.begin():
+        timers = session.scalars(select(StartTimer).where(StartTimer.status == "waiting")).all()
+        for t in timers:
+            t.due_at, t.origin = StartSchedule(t.kind, t.value, engine.tz).first(now)
+            t.slot = 0
+        return len(timers)
+
+
 DUE = "SELECT id FROM start_timer WHERE status = 'waiting' AND due_at <= :now ORDER BY due_at LIMIT :limit"
 CLAIM = ("SELECT id, process_key, kind, value, origin, slot, due_at FROM start_timer "
          "WHERE id = :id AND status = 'waiting' AND due_at <= :now")

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from engine.bootstrap import bootstrap
 from engine.config import Settings
+from engine import start_timers
 from engine.deploy import collect
 from handlers.base import HandlerRegistry
 from handlers.catalog import Adapters, default_registry
@@ -87,6 +88,8 @@ def run(n: int, seed: int, progress: bool = True,
         engine.deploy(collect([settings.workflows_dir]), actor="demo")
         staff = seed_staff(engine, TENANTS)
         counts = _drive(engine, juki, clock, rng, n, settings.keyring_path, progress)
+        # the demo's days were simulated: schedules such as the monthly 定期照会 restart from real time
+        start_timers.reschedule(engine, datetime.now(timezone.utc))
     finally:
         engine.db.dispose()
         handlers.close()

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from contextlib import closing
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from handlers.jukinet.store import ResidentStore
@@ -36,8 +37,18 @@ def test_demo_runs_every_branch_and_leaves_no_number_in_plaintext(tmp_path: Path
         done_by = db.execute("SELECT DISTINCT t.completed_by, t.tenant FROM human_task t "
                              "WHERE t.status = 'completed'").fetchall()
         hashes = [h for (h,) in db.execute("SELECT password_hash FROM staff_user")]
+        resyncs = db.execute("SELECT i.status, i.tenant FROM process_instance i JOIN process_definition d "
+                             "ON d.id = i.definition_id WHERE d.key = 'resident_resync'").fetchall()
+        [next_resync] = [datetime.fromisoformat(d).replace(tzinfo=timezone.utc)
+                         for (d,) in db.execute("SELECT due_at FROM start_timer WHERE status = 'waiting'")]
     assert done_by and all(staff.get(user) == tenant for user, tenant in done_by), done_by
     assert all(h.startswith("$argon2id$") for h in hashes) and len(set(hashes)) == len(hashes)
+    # the monthly 定期照会 ran in the demo's simulated months for each prefecture, and is now due again
+    # at the next real 1st of the month (not at a date the demo's fake clock reached)
+    assert resyncs and {status for status, _ in resyncs} == {"completed"}
+    assert {tenant for _, tenant in resyncs} == {"13", "27", "01"}
+    now = datetime.now(timezone.utc)
+    assert now < next_resync <= now + timedelta(days=32)
     numbers = [r["my_number"].encode() for r in ResidentStore.seeded(seed=3, count=200).residents()]
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("demo.db*"))
     assert raw and not [n for n in numbers if n in raw]
