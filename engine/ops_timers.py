@@ -1,6 +1,7 @@
 """Fire due timers: each in its own transaction, claimed so that two workers never fire one twice."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -19,10 +20,15 @@ CLAIM = "SELECT instance_id, element_id FROM timer WHERE id = :id AND status = '
 
 def fire_due(engine: "Engine", limit: int = 100) -> int:
     """Fire up to `limit` timers whose due time has come (by the engine clock); returns how many fired."""
+    return fire_each(engine, DUE, limit, _fire)
+
+
+def fire_each(engine: "Engine", due_sql: str, limit: int, fire: Callable[["Engine", Any], int]) -> int:
+    """Read the ids `due_sql` finds due now (no lock), then `fire` each in its own transaction."""
     fast, now = engine.fast, engine.now()
     with engine.read() as conn:
-        due = [r[0] for r in fast.run(conn, DUE, {"now": fast.ts(now), "limit": limit})]
-    return sum(_fire(engine, timer_id) for timer_id in due)
+        due = [r[0] for r in fast.run(conn, due_sql, {"now": fast.ts(now), "limit": limit})]
+    return sum(fire(engine, item) for item in due)
 
 
 def _fire(engine: "Engine", timer_id: str) -> int:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from engine.db.models import StartTimer
 from engine.db.session import utc
 from engine.ops_instances import start_on
+from engine.ops_timers import fire_each
 from engine.start_schedule import StartSchedule
 
 if TYPE_CHECKING:
@@ -70,10 +71,7 @@ def served_tenants(engine: "Engine", conn: Any) -> list[str]:
 
 def fire_due(engine: "Engine", limit: int = 100) -> int:
     """Fire due start timers, each in its own transaction; returns how many instances were started."""
-    fast, now = engine.fast, engine.now()
-    with engine.read() as conn:
-        due = [r[0] for r in fast.run(conn, DUE, {"now": fast.ts(now), "limit": limit})]
-    return sum(_fire(engine, timer_id) for timer_id in due)
+    return fire_each(engine, DUE, limit, _fire)
 
 
 def _fire(engine: "Engine", timer_id: int) -> int:

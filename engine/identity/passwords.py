@@ -21,7 +21,10 @@ class PasswordPolicy:
     max_length: int = 128
 
 
-def check_password_policy(password: str, username: str = "", policy: PasswordPolicy = PasswordPolicy()) -> list[str]:
+DEFAULT_POLICY = PasswordPolicy()
+
+
+def check_password_policy(password: str, username: str = "", policy: PasswordPolicy = DEFAULT_POLICY) -> list[str]:
     """The policy's complaints about `password` (empty when it is acceptable), in Japanese for the form."""
     problems = []
     if len(password) < policy.min_length:

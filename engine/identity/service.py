@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from .models import LoginEvent, StaffUser
 from argon2 import PasswordHasher
 
-from .passwords import (HASHER, PasswordPolicy, check_password_policy, hash_password, needs_rehash,
+from .passwords import (DEFAULT_POLICY, HASHER, PasswordPolicy, check_password_policy, hash_password, needs_rehash,
                         verify_password)
 from .roles import ROLES
 
@@ -57,7 +57,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 class Identity:
     """Account rules over a SQLAlchemy session the caller owns (and commits, failures included)."""
 
-    def __init__(self, clock: Callable[[], datetime] = _utc_now, policy: PasswordPolicy = PasswordPolicy(),
+    def __init__(self, clock: Callable[[], datetime] = _utc_now, policy: PasswordPolicy = DEFAULT_POLICY,
                  max_failures: int = 5, lockout: timedelta = timedelta(minutes=15),
                  hasher: PasswordHasher = HASHER) -> None:
         """`hasher` hashes passwords; a sign-in rehashes one made with other parameters (e.g. a demo's)."""

@@ -16,6 +16,7 @@ from handlers.notify import inbox
 from handlers.registry.models import Applicant, Application, DeletionRecord, ExamRecord
 from handlers.registry.retention import kept_until
 from handlers.vault import MyNumberRecord
+# ruff: noqa: F811 — the lifecycle fixtures are imported by name, and tests take them as arguments
 from tests.integration.test_lifecycle import Life, _through_exam, handlers, life, services  # noqa: F401
 
 AFTER_RETENTION = datetime(2032, 4, 1, 0, 0, tzinfo=timezone.utc)  # FY2026 + 5 years, 09:00 JST

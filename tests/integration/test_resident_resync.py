@@ -10,6 +10,7 @@ from engine.identity.passwords import FAST_HASHER
 from handlers.jukinet.store import Event
 from handlers.registry.models import Applicant
 from handlers.vault import access_log_entries
+# ruff: noqa: F811 — the lifecycle fixtures are imported by name, and tests take them as arguments
 from tests.integration.test_lifecycle import WORKFLOWS, Life, handlers, life, services  # noqa: F401
 
 JST = timezone(timedelta(hours=9))
