@@ -241,17 +241,23 @@ def worker(once: bool, interval: float | None, name: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--reload", "use_reloader", is_flag=True, help="restart on code changes (development)")
+@click.option("--simulators", is_flag=True,
+              help="also run the 住基ネット and national-system simulators and an SMTP sink (the demo's, seed 1)")
 @_errors
-def serve(host: str, port: int, use_reloader: bool) -> None:
+def serve(host: str, port: int, use_reloader: bool, simulators: bool) -> None:
     """Serve the web app with the embedded scheduler (one process; production: gunicorn, see README)."""
     import os
 
     from werkzeug.serving import run_simple
 
     from web import create_app
-    _engine(migrate=True)  # the schema first
+    settings = _engine(migrate=True).settings  # the schema first
     if use_reloader:
         os.environ["KENTEI_RELOADER"] = "1"
+    if simulators and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        from kentei.demo import start_simulators
+        started = start_simulators(settings)
+        click.echo(f"simulators: {', '.join(started)}", err=True)
     click.echo(f"kentei serving on http://{host}:{port}", err=True)
     run_simple(host, port, create_app(), use_reloader=use_reloader, threaded=True)
 
@@ -273,13 +279,15 @@ def demo(count: int, seed: int, as_json: bool) -> None:
     table.add_column("outcome")
     table.add_column("count", justify="right")
     for key, value in result.items():
-        if key not in ("applications", "elapsed_s", "staff_created"):
+        if key not in ("applications", "elapsed_s", "staff_created", "open_for_inbox"):
             table.add_row(key, str(value))
     console = Console(stderr=as_json)
     console.print(table)
     from kentei.demo_staff import DEMO_PASSWORD
     console.print(f"demo staff accounts: {result['staff_created']} created; e.g. reviewer1-13, scorer1-13, "
                   f"approver1-13, admin1-13 (also -27, -01), password {DEMO_PASSWORD}", highlight=False)
+    console.print(f"{result['open_for_inbox']} new applications wait for review in the inbox "
+                  "(kentei serve, then http://127.0.0.1:8000/ as reviewer1-13)", highlight=False)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
 

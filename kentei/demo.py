@@ -31,6 +31,7 @@ from handlers.vault import REGISTRATION, Keyring, Vault
 from kentei.demo_staff import PEOPLE, demo_username, seed_staff
 
 TENANTS = ("13", "27", "01")  # 東京都, 大阪府, 北海道
+OPEN_FOR_INBOX = 15  # applications left waiting for review after the run, five per prefecture
 GRADES = (("3級", 0, 1), ("2級", 1, 4), ("1級", 3, 12), ("単一等級", 2, 6))
 TRADES = (("0401", "機械加工", "普通旋盤作業"), ("1201", "建築大工", "大工工事作業"), ("2101", "電子機器組立て", "電子機器組立て作業"))
 OUTCOMES = ("passed", "partial pass", "failed", "ineligible", "lapsed", "absent", "identity failed", "revoked")
@@ -100,6 +101,17 @@ def run(n: int, seed: int, progress: bool = True,
             "elapsed_s": round(time.monotonic() - started, 2)}
 
 
+def start_simulators(settings: Settings, seed: int = 1) -> list[str]:
+    """The demo's outside world on the configured ports, for `kentei serve --simulators` (threads, for good)."""
+    from urllib.parse import urlsplit
+    juki_port = urlsplit(settings.jukinet_url).port or 8701
+    national_port = urlsplit(settings.national_url).port or 8702
+    SimulatorServer(ResidentStore.seeded(seed=seed, count=2000), port=juki_port).start()
+    serve_national("127.0.0.1", national_port)
+    Controller(_Sink(), hostname="127.0.0.1", port=settings.smtp_port).start()
+    return [f"住基ネット :{juki_port}", f"national :{national_port}", f"SMTP sink :{settings.smtp_port}"]
+
+
 def _free_port() -> int:
     import socket
     with socket.socket() as s:
@@ -129,7 +141,19 @@ def _drive(engine: Any, juki: Any, clock: DemoClock, rng: random.Random, n: int,
             engine.fire_due_timers(limit=10_000)
             bar.advance(days)
     _revoke_some(engine, rng, staff)
-    return _outcomes(engine)
+    outcomes = _outcomes(engine)
+    _leave_open(engine, vault, clock, rng, people[n:], OPEN_FOR_INBOX)
+    return {**outcomes, "open_for_inbox": OPEN_FOR_INBOX}
+
+
+def _leave_open(engine: Any, vault: Vault, clock: DemoClock, rng: random.Random, people: list[dict[str, Any]],
+                count: int) -> None:
+    """Applications filed today that wait for their eligibility review: the inbox a newcomer signs in to."""
+    clock.now = datetime.now(timezone.utc).replace(microsecond=0)
+    for i, person in enumerate(people[:count]):
+        _apply(engine, vault, clock, rng, person, 100_000 + i)
+    while engine.run_jobs("demo-worker", limit=500):  # the Juki-net checks
+        pass
 
 
 def _apply(engine: Any, vault: Vault, clock: DemoClock, rng: random.Random, person: dict[str, Any], i: int) -> int:

@@ -1,19 +1,26 @@
-"""The app factory: settings, engine, embedded scheduler, blueprints."""
+"""The app factory: settings, engine, security, sign-in, blueprints, the embedded scheduler."""
 from __future__ import annotations
 
 import os
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine.bootstrap import bootstrap
 from engine.config import Settings
+from engine.identity import Identity
 from handlers.catalog import Adapters, default_registry
 
+from . import auth, inbox
 from .scheduling import embed_scheduler
+from .security import harden
+
+csrf = CSRFProtect()
 
 
-def create_app(settings: Settings | None = None, engine: Any = None, reloader_child: bool | None = None) -> Flask:
+def create_app(settings: Settings | None = None, engine: Any = None, reloader_child: bool | None = None,
+               identity: Identity | None = None, scheduler: bool = True) -> Flask:
     """Build the web app over `engine` (or one from `settings`/the environment)."""
     if engine is None:
         s = settings or Settings.from_env()
@@ -21,14 +28,38 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
                             s.smtp_port, s.mail_from, s.staff_mail)
         engine = bootstrap(s, handlers=default_registry(adapters), migrate=False)
     app = Flask(__name__)
+    harden(app, engine.settings.keyring_path.parent / "secret_key")
     app.extensions["kentei.engine"] = engine
-    app.extensions["kentei.scheduler"] = embed_scheduler(engine, reloader_child)
+    app.extensions["kentei.identity"] = identity or Identity(clock=engine.now)
+    csrf.init_app(app)
+    auth.login_manager.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(inbox.bp)
+    app.extensions["kentei.scheduler"] = embed_scheduler(engine, reloader_child) if scheduler else None
+
+    @app.template_filter("local")
+    def local_time(value: str | None) -> str:
+        """An ISO UTC timestamp as Japanese local time (2026-04-01 09:00)."""
+        if not value:
+            return ""
+        from datetime import datetime
+        return datetime.fromisoformat(value).astimezone(engine.tz).strftime("%Y-%m-%d %H:%M")
 
     @app.get("/healthz")
     def healthz() -> Any:
         """Liveness, and whether this process runs the embedded scheduler."""
-        scheduler = app.extensions["kentei.scheduler"]
-        return jsonify({"status": "ok", "pid": os.getpid(), "scheduler": scheduler is not None,
-                        "scheduler_name": scheduler.name if scheduler else None})
+        running = app.extensions["kentei.scheduler"]
+        return jsonify({"status": "ok", "pid": os.getpid(), "scheduler": running is not None,
+                        "scheduler_name": running.name if running else None})
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(err: CSRFError) -> Any:
+        return render_template("error.html", title="フォームの有効期限が切れました",
+                               message="もう一度やり直してください。"), 400
+
+    @app.errorhandler(404)
+    def not_found(err: Any) -> Any:
+        return render_template("error.html", title="見つかりません",
+                               message="お探しのページはありません。"), 404
 
     return app

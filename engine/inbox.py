@@ -1,0 +1,175 @@
+"""The staff inbox: which open tasks a person may see and work on, and claiming them.
+
+A user sees the open tasks of their own prefecture that are assigned to them or whose
+candidate groups include one of their roles. Everything here takes the user's prefecture
+and roles, so no query can reach another prefecture: a task of prefecture 27 is "not found"
+for a user of 13, whatever its id.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from engine.errors import Conflict, Forbidden, NotFound
+
+if TYPE_CHECKING:
+    from engine.runtime import Engine
+
+SORTS = {"created": "t.created_at, t.id", "-created": "t.created_at DESC, t.id DESC",
+         "due": "t.due_at IS NULL, t.due_at, t.id", "-due": "t.due_at IS NULL, t.due_at DESC, t.id"}
+SCOPES = ("all", "mine", "groups", "unassigned")
+DUES = ("any", "overdue", "today", "week")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: their username, prefecture and roles."""
+
+    user: str
+    tenant: str
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """The inbox's filters, sort and page (each checked against its allowed values)."""
+
+    process: str | None = None  # process key
+    element: str | None = None  # task definition id
+    scope: str = "all"
+    due: str = "any"
+    q: str | None = None  # 申請受付ID, 受検番号 or part of the applicant's name
+    sort: str = "created"
+    page: int = 1
+    per_page: int = 25
+
+
+def _group_match(roles: frozenset[str], params: dict[str, Any]) -> str:
+    """SQL: one of the roles is among the task's comma-separated candidate groups."""
+    if not roles:
+        return "1 = 0"
+    parts = []
+    for n, role in enumerate(sorted(roles)):
+        params[f"role{n}"] = f"%,{role},%"
+        parts.append(f"(',' || COALESCE(t.candidate_groups, '') || ',') LIKE :role{n}")
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _where(engine: "Engine", viewer: Viewer, query: TaskQuery, params: dict[str, Any]) -> str:
+    fast = engine.fast
+    params |= {"tenant": viewer.tenant, "user": viewer.user}
+    groups = _group_match(viewer.roles, params)
+    scope = {"all": f"(t.assignee = :user OR {groups})", "mine": "t.assignee = :user",
+             "groups": groups, "unassigned": f"(t.assignee IS NULL AND {groups})"}[query.scope]
+    where = ["t.tenant = :tenant", "t.status = 'open'", scope]
+    if query.process:
+        where.append("d.key = :process")
+        params["process"] = query.process
+    if query.element:
+        where.append("t.element_id = :element")
+        params["element"] = query.element
+    now = engine.now()
+    if query.due != "any":
+        limit = {"overdue": now, "today": now + timedelta(days=1), "week": now + timedelta(days=7)}[query.due]
+        where.append("t.due_at <= :due_limit")
+        params["due_limit"] = fast.ts(limit)
+    if query.q:
+        name = "i.variables ->> 'applicant_name'" if fast.pg else "json_extract(i.variables, '$.applicant_name')"
+        examinee = "i.variables ->> 'examinee_no'" if fast.pg else "json_extract(i.variables, '$.examinee_no')"
+        where.append(f"(i.business_key = :q OR {examinee} = :q OR {name} LIKE :q_like)")
+        params |= {"q": query.q.strip(), "q_like": f"%{query.q.strip()}%"}
+    return " AND ".join(where)
+
+
+FROM = ("FROM human_task t JOIN process_instance i ON i.id = t.instance_id "
+        "JOIN process_definition d ON d.id = i.definition_id")
+
+
+def task_page(engine: "Engine", viewer: Viewer, query: TaskQuery) -> tuple[list[dict[str, Any]], int]:
+    """One page of the tasks the viewer may work on, and how many there are in all."""
+    if query.scope not in SCOPES or query.due not in DUES or query.sort not in SORTS:
+        raise Conflict("unknown scope, due or sort")
+    fast, params = engine.fast, {}
+    where = _where(engine, viewer, query, params)
+    name = "i.variables ->> 'applicant_name'" if fast.pg else "json_extract(i.variables, '$.applicant_name')"
+    page = max(1, query.page)
+    with engine.read() as conn:
+        total = fast.run(conn, f"SELECT COUNT(*) {FROM} WHERE {where}", params).scalar_one()
+        rows = fast.run(conn, f"SELECT t.id, t.name, t.element_id, d.key, d.name, i.business_key, t.instance_id, "
+                              f"t.assignee, t.candidate_groups, t.due_at, t.created_at, t.reminders, {name} "
+                              f"{FROM} WHERE {where} ORDER BY {SORTS[query.sort]} LIMIT :limit OFFSET :offset",
+                        {**params, "limit": query.per_page, "offset": (page - 1) * query.per_page}).all()
+    now = engine.now()
+    out = []
+    for r in rows:
+        due, created = fast.read_ts(r[9]), fast.read_ts(r[10])
+        out.append({"id": r[0], "name": r[1] or r[2], "element_id": r[2], "process": r[3], "process_name": r[4] or r[3],
+                    "business_key": r[5], "instance_id": r[6], "assignee": r[7], "candidate_groups": r[8],
+                    "due_at": due.isoformat() if due else None, "created_at": created.isoformat(),
+                    "overdue": due is not None and due <= now, "reminders": r[11], "applicant_name": r[12]})
+    return out, int(total)
+
+
+def visible_task(engine: "Engine", viewer: Viewer, task_id: str) -> dict[str, Any]:
+    """An open or closed task of the viewer's prefecture they may see; NotFound otherwise (never Forbidden)."""
+    fast, params = engine.fast, {"id": task_id, "tenant": viewer.tenant, "user": viewer.user}
+    groups = _group_match(viewer.roles, params)
+    with engine.read() as conn:
+        row = fast.run(conn, "SELECT t.id, t.name, t.element_id, t.status, t.assignee, t.candidate_groups, "
+                             "t.due_at, t.instance_id, i.business_key, i.definition_id, d.key, i.variables "
+                             f"{FROM} WHERE t.id = :id AND t.tenant = :tenant "
+                             f"AND (t.assignee = :user OR t.completed_by = :user OR {groups})", params).first()
+    if row is None:
+        raise NotFound(f"task {task_id} does not exist")
+    due = fast.read_ts(row[6])
+    return {"id": row[0], "name": row[1] or row[2], "element_id": row[2], "status": row[3], "assignee": row[4],
+            "candidate_groups": row[5], "due_at": due.isoformat() if due else None, "instance_id": row[7],
+            "business_key": row[8], "definition_id": row[9], "process": row[10],
+            "overdue": due is not None and due <= engine.now() and row[3] == "open",
+            "variables": fast.read_js(row[11]) or {}}
+
+
+def form_of(engine: "Engine", task: dict[str, Any]) -> list[dict[str, Any]]:
+    """The task's camunda:formData fields, from its process definition's spec (cached per version)."""
+    with engine.read() as conn:
+        spec, subs = engine.repository.spec(conn, task["definition_id"])
+    for s in (spec, *subs.values()):
+        found = s.task_specs.get(task["element_id"])
+        if found is not None:
+            return list(found.extensions.get("form", []))
+    return []
+
+
+def claim(engine: "Engine", viewer: Viewer, task_id: str) -> None:
+    """Take an unassigned task of one's groups; Conflict if someone has it."""
+    task = visible_task(engine, viewer, task_id)
+    if task["status"] != "open":
+        raise Conflict(f"task {task_id} is {task['status']}")
+    _assign(engine, task_id, viewer.user, expected=None)
+
+
+def unclaim(engine: "Engine", viewer: Viewer, task_id: str) -> None:
+    """Give back a task one holds."""
+    visible_task(engine, viewer, task_id)
+    _assign(engine, task_id, None, expected=viewer.user)
+
+
+def delegate(engine: "Engine", viewer: Viewer, task_id: str, colleague: str, colleague_tenant: str,
+             colleague_roles: frozenset[str]) -> None:
+    """Hand a task one holds (or an unassigned one of one's groups) to a colleague of the same prefecture and role."""
+    task = visible_task(engine, viewer, task_id)
+    groups = {g.strip() for g in (task["candidate_groups"] or "").split(",") if g.strip()}
+    if colleague_tenant != viewer.tenant or not (groups & colleague_roles):
+        raise Forbidden(f"{colleague} is not a colleague of this prefecture with the task's role")
+    _assign(engine, task_id, colleague, expected=task["assignee"])
+
+
+def _assign(engine: "Engine", task_id: str, user: str | None, expected: str | None) -> None:
+    fast = engine.fast
+    test = "assignee IS NULL" if expected is None else "assignee = :expected"
+    with engine.unit() as conn:
+        done = fast.run(conn, f"UPDATE human_task SET assignee = :user WHERE id = :id AND status = 'open' AND {test}",
+                        {"user": user, "id": task_id, "expected": expected}).rowcount
+    if done != 1:
+        raise Conflict(f"task {task_id} is not {'unassigned' if expected is None else 'assigned to ' + expected}")

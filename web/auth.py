@@ -1,0 +1,109 @@
+"""Sign-in and sign-out for staff: individual accounts, lockout, login history (engine.identity)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from engine.identity import Identity, StaffUser
+from engine.inbox import Viewer
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "ログインしてください。"
+ROLE_JA = {"reviewer": "審査担当", "scorer": "採点担当", "approver": "決裁者", "admin": "管理者", "auditor": "監査"}
+
+
+@dataclass
+class Staff(UserMixin):
+    """The signed-in person as the web app knows them."""
+
+    id: int
+    username: str
+    display_name: str
+    tenant: str
+    roles: frozenset[str]
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(self.username, self.tenant, self.roles)
+
+    @property
+    def roles_ja(self) -> str:
+        return "・".join(ROLE_JA.get(r, r) for r in sorted(self.roles))
+
+
+def engine() -> Any:
+    return current_app.extensions["kentei.engine"]
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> Staff | None:
+    if not user_id.isdigit():
+        return None
+    with engine().reading() as s:
+        row = s.get(StaffUser, int(user_id))
+        if row is None or not row.active:
+            return None
+        return Staff(row.id, row.username, row.display_name, row.tenant, row.role_set)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("ユーザー名", validators=[DataRequired("ユーザー名を入力してください。"), Length(max=64)])
+    password = PasswordField("パスワード", validators=[DataRequired("パスワードを入力してください。"), Length(max=128)])
+
+
+MESSAGES = {"bad_password": "ユーザー名またはパスワードが違います。", "unknown_user": "ユーザー名またはパスワードが違います。",
+            "inactive": "このアカウントは無効です。管理者に連絡してください。"}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    if form.validate_on_submit():
+        identity = current_app.extensions["kentei.identity"]
+        with engine().transaction() as s, s.begin():
+            result = identity.sign_in(s, form.username.data, form.password.data, request.remote_addr)
+            user = result.user
+            staff = (Staff(user.id, user.username, user.display_name, user.tenant, user.role_set)
+                     if result.outcome == "success" else None)
+        if staff is not None:
+            session.clear()
+            session.permanent = True
+            login_user(staff)
+            return redirect(url_for("inbox.index"))
+        if result.outcome == "locked" or (result.locked_until is not None):
+            until = result.locked_until.astimezone(engine().tz).strftime("%H:%M")
+            flash(f"ログインの失敗が続いたため、{until} までロックされています。", "error")
+        else:
+            flash(MESSAGES.get(result.outcome, MESSAGES["bad_password"]), "error")
+        return render_template("login.html", form=form), 401
+    return render_template("login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Any:
+    logout_user()
+    session.clear()
+    flash("ログアウトしました。", "info")
+    return redirect(url_for("auth.login"))
+
+
+def colleague(username: str) -> StaffUser | None:
+    """A staff account by name (for delegation)."""
+    with engine().reading() as s:
+        return s.scalar(select(StaffUser).where(StaffUser.username == username, StaffUser.active.is_(True)))
+
+
+__all__ = ["Staff", "bp", "colleague", "current_user", "login_manager"]

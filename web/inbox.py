@@ -1,0 +1,147 @@
+"""The staff task inbox: list (filters, sort, pages, counts, CSV), task page, claim, unclaim, delegate, complete."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from engine.errors import Conflict, Forbidden, FormInvalid, NotFound
+from engine.inbox import DUES, SCOPES, SORTS, TaskQuery, claim, delegate, form_of, task_page, unclaim, visible_task
+
+from .auth import colleague, engine
+from .form_view import japanese, shown, submitted
+
+bp = Blueprint("inbox", __name__)
+PER_PAGE = 25
+CSV_LIMIT = 10_000
+
+
+def _query(args: Any, per_page: int = PER_PAGE) -> TaskQuery:
+    def pick(name: str, allowed: Any, default: str) -> str:
+        value = args.get(name, default)
+        return value if value in allowed else default
+    try:
+        page = max(1, min(int(args.get("page", 1)), 100_000))
+    except ValueError:
+        page = 1
+    return TaskQuery(process=args.get("process") or None, element=args.get("task") or None,
+                     scope=pick("scope", SCOPES, "all"), due=pick("due", DUES, "any"),
+                     q=(args.get("q") or "").strip()[:64] or None, sort=pick("sort", SORTS, "created"),
+                     page=page, per_page=per_page)
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    query = _query(request.args)
+    tasks, total = task_page(engine(), current_user.viewer, query)
+    pages = max(1, -(-total // query.per_page))
+    return render_template("inbox.html", tasks=tasks, total=total, query=query, pages=pages,
+                           args={k: v for k, v in request.args.items() if k != "page"})
+
+
+@bp.get("/tasks.csv")
+@login_required
+def export() -> Response:
+    """The current list (same filters, same prefecture), every page, as CSV."""
+    query = _query(request.args, per_page=CSV_LIMIT)
+    tasks, _ = task_page(engine(), current_user.viewer, TaskQuery(**{**query.__dict__, "page": 1}))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["タスクID", "タスク", "プロセス", "申請受付ID", "氏名", "担当", "期限", "期限超過", "作成日時"])
+    for t in tasks:
+        writer.writerow([t["id"], t["name"], t["process_name"], t["business_key"] or "", t["applicant_name"] or "",
+                         t["assignee"] or "", t["due_at"] or "", "はい" if t["overdue"] else "", t["created_at"]])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=tasks.csv"})
+
+
+def _task_or_404(task_id: str) -> dict[str, Any]:
+    try:
+        return visible_task(engine(), current_user.viewer, task_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/tasks/<task_id>")
+@login_required
+def task(task_id: str) -> Any:
+    found = _task_or_404(task_id)
+    fields = form_of(engine(), found)
+    return render_template("task.html", task=found, fields=fields, values=shown(fields, found["variables"], None),
+                           errors={})
+
+
+@bp.post("/tasks/<task_id>/claim")
+@login_required
+def claim_task(task_id: str) -> Any:
+    _task_or_404(task_id)
+    try:
+        claim(engine(), current_user.viewer, task_id)
+        flash("タスクを引き受けました。", "info")
+    except Conflict:
+        flash("このタスクは他の人が担当しています。", "error")
+    return redirect(url_for("inbox.task", task_id=task_id))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+@login_required
+def unclaim_task(task_id: str) -> Any:
+    _task_or_404(task_id)
+    try:
+        unclaim(engine(), current_user.viewer, task_id)
+        flash("担当を外しました。", "info")
+    except Conflict:
+        flash("あなたの担当ではありません。", "error")
+    return redirect(url_for("inbox.task", task_id=task_id))
+
+
+@bp.post("/tasks/<task_id>/delegate")
+@login_required
+def delegate_task(task_id: str) -> Any:
+    _task_or_404(task_id)
+    name = (request.form.get("colleague") or "").strip().lower()
+    other = colleague(name) if name else None
+    try:
+        if other is None or other.tenant != current_user.tenant:
+            raise Forbidden("no such colleague")
+        delegate(engine(), current_user.viewer, task_id, other.username, other.tenant, other.role_set)
+        flash(f"{other.display_name} さんに回しました。", "info")
+    except (Forbidden, Conflict):
+        flash("同じ都道府県で、このタスクの役割を持つ職員にだけ回せます。", "error")
+    return redirect(url_for("inbox.task", task_id=task_id))
+
+
+@bp.post("/tasks/<task_id>/complete")
+@login_required
+def complete(task_id: str) -> Any:
+    found = _task_or_404(task_id)
+    fields = form_of(engine(), found)
+    values = submitted(fields, request.form)
+    if found["status"] != "open":
+        flash("このタスクはすでに完了しています。", "error")
+        return redirect(url_for("inbox.index"))
+    if found["assignee"] != current_user.username:
+        flash("先にタスクを引き受けてください。", "error")
+        return redirect(url_for("inbox.task", task_id=task_id))
+    try:
+        engine().complete_task(task_id, current_user.username, values)
+    except FormInvalid as err:
+        errors = {k: japanese(v) for k, v in err.errors.items()}
+        flash("入力内容を確認してください。", "error")
+        return render_template("task.html", task=found, fields=fields, errors=errors,
+                               values=shown(fields, found["variables"], values)), 422
+    except Forbidden as err:
+        message = "四つの目の原則: この案件の前の工程を行った人は、この工程を行えません。" if "four eyes" in str(err) \
+            else "このタスクを完了する権限がありません。"
+        flash(message, "error")
+        return render_template("task.html", task=found, fields=fields, errors={},
+                               values=shown(fields, found["variables"], values)), 403
+    except Conflict:
+        flash("このタスクは他の操作で変更されました。", "error")
+        return redirect(url_for("inbox.index"))
+    flash(f"「{found['name']}」を完了しました。", "info")
+    return redirect(url_for("inbox.index"))

@@ -1,0 +1,57 @@
+"""Session secret, cookie settings and the security headers every response carries."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, Response
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+SESSION_MINUTES = 30  # idle timeout: every request renews it
+
+
+def secret_key(path: Path) -> str:
+    """KENTEI_SECRET_KEY, or a random key kept in a 0600 file beside the keyring (created once)."""
+    given = os.environ.get("KENTEI_SECRET_KEY")
+    if given:
+        return given
+    if not path.exists():  # several gunicorn workers may race here: write aside, link in, first one wins
+        path.parent.mkdir(parents=True, exist_ok=True)
+        aside = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass
+        finally:
+            aside.unlink()
+    return path.read_text().strip()
+
+
+def harden(app: Flask, key_path: Path) -> None:
+    """Secret key, session cookie rules and headers."""
+    app.config.update(
+        SECRET_KEY=secret_key(key_path),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="kentei_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=SESSION_MINUTES),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+    )
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        if response.mimetype == "text/html" or response.mimetype == "text/csv":
+            response.headers["Cache-Control"] = "no-store"
+        return response
