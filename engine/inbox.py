@@ -16,8 +16,9 @@ from engine.errors import Conflict, Forbidden, NotFound
 if TYPE_CHECKING:
     from engine.runtime import Engine
 
-SORTS = {"created": "t.created_at, t.id", "-created": "t.created_at DESC, t.id DESC",
-         "due": "t.due_at IS NULL, t.due_at, t.id", "-due": "t.due_at IS NULL, t.due_at DESC, t.id"}
+SORTS = {"created": "t.created_at, t.instance_id, t.id", "-created": "t.created_at DESC, t.instance_id DESC, t.id",
+         "due": "t.due_at IS NULL, t.due_at, t.instance_id, t.id",
+         "-due": "t.due_at IS NULL, t.due_at DESC, t.instance_id, t.id"}
 SCOPES = ("all", "mine", "groups", "unassigned")
 DUES = ("any", "overdue", "today", "week")
 
@@ -75,11 +76,15 @@ def _where(engine: "Engine", viewer: Viewer, query: TaskQuery, params: dict[str,
         where.append("t.due_at <= :due_limit")
         params["due_limit"] = fast.ts(limit)
     if query.q:
-        name = "i.variables ->> 'applicant_name'" if fast.pg else "json_extract(i.variables, '$.applicant_name')"
-        examinee = "i.variables ->> 'examinee_no'" if fast.pg else "json_extract(i.variables, '$.examinee_no')"
-        where.append(f"(i.business_key = :q OR {examinee} = :q OR {name} LIKE :q_like)")
+        name, examinee, number = (_var(fast, v) for v in ("applicant_name", "examinee_no", "application_id"))
+        where.append(f"(i.business_key = :q OR {number} = :q OR {examinee} = :q OR {name} LIKE :q_like)")
         params |= {"q": query.q.strip(), "q_like": f"%{query.q.strip()}%"}
     return " AND ".join(where)
+
+
+def _var(fast: Any, name: str) -> str:
+    """SQL for a process variable as text (`name` is one of ours, never user input)."""
+    return f"i.variables ->> '{name}'" if fast.pg else f"json_extract(i.variables, '$.{name}')"
 
 
 FROM = ("FROM human_task t JOIN process_instance i ON i.id = t.instance_id "
@@ -92,12 +97,12 @@ def task_page(engine: "Engine", viewer: Viewer, query: TaskQuery) -> tuple[list[
         raise Conflict("unknown scope, due or sort")
     fast, params = engine.fast, {}
     where = _where(engine, viewer, query, params)
-    name = "i.variables ->> 'applicant_name'" if fast.pg else "json_extract(i.variables, '$.applicant_name')"
     page = max(1, query.page)
     with engine.read() as conn:
         total = fast.run(conn, f"SELECT COUNT(*) {FROM} WHERE {where}", params).scalar_one()
         rows = fast.run(conn, f"SELECT t.id, t.name, t.element_id, d.key, d.name, i.business_key, t.instance_id, "
-                              f"t.assignee, t.candidate_groups, t.due_at, t.created_at, t.reminders, {name} "
+                              f"t.assignee, t.candidate_groups, t.due_at, t.created_at, t.reminders, "
+                              f"{_var(fast, 'applicant_name')}, {_var(fast, 'application_id')} "
                               f"{FROM} WHERE {where} ORDER BY {SORTS[query.sort]} LIMIT :limit OFFSET :offset",
                         {**params, "limit": query.per_page, "offset": (page - 1) * query.per_page}).all()
     now = engine.now()
@@ -107,7 +112,8 @@ def task_page(engine: "Engine", viewer: Viewer, query: TaskQuery) -> tuple[list[
         out.append({"id": r[0], "name": r[1] or r[2], "element_id": r[2], "process": r[3], "process_name": r[4] or r[3],
                     "business_key": r[5], "instance_id": r[6], "assignee": r[7], "candidate_groups": r[8],
                     "due_at": due.isoformat() if due else None, "created_at": created.isoformat(),
-                    "overdue": due is not None and due <= now, "reminders": r[11], "applicant_name": r[12]})
+                    "overdue": due is not None and due <= now, "reminders": r[11], "applicant_name": r[12],
+                    "application_id": r[13]})
     return out, int(total)
 
 

@@ -53,7 +53,7 @@ def export() -> Response:
     writer = csv.writer(out)
     writer.writerow(["タスクID", "タスク", "プロセス", "申請受付ID", "氏名", "担当", "期限", "期限超過", "作成日時"])
     for t in tasks:
-        writer.writerow([t["id"], t["name"], t["process_name"], t["business_key"] or "", t["applicant_name"] or "",
+        writer.writerow([t["id"], t["name"], t["process_name"], t["application_id"] or t["business_key"] or "", t["applicant_name"] or "",
                          t["assignee"] or "", t["due_at"] or "", "はい" if t["overdue"] else "", t["created_at"]])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=tasks.csv"})
