@@ -12,7 +12,12 @@ $(BIN)/kentei: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(BIN)/kentei
 
-install: $(BIN)/kentei
+VENDOR := web/static/vendor
+$(VENDOR)/node_modules/.installed: $(VENDOR)/package.json
+	npm install --prefix $(VENDOR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/kentei $(VENDOR)/node_modules/.installed
 
 ## The main job: install, create the database, deploy workflows/, seed demo staff and run 200 demo
 ## applications through the lifecycle (simulators included), then serve the inbox with the scheduler

@@ -179,3 +179,32 @@ def _assign(engine: "Engine", task_id: str, user: str | None, expected: str | No
                         {"user": user, "id": task_id, "expected": expected}).rowcount
     if done != 1:
         raise Conflict(f"task {task_id} is not {'unassigned' if expected is None else 'assigned to ' + expected}")
+
+
+def visible_instance(engine: "Engine", viewer: Viewer, instance_id: int) -> dict[str, Any]:
+    """An instance of the viewer's prefecture with what its page shows; NotFound for any other prefecture."""
+    info = engine.instance(instance_id)
+    if info["tenant"] != viewer.tenant:
+        raise NotFound(f"process instance {instance_id} does not exist")
+    history = engine.history(instance_id)
+    info["history"] = history
+    done_kinds = ("step", "task_completed", "job_completed", "timer", "decision")
+    info["completed_elements"] = sorted({h["element_id"] for h in history
+                                         if h["kind"] in done_kinds and h["element_id"]})
+    info["active_elements"] = sorted({t["element_id"] for t in info["tasks"]}
+                                     | {t["element_id"] for t in info["timers"] if t["status"] == "waiting"}
+                                     | {j["element_id"] for j in info["jobs"] if j["status"] in ("pending", "locked")})
+    info["failed_elements"] = sorted({i["element_id"] for i in info["incidents"]
+                                      if i["status"] == "open" and i["element_id"]})
+    return info
+
+
+def diagram(engine: "Engine", viewer: Viewer, instance_id: int) -> bytes:
+    """The BPMN file the instance runs (its deployed version), for the diagram."""
+    from engine.db.models import DeployedFile, ProcessDefinition, ProcessInstance
+    with engine.reading() as session:
+        row = session.get(ProcessInstance, instance_id)
+        if row is None or row.tenant != viewer.tenant:
+            raise NotFound(f"process instance {instance_id} does not exist")
+        definition = session.get(ProcessDefinition, row.definition_id)
+        return bytes(session.get(DeployedFile, definition.file_id).content)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from tests.browser.conftest import login
 
 REVIEW = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://kentei.test">
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="d" targetNamespace="http://kentei.test">
   <bpmn:process id="review" name="受検申請" isExecutable="true">
     <bpmn:startEvent id="start"/>
     <bpmn:userTask id="eligibility_review" name="受検資格の審査" camunda:candidateGroups="reviewer" camunda:dueDate="${reviewDueDate}">
@@ -35,6 +35,17 @@ REVIEW = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="f3" sourceRef="score_entry" targetRef="result_approval"/>
     <bpmn:sequenceFlow id="f4" sourceRef="result_approval" targetRef="end"/>
   </bpmn:process>
+  <bpmndi:BPMNDiagram id="di"><bpmndi:BPMNPlane id="plane" bpmnElement="review">
+    <bpmndi:BPMNShape id="s_start" bpmnElement="start"><dc:Bounds x="100" y="122" width="36" height="36"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s_er" bpmnElement="eligibility_review"><dc:Bounds x="190" y="100" width="100" height="80"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s_se" bpmnElement="score_entry"><dc:Bounds x="350" y="100" width="100" height="80"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s_ra" bpmnElement="result_approval"><dc:Bounds x="510" y="100" width="100" height="80"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s_end" bpmnElement="end"><dc:Bounds x="672" y="122" width="36" height="36"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="e1" bpmnElement="f1"><di:waypoint x="136" y="140"/><di:waypoint x="190" y="140"/></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="e2" bpmnElement="f2"><di:waypoint x="290" y="140"/><di:waypoint x="350" y="140"/></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="e3" bpmnElement="f3"><di:waypoint x="450" y="140"/><di:waypoint x="510" y="140"/></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="e4" bpmnElement="f4"><di:waypoint x="610" y="140"/><di:waypoint x="672" y="140"/></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
 </bpmn:definitions>""".encode()
 
 NAMES = ["山田 太郎", "佐藤 花子", "鈴木 一郎"]
@@ -95,6 +106,13 @@ def test_a_reviewer_filters_claims_and_completes_after_one_refusal(engine, clock
     info = engine.instance(ids["13-2"])
     assert info["variables"]["decision"] == "approve" and info["variables"]["experience_years"] == 5
     assert [t["element_id"] for t in info["tasks"]] == ["score_entry"]
+    # the instance page: the diagram with what is done and what waits, the history, the data
+    page.goto(f"{web.url}/instances/{ids['13-2']}")
+    page.wait_for_selector("#diagram[data-ready=true]", timeout=15_000)
+    assert "k-completed" in page.get_attribute("g[data-element-id=eligibility_review]", "class")
+    assert "k-active" in page.get_attribute("g[data-element-id=score_entry]", "class")
+    assert "タスク完了" in page.locator("table.history").inner_text() and "reviewer1-13" in page.content()
+    shots(page, "06-instance")
     page.close()
 
 
@@ -135,6 +153,8 @@ def test_another_prefectures_task_is_not_found_in_page_or_csv(engine, clock, sta
     login(page, web.url, "reviewer1-13")
     response = page.goto(f"{web.url}/tasks/{other}")
     assert response.status == 404 and "見つかりません" in page.content()
+    for path in (f"/instances/{ids['27-1']}", f"/instances/{ids['27-1']}/diagram.bpmn"):
+        assert page.request.get(f"{web.url}{path}").status == 404, path
     shots(page, "01-other-prefecture-404")
     for action in ("claim", "unclaim", "complete"):
         result = page.request.post(f"{web.url}/tasks/{other}/{action}",
