@@ -208,3 +208,30 @@ def diagram(engine: "Engine", viewer: Viewer, instance_id: int) -> bytes:
             raise NotFound(f"process instance {instance_id} does not exist")
         definition = session.get(ProcessDefinition, row.definition_id)
         return bytes(session.get(DeployedFile, definition.file_id).content)
+
+
+def incident_of(engine: "Engine", viewer: Viewer, incident_id: int) -> dict[str, Any]:
+    """An open or resolved incident of the viewer's prefecture; NotFound otherwise."""
+    for item in engine.incidents(tenant=viewer.tenant, status=None):
+        if item["id"] == incident_id:
+            return item
+    raise NotFound(f"incident {incident_id} does not exist")
+
+
+def definitions(engine: "Engine", tenant: str) -> list[dict[str, Any]]:
+    """Every deployed process version, newest first, with its instances in this prefecture by status."""
+    from sqlalchemy import func, select
+
+    from engine.db.models import DeployedFile, ProcessDefinition, ProcessInstance
+    with engine.reading() as session:
+        counts: dict[int, dict[str, int]] = {}
+        for definition_id, status, n in session.execute(
+                select(ProcessInstance.definition_id, ProcessInstance.status, func.count())
+                .where(ProcessInstance.tenant == tenant).group_by(ProcessInstance.definition_id, ProcessInstance.status)):
+            counts.setdefault(definition_id, {})[status] = n
+        rows = session.execute(select(ProcessDefinition, DeployedFile.name, DeployedFile.deployed_by)
+                               .join(DeployedFile, DeployedFile.id == ProcessDefinition.file_id)
+                               .order_by(ProcessDefinition.key, ProcessDefinition.version.desc())).all()
+        return [{"key": d.key, "version": d.version, "name": d.name, "file": name, "deployed_by": by,
+                 "deployed_at": d.deployed_at.isoformat(), "instances": counts.get(d.id, {})}
+                for d, name, by in rows]

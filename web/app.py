@@ -12,7 +12,7 @@ from engine.config import Settings
 from engine.identity import Identity
 from handlers.catalog import Adapters, default_registry
 
-from . import auth, inbox
+from . import admin, auth, inbox
 from .scheduling import embed_scheduler
 from .security import harden
 
@@ -35,15 +35,20 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     auth.login_manager.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
+    app.register_blueprint(admin.bp)
+    app.config["MAX_CONTENT_LENGTH"] = 8 * 1024 * 1024
     app.extensions["kentei.scheduler"] = embed_scheduler(engine, reloader_child) if scheduler else None
 
     @app.template_filter("local")
-    def local_time(value: str | None) -> str:
-        """An ISO UTC timestamp as Japanese local time (2026-04-01 09:00)."""
+    def local_time(value: Any) -> str:
+        """A UTC timestamp (ISO text or datetime; naive means UTC) as local time: 2026-04-01 09:00."""
         if not value:
             return ""
-        from datetime import datetime
-        return datetime.fromisoformat(value).astimezone(engine.tz).strftime("%Y-%m-%d %H:%M")
+        from datetime import datetime, timezone
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(engine.tz).strftime("%Y-%m-%d %H:%M")
 
     @app.get("/healthz")
     def healthz() -> Any:
