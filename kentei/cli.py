@@ -314,6 +314,24 @@ def user_add(username: str, tenant: str, roles: tuple[str, ...], display_name: s
         raise EngineError(str(exc)) from None
 
 
+@main.command("token-create")
+@click.argument("username")
+@click.option("--name", default="token", help="what the token is for, e.g. payment-gateway")
+@_errors
+def token_create(username: str, name: str) -> None:
+    """Issue an API token for a staff account; it is printed once and stored only as a digest."""
+    from sqlalchemy import select
+
+    from engine.identity import StaffUser
+    from engine.identity.tokens import issue
+    engine = _engine()
+    with engine.transaction() as session, session.begin():
+        user = session.scalar(select(StaffUser).where(StaffUser.username == username.lower()))
+        if user is None or not user.active:
+            raise EngineError(f"no active account {username}")
+        click.echo(issue(session, user, name, engine.now()))
+
+
 @main.command()
 @click.option("--tenant", default=None)
 @click.option("--json", "as_json", is_flag=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine.bootstrap import bootstrap
@@ -12,7 +12,7 @@ from engine.config import Settings
 from engine.identity import Identity
 from handlers.catalog import Adapters, default_registry
 
-from . import admin, auth, inbox
+from . import admin, api, auth, inbox, portal
 from .scheduling import embed_scheduler
 from .security import harden
 
@@ -36,6 +36,8 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(portal.bp)
+    api.register(app)
     app.config["MAX_CONTENT_LENGTH"] = 8 * 1024 * 1024
     app.extensions["kentei.scheduler"] = embed_scheduler(engine, reloader_child) if scheduler else None
 
@@ -64,7 +66,21 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
 
     @app.errorhandler(404)
     def not_found(err: Any) -> Any:
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "not found", "field": None}), 404
         return render_template("error.html", title="見つかりません",
                                message="お探しのページはありません。"), 404
+
+    @app.errorhandler(405)
+    def not_allowed(err: Any) -> Any:
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "method not allowed", "field": None}), 405
+        return render_template("error.html", title="この操作はできません", message="画面から操作してください。"), 405
+
+    @app.errorhandler(413)
+    def too_large(err: Any) -> Any:
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "the request is too large", "field": "body"}), 413
+        return render_template("error.html", title="ファイルが大きすぎます", message="8 MB までです。"), 413
 
     return app

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from engine.identity import Identity, StaffUser
+from engine.identity import StaffUser
 from engine.inbox import Viewer
 
 bp = Blueprint("auth", __name__)

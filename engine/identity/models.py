@@ -46,3 +46,16 @@ class LoginEvent(IdentityBase):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     outcome: Mapped[str] = mapped_column(String(16))  # success | bad_password | locked | unknown_user | inactive
     remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiToken(IdentityBase):
+    """A program's token, issued to one user: only its SHA-256 is kept (the token itself is shown once)."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

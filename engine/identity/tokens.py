@@ -1,0 +1,39 @@
+"""API tokens: issued per user, shown once, kept as SHA-256 (they are random, so no slow hash is needed)."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import ApiToken, StaffUser
+
+PREFIX = "kt_"
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(session: Session, user: StaffUser, name: str, now: datetime) -> str:
+    """A new token for `user`; the caller shows it once, the database keeps only its digest."""
+    token = PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, name=name[:64] or "token", token_hash=digest(token), created_at=now))
+    session.flush()
+    return token
+
+
+def holder(session: Session, token: str, now: datetime) -> StaffUser | None:
+    """The active user a live token belongs to (and note its use), or None."""
+    if not token.startswith(PREFIX) or len(token) > 100:
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None)))
+    if row is None:
+        return None
+    user = session.get(StaffUser, row.user_id)
+    if user is None or not user.active:
+        return None
+    row.last_used_at = now
+    return user
