@@ -1,0 +1,496 @@
+"""A small applicant portal standing in for マイナポータル: demo sign-in by pseudonymous ID, online
+application (the 個人番号 goes to the vault, only its reference to the workflow), my applications with
+their status and the correction form, and the notices inbox.
+
+Applicants are not staff: the signed-in pseudonymous ID lives in the session under its own key
+(`portal_pseudonym`), never in Flask-Login, and signing in here (or as staff) clears the other.
+Every query filters by that pseudonymous ID; anyone else's application or notice is a 404.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from sqlalchemy import func, select
+
+from engine.db.models import MessageSubscription, ProcessInstance
+from engine.errors import Conflict, NotFound
+from handlers.notify.errors import MessageNotFound
+from handlers.notify.inbox import inbox, mark_read
+from handlers.notify.models import PortalMessage
+from handlers.registry.models import Applicant, Application
+from handlers.vault import REGISTRATION, Keyring, Vault, VaultError, check_digit, normalize
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+SESSION_KEY = "portal_pseudonym"
+APPLY_TOKEN = "portal_apply_token"  # one filing per form: a double click does not file twice
+# Demo pseudonymous IDs look like PSN-13-0042. Anything else is refused: the notices table also holds
+# staff reminders (staff:<tenant>:<who>) and paper applicants' inboxes (paper-<申請受付ID>).
+# At most 40 characters: "portal:<ID>" is the actor recorded as the instance's started_by (64 characters).
+PSEUDONYM = re.compile(r"PSN-[A-Za-z0-9][A-Za-z0-9-]{0,35}")
+PROCESS = "application"
+CORRECTION_MESSAGE = "correction_submitted"
+FEE_MESSAGE = "fee_paid"
+
+PREFECTURES = (
+    ("01", "北海道"), ("02", "青森県"), ("03", "岩手県"), ("04", "宮城県"), ("05", "秋田県"), ("06", "山形県"),
+    ("07", "福島県"), ("08", "茨城県"), ("09", "栃木県"), ("10", "群馬県"), ("11", "埼玉県"), ("12", "千葉県"),
+    ("13", "東京都"), ("14", "神奈川県"), ("15", "新潟県"), ("16", "富山県"), ("17", "石川県"), ("18", "福井県"),
+    ("19", "山梨県"), ("20", "長野県"), ("21", "岐阜県"), ("22", "静岡県"), ("23", "愛知県"), ("24", "三重県"),
+    ("25", "滋賀県"), ("26", "京都府"), ("27", "大阪府"), ("28", "兵庫県"), ("29", "奈良県"), ("30", "和歌山県"),
+    ("31", "鳥取県"), ("32", "島根県"), ("33", "岡山県"), ("34", "広島県"), ("35", "山口県"), ("36", "徳島県"),
+    ("37", "香川県"), ("38", "愛媛県"), ("39", "高知県"), ("40", "福岡県"), ("41", "佐賀県"), ("42", "長崎県"),
+    ("43", "熊本県"), ("44", "大分県"), ("45", "宮崎県"), ("46", "鹿児島県"), ("47", "沖縄県"),
+)
+PREFECTURE_NAMES = dict(PREFECTURES)
+GRADES = ("基礎級", "3級", "2級", "1級", "単一等級", "特級")
+SCHOOLING = ("なし", "専門高校", "短大・高専", "大学")  # the values eligibility.dmn reads
+PRIOR_PASSES = ("なし", "3級", "2級", "1級")
+SEXES = (("1", "男"), ("2", "女"))
+# Standard amounts (public): 学科 3,100円, 実技 18,200円. Prefectures set theirs by ordinance and the
+# 3級 reduction for those under 23 is not modelled: this is the portal's estimate, the fee request decides.
+FEE_WRITTEN, FEE_PRACTICAL = 3_100, 18_200
+FEE_DAYS, EXAM_DAYS, ANNOUNCEMENT_DAYS = 20, 60, 120  # from the filing day, as the lifecycle tests use
+
+STATUS_JA = {
+    "received": "受付済み（審査中）", "scheduled": "受検票発行済み", "pass": "合格",
+    "partial_written": "一部合格（学科）", "partial_practical": "一部合格（実技）", "fail": "不合格",
+    "absent": "欠席", "ineligible": "受検資格なし", "identity_failed": "本人確認できず",
+    "lapsed": "期限切れ", "revoked": "合格取消",
+}
+KIND_JA = {"admission_ticket": "受検票", "pass_notice": "合格通知", "fail_notice": "不合格通知",
+           "partial_pass_notice": "一部合格通知", "correction_request": "訂正依頼", "fee_request": "手数料納付依頼",
+           "revocation_notice": "合格取消通知", "certificate": "合格証書"}
+
+KANA = re.compile(r"[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc\u30fb\u30fd\u30fe\u3000 ]+")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+TRADE_CODE = re.compile(r"[0-9A-Za-z]{1,16}")
+BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
+
+
+def engine() -> Any:
+    return current_app.extensions["kentei.engine"]
+
+
+def vault() -> Vault:
+    """The vault over the engine's keyring (loaded once per keyring path)."""
+    path = engine().settings.keyring_path
+    cached = current_app.extensions.get("kentei.portal.vault")
+    if cached is None or cached[0] != path:
+        cached = (path, Vault(Keyring.load_or_create(path), clock=engine().now))
+        current_app.extensions["kentei.portal.vault"] = cached
+    return cached[1]
+
+
+def me() -> str | None:
+    """The signed-in applicant's pseudonymous ID, or None."""
+    value = session.get(SESSION_KEY)
+    return value if isinstance(value, str) and PSEUDONYM.fullmatch(value) else None
+
+
+def applicant_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if me() is None:
+            flash("仮名IDでログインしてください。", "error")
+            return redirect(url_for("portal.login"))
+        return view(*args, **kwargs)
+    return wrapped
+
+
+@bp.context_processor
+def portal_context() -> dict[str, Any]:
+    pseudonym = me()
+    unread = 0
+    if pseudonym is not None:
+        with engine().reading() as s:
+            unread = s.scalar(select(func.count()).select_from(PortalMessage).where(
+                PortalMessage.pseudonym_id == pseudonym, PortalMessage.read_at.is_(None))) or 0
+    return {"portal_pseudonym": pseudonym, "unread": unread, "prefecture_names": PREFECTURE_NAMES,
+            "status_ja": STATUS_JA, "kind_ja": KIND_JA}
+
+
+@bp.errorhandler(404)
+def not_found(err: Any) -> Any:
+    return render_template("portal_error.html", title="見つかりません",
+                           message="お探しのページはありません。"), 404
+
+
+# -- sign-in ------------------------------------------------------------------------------------
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    error = None
+    typed = ""
+    if request.method == "POST":
+        typed = (request.form.get("pseudonym") or "").strip()
+        if not typed:
+            error = "仮名IDを入力してください。"
+        elif not PSEUDONYM.fullmatch(typed):
+            error = "仮名IDは「PSN-」で始まる半角英数字とハイフン（40文字以内）です。"
+        else:
+            session.clear()  # a staff sign-in in this browser ends here: the two never share a session
+            session.permanent = True
+            session[SESSION_KEY] = typed
+            flash("ログインしました。", "info")
+            return redirect(url_for("portal.index"))
+    return render_template("portal_login.html", error=error, typed=typed), (422 if error else 200)
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    session.clear()
+    flash("ログアウトしました。", "info")
+    return redirect(url_for("portal.login"))
+
+
+# -- my applications ----------------------------------------------------------------------------
+def _mine(s: Any, pseudonym: str, application_no: str | None = None) -> list[tuple[Application, Applicant]]:
+    """The applicant's applications (all of them, or the one numbered), newest first."""
+    query = (select(Application, Applicant).join(Applicant, Application.applicant_id == Applicant.id)
+             .where(Applicant.pseudonym_id == pseudonym))
+    if application_no is not None:
+        query = query.where(Application.application_no == application_no)
+    return [tuple(row) for row in s.execute(query.order_by(Application.created_at.desc(), Application.id.desc()))]
+
+
+def _waits(s: Any, numbers: list[str]) -> dict[str, dict[str, MessageSubscription]]:
+    """For each 申請受付ID, the messages its process waits for (補正, 手数料)."""
+    if not numbers:
+        return {}
+    rows = s.scalars(select(MessageSubscription).where(
+        MessageSubscription.correlation_key.in_(numbers),
+        MessageSubscription.message_name.in_((CORRECTION_MESSAGE, FEE_MESSAGE)))).all()
+    out: dict[str, dict[str, MessageSubscription]] = {}
+    for row in rows:
+        out.setdefault(row.correlation_key, {})[row.message_name] = row
+    return out
+
+
+def _own_variables(instance_id: int, pseudonym: str, application_no: str) -> dict[str, Any]:
+    """The process data of the applicant's own instance (or 404)."""
+    try:
+        info = engine().instance(instance_id)
+    except NotFound:
+        abort(404)
+    variables = info["variables"] or {}
+    if (info["process"] != PROCESS or variables.get("pseudonym_id") != pseudonym
+            or variables.get("application_id") != application_no):
+        abort(404)
+    return variables
+
+
+def _filed_here(application_no: str, tenant: str, pseudonym: str) -> dict[str, Any] | None:
+    """The process data of the application as this portal filed it (corrections included), or None."""
+    with engine().reading() as s:
+        rows = s.execute(select(ProcessInstance.variables).where(
+            ProcessInstance.started_by == f"portal:{pseudonym}", ProcessInstance.tenant == tenant)).all()
+    for (variables,) in rows:
+        if variables and variables.get("application_id") == application_no \
+                and variables.get("pseudonym_id") == pseudonym:
+            return variables
+    return None
+
+
+@bp.get("/")
+@applicant_required
+def index() -> Any:
+    pseudonym = me()
+    with engine().reading() as s:
+        rows = _mine(s, pseudonym)
+        waits = _waits(s, [a.application_no for a, _ in rows])
+    return render_template("portal_applications.html", rows=rows, waits=waits)
+
+
+def _own_application(application_no: str) -> tuple[Application, Applicant, dict[str, MessageSubscription]]:
+    with engine().reading() as s:
+        found = _mine(s, me(), application_no)
+        if not found:
+            abort(404)
+        application, applicant = found[0]
+        return application, applicant, _waits(s, [application_no]).get(application_no, {})
+
+
+@bp.get("/applications/<application_no>")
+@applicant_required
+def application(application_no: str) -> Any:
+    app, person, waits = _own_application(application_no)
+    correction = fee = None
+    if CORRECTION_MESSAGE in waits:
+        variables = _own_variables(waits[CORRECTION_MESSAGE].instance_id, me(), application_no)
+        correction = {"comment": variables.get("review_comment") or "",
+                      "deadline": variables.get("correction_deadline"),
+                      "values": {k: variables.get(k) for k in ("experience_years", "schooling", "prior_pass")}}
+    if FEE_MESSAGE in waits:
+        variables = _own_variables(waits[FEE_MESSAGE].instance_id, me(), application_no)
+        fee = {"amount": variables.get("fee_amount"), "deadline": variables.get("feeDeadline")}
+    with engine().reading() as s:
+        notices = [m for m in inbox(s, me()) if m["application_id"] == application_no]
+    return render_template("portal_application.html", app=app, person=person, correction=correction, fee=fee,
+                           notices=notices, errors={}, form=None, now=_current(app, me()))
+
+
+def _current(app: Application, pseudonym: str) -> dict[str, Any]:
+    """受検資格 as the process holds it now: a correction changes the process data, not the registry row."""
+    variables = _filed_here(app.application_no, app.tenant, pseudonym) or {}
+    return {k: variables.get(k, getattr(app, k)) for k in ("experience_years", "schooling", "prior_pass")}
+
+
+def _correction_values(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    values: dict[str, Any] = {k: (form.get(k) or "").strip() for k in
+                              ("experience_years", "schooling", "prior_pass", "correction_note")}
+    errors: dict[str, str] = {}
+    _years(values, errors)
+    if values["schooling"] not in SCHOOLING:
+        errors["schooling"] = "学歴を選んでください。"
+    if values["prior_pass"] not in PRIOR_PASSES:
+        errors["prior_pass"] = "合格歴を選んでください。"
+    if len(values["correction_note"]) > 400:
+        errors["correction_note"] = "400文字以内で入力してください。"
+    return values, errors
+
+
+@bp.post("/applications/<application_no>/correction")
+@applicant_required
+def correction(application_no: str) -> Any:
+    app, person, waits = _own_application(application_no)
+    wait = waits.get(CORRECTION_MESSAGE)
+    if wait is None:
+        flash("この申請は補正を受け付けていません（すでに送信済みか、期限を過ぎています）。", "error")
+        return redirect(url_for("portal.application", application_no=application_no))
+    variables = _own_variables(wait.instance_id, me(), application_no)
+    values, errors = _correction_values(request.form)
+    if errors:
+        flash("入力内容を確認してください。", "error")
+        correction_view = {"comment": variables.get("review_comment") or "",
+                           "deadline": variables.get("correction_deadline"), "values": values}
+        with engine().reading() as s:
+            notices = [m for m in inbox(s, me()) if m["application_id"] == application_no]
+        return render_template("portal_application.html", app=app, person=person, correction=correction_view,
+                               fee=None, notices=notices, errors=errors, form=values, now=_current(app, me())), 422
+    payload = {"experience_years": values["experience_years"], "schooling": values["schooling"],
+               "prior_pass": values["prior_pass"], "correction_note": values["correction_note"],
+               "correction_submitted_by": f"portal:{me()}"}
+    # one message per wait: a second click (or a second tab) is a duplicate, never a buffered stray
+    outcome = engine().correlate(CORRECTION_MESSAGE, application_no, payload,
+                                 message_id=f"portal:{application_no}:correction:{wait.task_id}")
+    if outcome["status"] == "delivered":
+        flash("補正を送信しました。審査担当が改めて確認します。", "info")
+    elif outcome["status"] == "duplicate":
+        flash("この補正はすでに受け付けています。", "info")
+    else:
+        flash("補正の期限を過ぎたため、受け付けられませんでした。", "error")
+    return redirect(url_for("portal.application", application_no=application_no))
+
+
+@bp.get("/applications/<application_no>/receipt")
+@applicant_required
+def receipt(application_no: str) -> Any:
+    app, person, _ = _own_application(application_no)
+    return render_template("portal_receipt.html", app=app, person=person)
+
+
+# -- filing an application ----------------------------------------------------------------------
+def _years(values: dict[str, Any], errors: dict[str, str]) -> None:
+    raw = values.get("experience_years", "")
+    if raw == "":
+        errors["experience_years"] = "実務経験年数を入力してください（ない場合は 0）。"
+    elif not re.fullmatch(r"[0-9０-９]{1,2}", raw):
+        errors["experience_years"] = "0〜60の整数（年）で入力してください。"
+    else:
+        years = int(normalize(raw))
+        if years > 60:
+            errors["experience_years"] = "0〜60の整数（年）で入力してください。"
+        else:
+            values["experience_years"] = years
+
+
+def _check_my_number(raw: str) -> tuple[str | None, str | None]:
+    """The 12 ASCII digits, or a Japanese sentence saying what is wrong (never echoing the input)."""
+    digits = normalize(raw)
+    if not digits:
+        return None, "個人番号を入力してください。"
+    if not digits.isascii() or not digits.isdigit():
+        return None, "個人番号は数字で入力してください（空白とハイフンは無視します）。"
+    if len(digits) != 12:
+        return None, f"個人番号は12桁です（入力されたのは{len(digits)}桁でした）。"
+    if check_digit(digits[:-1]) != int(digits[-1]):
+        return None, "個人番号のチェックデジット（最後の1桁）が合いません。マイナンバーカードの番号をもう一度確認してください。"
+    return digits, None
+
+
+TEXT_FIELDS = ("applicant_name", "name_kana", "birth_date", "sex", "address", "email", "tenant", "grade",
+               "trade_code", "trade_name", "task_name", "experience_years", "schooling", "prior_pass")
+
+
+def _application_values(form: Mapping[str, str], today: date) -> tuple[dict[str, Any], dict[str, str]]:
+    """The form's values (the 個人番号 not among them) and errors by field."""
+    values: dict[str, Any] = {k: (form.get(k) or "").strip() for k in TEXT_FIELDS}
+    values["written_exemption_claimed"] = form.get("written_exemption_claimed") == "on"
+    values["practical_exemption_claimed"] = form.get("practical_exemption_claimed") == "on"
+    errors: dict[str, str] = {}
+
+    def need(field: str, label: str, limit: int) -> None:
+        if not values[field]:
+            errors[field] = f"{label}を入力してください。"
+        elif len(values[field]) > limit:
+            errors[field] = f"{label}は{limit}文字以内で入力してください。"
+
+    need("applicant_name", "氏名", 128)
+    need("name_kana", "ふりがな", 128)
+    if "name_kana" not in errors and not KANA.fullmatch(values["name_kana"]):
+        errors["name_kana"] = "ふりがなは、ひらがなかカタカナで入力してください。"
+    if not values["birth_date"]:
+        errors["birth_date"] = "生年月日を入力してください。"
+    else:
+        try:
+            born = date.fromisoformat(values["birth_date"])
+        except ValueError:
+            errors["birth_date"] = "生年月日は 1990-04-01 の形（年-月-日）で入力してください。"
+        else:
+            if born > today:
+                errors["birth_date"] = "生年月日が未来の日付になっています。"
+            elif born < date(1900, 1, 1):
+                errors["birth_date"] = "生年月日を確認してください。"
+    if values["sex"] not in dict(SEXES):
+        errors["sex"] = "性別を選んでください。"
+    need("address", "住所", 300)
+    if values["email"] and (len(values["email"]) > 254 or not EMAIL.fullmatch(values["email"])):
+        errors["email"] = "メールアドレスの形式が正しくありません（例: taro@example.jp）。"
+    if values["tenant"] not in PREFECTURE_NAMES:
+        errors["tenant"] = "受検する都道府県を選んでください。"
+    if values["grade"] not in GRADES:
+        errors["grade"] = "等級を選んでください。"
+    if not values["trade_code"]:
+        errors["trade_code"] = "職種コードを入力してください。"
+    elif not TRADE_CODE.fullmatch(values["trade_code"]):
+        errors["trade_code"] = "職種コードは半角英数字16文字以内で入力してください。"
+    need("trade_name", "職種名", 64)
+    if len(values["task_name"]) > 64:
+        errors["task_name"] = "作業名は64文字以内で入力してください。"
+    _years(values, errors)
+    if values["schooling"] not in SCHOOLING:
+        errors["schooling"] = "学歴を選んでください。"
+    if values["prior_pass"] not in PRIOR_PASSES:
+        errors["prior_pass"] = "合格歴を選んでください。"
+    return values, errors
+
+
+def _exam_round(moment: datetime) -> tuple[int, str]:
+    """年度 and 期別 of a filing: April–September 前期; October–March 後期 of the fiscal year (April start)."""
+    if 4 <= moment.month <= 9:
+        return moment.year, "前期"
+    return (moment.year if moment.month >= 10 else moment.year - 1), "後期"
+
+
+def _start_data(values: Mapping[str, Any], ref: str, pseudonym: str, now: datetime, tz: Any) -> dict[str, Any]:
+    """The application process's start data: the vault reference, never the number."""
+    fiscal_year, exam_round = _exam_round(now.astimezone(tz))
+    fee = (0 if values["written_exemption_claimed"] else FEE_WRITTEN) + \
+          (0 if values["practical_exemption_claimed"] else FEE_PRACTICAL)
+    data = {
+        "channel": "online", "vault_ref": ref, "pseudonym_id": pseudonym,
+        "applicant_name": values["applicant_name"], "name_kana": values["name_kana"],
+        "birth_date": values["birth_date"], "sex": values["sex"], "address": values["address"],
+        "fiscal_year": fiscal_year, "round": exam_round, "grade": values["grade"],
+        "trade_code": values["trade_code"], "trade_name": values["trade_name"],
+        "task_name": values["task_name"] or None, "experience_years": values["experience_years"],
+        "schooling": values["schooling"], "prior_pass": values["prior_pass"],
+        "written_exemption_claimed": values["written_exemption_claimed"],
+        "practical_exemption_claimed": values["practical_exemption_claimed"], "fee_amount": fee,
+        "feeDeadline": (now + timedelta(days=FEE_DAYS)).isoformat(),
+        "examDate": (now + timedelta(days=EXAM_DAYS)).isoformat(),
+        "announcementDate": (now + timedelta(days=ANNOUNCEMENT_DAYS)).isoformat(),
+    }
+    if values["email"]:
+        data["email"] = values["email"]
+    return data
+
+
+def _apply_form(values: Mapping[str, Any], errors: Mapping[str, str], number_cleared: bool, status: int = 200) -> Any:
+    token = session.get(APPLY_TOKEN)
+    if not token:
+        token = session[APPLY_TOKEN] = uuid.uuid4().hex
+    return render_template("portal_apply.html", values=values, errors=errors, number_cleared=number_cleared,
+                           token=token, prefectures=PREFECTURES, grades=GRADES, schooling=SCHOOLING,
+                           prior_passes=PRIOR_PASSES, sexes=SEXES), status
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@applicant_required
+def apply() -> Any:
+    if request.method == "GET":
+        return _apply_form({"schooling": "なし", "prior_pass": "なし", "experience_years": "0"}, {}, False)
+    pseudonym = me()
+    if not request.form.get("token") or request.form.get("token") != session.get(APPLY_TOKEN):
+        flash("この申請はすでに送信されています。申請一覧で確認してください。", "error")
+        return redirect(url_for("portal.index"))
+    eng = engine()
+    now = eng.now()
+    values, errors = _application_values(request.form, now.astimezone(eng.tz).date())
+    typed_number = request.form.get("my_number") or ""
+    digits, number_error = _check_my_number(typed_number)
+    if number_error:
+        errors["my_number"] = number_error
+    if errors:
+        flash("入力内容を確認してください。", "error")
+        return _apply_form(values, errors, number_cleared=bool(typed_number.strip()), status=422)
+    assert digits is not None
+    try:
+        with eng.transaction() as s, s.begin():
+            ref = vault().store(s, values["tenant"], digits, actor=f"portal:{pseudonym}", purpose=REGISTRATION)
+    except VaultError:
+        current_app.logger.exception("portal: the vault refused a filing")  # the message never holds the number
+        return render_template("portal_error.html", title="ただいま申請を受け付けられません",
+                               message="時間をおいてもう一度お試しください。"), 503
+    business_key = f"portal-{uuid.uuid4()}"
+    try:
+        iid = eng.start(PROCESS, values["tenant"], _start_data(values, ref, pseudonym, now, eng.tz),
+                        business_key=business_key, actor=f"portal:{pseudonym}")
+    except (NotFound, Conflict):
+        current_app.logger.exception("portal: the application process could not start")
+        return render_template("portal_error.html", title="ただいま申請を受け付けられません",
+                               message="時間をおいてもう一度お試しください。"), 503
+    session.pop(APPLY_TOKEN, None)
+    application_no = (eng.instance(iid)["variables"] or {}).get("application_id")
+    if not application_no:  # the registry step did not run (an incident): staff see it and retry
+        return render_template("portal_error.html", title="申請を受け付けました（受付番号は発行待ち）",
+                               message=f"申請受付IDの発行が遅れています。控え番号: {business_key}。"
+                                       "発行されると申請一覧に表示されます。"), 202
+    return redirect(url_for("portal.receipt", application_no=application_no))
+
+
+# -- notices ------------------------------------------------------------------------------------
+@bp.get("/notices")
+@applicant_required
+def notices() -> Any:
+    with engine().reading() as s:
+        messages = inbox(s, me())
+    return render_template("portal_notices.html", messages=messages)
+
+
+def notice_body(html: str) -> str:
+    """The <body> of a rendered notice (its own <html>, <head> and <style> stay out of our page).
+
+    Safe to embed: notices are rendered by handlers/notify/render.py with autoescape on, every field
+    made plain str first (kinds.check_fields), so no value reaches the HTML unescaped; our CSP
+    (script-src 'self', no inline scripts) is a second fence.
+    """
+    found = BODY.search(html)
+    return found.group(1) if found else html
+
+
+@bp.get("/notices/<message_id>")
+@applicant_required
+def notice(message_id: str) -> Any:
+    try:
+        with engine().transaction() as s, s.begin():
+            message = mark_read(s, message_id, me(), now=engine().now())
+    except MessageNotFound:
+        abort(404)
+    return render_template("portal_notice.html", message=message, body=notice_body(message["body_html"]))
