@@ -82,7 +82,10 @@ class HumanTask(Base):
     """A user task: open while the workflow waits on it, then completed or cancelled."""
 
     __tablename__ = "human_task"
-    __table_args__ = (Index("ix_human_task_open", "tenant", "status", "due_at"),)
+    __table_args__ = (Index("ix_human_task_open", "tenant", "status", "due_at"),
+                      # the inbox: its filters and sort keys, so a page is found in the index alone
+                      Index("ix_human_task_inbox", "tenant", "status", "due_at", "assignee", "candidate_groups",
+                            "instance_id", "id"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the workflow task's UUID
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
     tenant: Mapped[str] = mapped_column(String(8))
