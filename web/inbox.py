@@ -76,28 +76,27 @@ def task(task_id: str) -> Any:
                            errors={})
 
 
+def _assign(task_id: str, change: Any, done: str, refused: str) -> Any:
+    """Claim or give back a task of one's own prefecture; a flash says how it went."""
+    _task_or_404(task_id)
+    try:
+        change(engine(), current_user.viewer, task_id)
+        flash(done, "info")
+    except Conflict:
+        flash(refused, "error")
+    return redirect(url_for("inbox.task", task_id=task_id))
+
+
 @bp.post("/tasks/<task_id>/claim")
 @login_required
 def claim_task(task_id: str) -> Any:
-    _task_or_404(task_id)
-    try:
-        claim(engine(), current_user.viewer, task_id)
-        flash("タスクを引き受けました。", "info")
-    except Conflict:
-        flash("このタスクは他の人が担当しています。", "error")
-    return redirect(url_for("inbox.task", task_id=task_id))
+    return _assign(task_id, claim, "タスクを引き受けました。", "このタスクは他の人が担当しています。")
 
 
 @bp.post("/tasks/<task_id>/unclaim")
 @login_required
 def unclaim_task(task_id: str) -> Any:
-    _task_or_404(task_id)
-    try:
-        unclaim(engine(), current_user.viewer, task_id)
-        flash("担当を外しました。", "info")
-    except Conflict:
-        flash("あなたの担当ではありません。", "error")
-    return redirect(url_for("inbox.task", task_id=task_id))
+    return _assign(task_id, unclaim, "担当を外しました。", "あなたの担当ではありません。")
 
 
 @bp.post("/tasks/<task_id>/delegate")
