@@ -12,7 +12,7 @@ from engine.config import Settings
 from engine.identity import Identity
 from handlers.catalog import Adapters, default_registry
 
-from . import admin, api, auth, inbox, portal
+from . import admin, api, auth, inbox, instances, portal
 from .scheduling import embed_scheduler
 from .security import harden
 
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     auth.login_manager.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
+    app.register_blueprint(instances.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(portal.bp)
     api.register(app)

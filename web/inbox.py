@@ -9,8 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from engine.errors import Conflict, Forbidden, FormInvalid, NotFound
-from engine.inbox import (DUES, SCOPES, SORTS, TaskQuery, claim, delegate, diagram, form_of, task_page, unclaim,
-                          visible_instance, visible_task)
+from engine.inbox import DUES, SCOPES, SORTS, TaskQuery, claim, delegate, form_of, task_page, unclaim, visible_task
 
 from .auth import colleague, engine
 from .form_view import japanese, shown, submitted
@@ -145,35 +144,3 @@ def complete(task_id: str) -> Any:
         return redirect(url_for("inbox.index"))
     flash(f"「{found['name']}」を完了しました。", "info")
     return redirect(url_for("inbox.index"))
-
-
-HISTORY_KINDS = {"started": "開始", "task_completed": "タスク完了", "job_completed": "外部処理完了", "timer": "タイマー",
-                 "message": "メッセージ受信", "decision": "判定表", "incident": "障害", "retried": "再実行",
-                 "bpmn_error": "業務エラー", "ended": "終了"}
-# bpmn-js sets style attributes on the SVG it draws: this page alone allows inline styles
-DIAGRAM_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-               "font-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
-
-
-@bp.get("/instances/<int:instance_id>")
-@login_required
-def instance(instance_id: int) -> Any:
-    try:
-        info = visible_instance(engine(), current_user.viewer, instance_id)
-    except NotFound:
-        abort(404)
-    markers = {"completed": info["completed_elements"], "active": info["active_elements"],
-               "failed": info["failed_elements"]}
-    response = Response(render_template("instance.html", info=info, markers=markers, kinds=HISTORY_KINDS))
-    response.headers["Content-Security-Policy"] = DIAGRAM_CSP
-    return response
-
-
-@bp.get("/instances/<int:instance_id>/diagram.bpmn")
-@login_required
-def instance_diagram(instance_id: int) -> Response:
-    try:
-        xml = diagram(engine(), current_user.viewer, instance_id)
-    except NotFound:
-        abort(404)
-    return Response(xml, mimetype="application/xml")

@@ -23,10 +23,11 @@ from handlers.notify.errors import MessageNotFound
 from handlers.notify.inbox import inbox, mark_read
 from handlers.notify.models import PortalMessage
 from handlers.registry.models import Applicant, Application
-from handlers.vault import REGISTRATION, Keyring, Vault, VaultError
+from handlers.vault import REGISTRATION, VaultError
 
 from .portal_forms import (GRADES, PREFECTURE_NAMES, PREFECTURES, PRIOR_PASSES, SCHOOLING, SEXES, application_values,
                            check_my_number, correction_values, start_data)
+from .vaults import vault
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -55,16 +56,6 @@ BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 
 def engine() -> Any:
     return current_app.extensions["kentei.engine"]
-
-
-def vault() -> Vault:
-    """The vault over the engine's keyring (loaded once per keyring path)."""
-    path = engine().settings.keyring_path
-    cached = current_app.extensions.get("kentei.portal.vault")
-    if cached is None or cached[0] != path:
-        cached = (path, Vault(Keyring.load_or_create(path), clock=engine().now))
-        current_app.extensions["kentei.portal.vault"] = cached
-    return cached[1]
 
 
 def me() -> str | None:
