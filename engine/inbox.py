@@ -148,6 +148,24 @@ def visible_task(engine: "Engine", viewer: Viewer, task_id: str) -> dict[str, An
             "variables": fast.read_js(row[11]) or {}}
 
 
+class TaskClosed(Conflict):
+    """The task is no longer open."""
+
+
+class NotClaimed(Conflict):
+    """The user must claim the task before completing it."""
+
+
+def complete(engine: "Engine", viewer: Viewer, task_id: str, data: dict[str, Any]) -> int:
+    """Complete a task of one's prefecture that one has claimed (pages and API alike); the instance id."""
+    task = visible_task(engine, viewer, task_id)
+    if task["status"] != "open":
+        raise TaskClosed(f"task {task_id} is {task['status']}")
+    if task["assignee"] != viewer.user:
+        raise NotClaimed(f"claim task {task_id} before completing it")
+    return engine.complete_task(task_id, viewer.user, data)
+
+
 def form_of(engine: "Engine", task: dict[str, Any]) -> list[dict[str, Any]]:
     """The task's camunda:formData fields, from its process definition's spec (cached per version)."""
     with engine.read() as conn:

@@ -13,8 +13,8 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
 from engine.identity.tokens import holder
-from engine.inbox import (DUES, SCOPES, SORTS, TaskQuery, Viewer, claim, incident_of, task_page, unclaim,
-                          visible_instance, visible_task)
+from engine.inbox import (DUES, SCOPES, SORTS, NotClaimed, TaskQuery, Viewer, claim, complete, incident_of, task_page,
+                          unclaim, visible_instance, visible_task)
 
 from .auth import engine
 from .openapi import document
@@ -154,15 +154,14 @@ def unclaim_task(task_id: str) -> Response:
 @bp.post("/tasks/<task_id>/complete")
 @token_required
 def complete_task(task_id: str) -> Response:
-    found = visible_task(engine(), g.viewer, task_id)
+    visible_task(engine(), g.viewer, task_id)  # another prefecture's task: 404 before its body is read
     data = _body().get("data", {})
     if not isinstance(data, dict):
         raise ApiError(400, "data must be a JSON object", "data")
-    if found["status"] != "open":
-        raise ApiError(409, f"task {task_id} is {found['status']}")
-    if found["assignee"] != g.viewer.user:
-        raise ApiError(409, "claim the task before completing it", "assignee")
-    instance_id = engine().complete_task(task_id, g.viewer.user, data)
+    try:
+        instance_id = complete(engine(), g.viewer, task_id, data)
+    except NotClaimed as err:
+        raise ApiError(409, str(err), "assignee") from None
     return jsonify({"id": task_id, "status": "completed", "instance_id": instance_id})
 
 

@@ -9,7 +9,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from engine.errors import Conflict, Forbidden, FormInvalid, NotFound
-from engine.inbox import DUES, SCOPES, SORTS, TaskQuery, claim, delegate, form_of, task_page, unclaim, visible_task
+from engine.inbox import (DUES, SCOPES, SORTS, NotClaimed, TaskClosed, TaskQuery, claim, delegate, form_of, task_page,
+                          unclaim, visible_task)
+from engine.inbox import complete as complete_claimed
 
 from .auth import colleague, engine
 from .form_view import japanese, shown, submitted
@@ -120,14 +122,14 @@ def complete(task_id: str) -> Any:
     found = _task_or_404(task_id)
     fields = form_of(engine(), found)
     values = submitted(fields, request.form)
-    if found["status"] != "open":
+    try:
+        complete_claimed(engine(), current_user.viewer, task_id, values)
+    except TaskClosed:
         flash("このタスクはすでに完了しています。", "error")
         return redirect(url_for("inbox.index"))
-    if found["assignee"] != current_user.username:
+    except NotClaimed:
         flash("先にタスクを引き受けてください。", "error")
         return redirect(url_for("inbox.task", task_id=task_id))
-    try:
-        engine().complete_task(task_id, current_user.username, values)
     except FormInvalid as err:
         errors = {k: japanese(v) for k, v in err.errors.items()}
         flash("入力内容を確認してください。", "error")
