@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export KENTEI_DATABASE_URL ?= sqlite:///var/kentei.db
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean translations
 
 $(BIN)/kentei: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,18 @@ test: install
 
 bench: install
 	$(BIN)/python bench/engine_overhead.py -n 300
+
+## Re-read the Japanese text from web/ into the English catalogs (staff pages, applicant portal), keep
+## their translations, and compile them. Translate the new entries in the .po files, then run it again.
+translations: install
+	for c in staff portal; do \
+	  $(BIN)/pybabel -q extract --project=kentei -F web/translations/$$c.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	    -o web/translations/$$c.pot web && \
+	  if [ -f web/translations/$$c/en/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel -q update --no-fuzzy-matching -i web/translations/$$c.pot -d web/translations/$$c -l en; \
+	  else $(BIN)/pybabel -q init -i web/translations/$$c.pot -d web/translations/$$c -l en; fi && \
+	  $(BIN)/pybabel compile --statistics -d web/translations/$$c && rm web/translations/$$c.pot; \
+	done
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -5,6 +5,7 @@ import os
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine.bootstrap import bootstrap
@@ -12,7 +13,7 @@ from engine.config import Settings
 from engine.identity import Identity
 from handlers.catalog import Adapters, default_registry
 
-from . import admin, api, auth, inbox, instances, portal
+from . import admin, api, auth, i18n, inbox, instances, portal
 from .scheduling import embed_scheduler
 from .security import harden
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     harden(app, engine.settings.keyring_path.parent / "secret_key")
     app.extensions["kentei.engine"] = engine
     app.extensions["kentei.identity"] = identity or Identity(clock=engine.now)
+    i18n.install(app)
     csrf.init_app(app)
     auth.login_manager.init_app(app)
     app.register_blueprint(auth.bp)
@@ -62,26 +64,28 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
 
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError) -> Any:
-        return render_template("error.html", title="フォームの有効期限が切れました",
-                               message="もう一度やり直してください。"), 400
+        return render_template("error.html", title=_("フォームの有効期限が切れました"),
+                               message=_("もう一度やり直してください。")), 400
 
     @app.errorhandler(404)
     def not_found(err: Any) -> Any:
         if request.path.startswith("/api/"):
             return jsonify({"error": "not found", "field": None}), 404
-        return render_template("error.html", title="見つかりません",
-                               message="お探しのページはありません。"), 404
+        return render_template("error.html", title=_("見つかりません"),
+                               message=_("お探しのページはありません。")), 404
 
     @app.errorhandler(405)
     def not_allowed(err: Any) -> Any:
         if request.path.startswith("/api/"):
             return jsonify({"error": "method not allowed", "field": None}), 405
-        return render_template("error.html", title="この操作はできません", message="画面から操作してください。"), 405
+        return render_template("error.html", title=_("この操作はできません"),
+                               message=_("画面から操作してください。")), 405
 
     @app.errorhandler(413)
     def too_large(err: Any) -> Any:
         if request.path.startswith("/api/"):
             return jsonify({"error": "the request is too large", "field": "body"}), 413
-        return render_template("error.html", title="ファイルが大きすぎます", message="8 MB までです。"), 413
+        return render_template("error.html", title=_("ファイルが大きすぎます"),
+                               message=_("%(limit)s MB までです。", limit=8)), 413
 
     return app

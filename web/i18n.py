@@ -1,0 +1,53 @@
+"""Languages: Japanese first, English second (Flask-Babel). The sources' text is Japanese, the msgid."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, redirect, request
+from flask_babel import Babel, get_locale
+
+LANGUAGES = ("ja", "en")
+DEFAULT = "ja"
+COOKIE = "kentei_lang"
+CATALOGS = ("translations/staff", "translations/portal")  # under web/; `make translations` keeps them
+
+bp = Blueprint("i18n", __name__)
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The language chosen on the page (its own cookie, so sign-in and sign-out keep it), else the browser's
+    best match, else Japanese."""
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT) or DEFAULT
+
+
+def install(app: Flask) -> None:
+    """Babel over web/translations; `lang` and `other_lang` in every template."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Tokyo")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(CATALOGS))
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def languages() -> dict[str, Any]:
+        lang = str(get_locale() or DEFAULT)
+        return {"lang": lang, "other_lang": "en" if lang == "ja" else "ja"}
+
+
+@bp.get("/lang/<code>")
+def choose(code: str) -> Any:
+    """Switch the language for this browser and go back where the user was (same site only)."""
+    target = request.args.get("next") or "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    if code in LANGUAGES:
+        response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=request.is_secure)
+    return response
