@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import deploy, ops_instances, ops_jobs, ops_messages, ops_timers, queries, start_timers
+from engine import deploy, ops_incidents, ops_instances, ops_jobs, ops_messages, ops_timers, queries, start_timers
 from engine.deploy import DeployReport
 
 
@@ -52,6 +52,10 @@ class EngineApi:
     def retry(self, incident_id: int, user: str | None = None) -> str:
         """Resume after an incident."""
         return ops_jobs.retry(self, incident_id, user)  # type: ignore[arg-type]
+
+    def resolve(self, incident_id: int, user: str, note: str, variables: dict[str, Any] | None = None) -> None:
+        """Close a job's incident without a retry: done outside kentei; the task completes with `variables`."""
+        ops_incidents.resolve(self, incident_id, user, note, variables)  # type: ignore[arg-type]
 
     def instance(self, instance_id: int) -> dict[str, Any]:
         """An instance with its open tasks, timers, jobs, incidents and variables."""

@@ -177,7 +177,7 @@ def retry(engine: "Engine", incident_id: int, user: str | None = None) -> str:
         if incident.status != "open":
             raise Conflict(f"incident {incident_id} is {incident.status}")
         incident.status, incident.resolved_at, incident.resolved_by = "resolved", engine.now(), user
-        incident.next_auto_retry_at = None
+        incident.next_auto_retry_at, incident.resolution = None, "retried"
         if incident.job_id is not None:
             job = session.get(ExternalJob, incident.job_id, with_for_update=True)
             job.status, job.attempts, job.next_run_at, job.locked_by = "pending", 0, engine.now(), None

@@ -50,7 +50,8 @@ def purge_instances(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, A
                 f"UPDATE process_instance SET variables = {empty}, state = :nothing, purged_at = :now, "
                 f"row_version = row_version + 1 WHERE id IN :ids",
                 f"UPDATE external_job SET payload = {empty}, result = NULL WHERE instance_id IN :ids",
-                f"UPDATE received_message SET payload = {empty} WHERE instance_id IN :ids"):
+                f"UPDATE received_message SET payload = {empty} WHERE instance_id IN :ids",
+                "UPDATE incident SET resolution_note = NULL WHERE instance_id IN :ids"):
             binds = [bindparam("ids", expanding=True)]
             params: dict[str, Any] = {"ids": ids}
             if ":nothing" in statement:

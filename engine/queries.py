@@ -108,7 +108,9 @@ def _incidents(session: Any, tenant: str | None = None, status: str | None = "op
     return [{"id": i.id, "instance_id": i.instance_id, "tenant": i.tenant, "element_id": i.element_id,
              "kind": i.kind, "message": i.message, "status": i.status, "created_at": _iso(i.created_at),
              "job_id": i.job_id, "auto_retries": i.auto_retries,
-             "next_auto_retry_at": _iso(i.next_auto_retry_at)} for i in session.scalars(q.order_by(Incident.id.desc())).all()]
+             "next_auto_retry_at": _iso(i.next_auto_retry_at), "resolved_at": _iso(i.resolved_at),
+             "resolved_by": i.resolved_by, "resolution": i.resolution,
+             "resolution_note": i.resolution_note} for i in session.scalars(q.order_by(Incident.id.desc())).all()]
 
 
 def history(engine: "Engine", instance_id: int) -> list[dict[str, Any]]:

@@ -201,6 +201,8 @@ class Incident(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     auto_retries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # by the scheduler
     next_auto_retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution: Mapped[str | None] = mapped_column(String(16))  # retried | by_hand (closed without a retry)
+    resolution_note: Mapped[str | None] = mapped_column(Text)  # why, for by_hand; erased with the instance
 
 
 class HistoryEvent(Base):

@@ -53,7 +53,7 @@ def register_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[s
         schooling=data.get("schooling"), prior_pass=data.get("prior_pass"),
         written_exemption_claimed=bool(data.get("written_exemption_claimed")),
         practical_exemption_claimed=bool(data.get("practical_exemption_claimed")),
-        status="received", created_at=now)
+        status="received", created_at=now, instance_id=ctx.instance_id)
     ctx.session.add(app)
     ctx.session.flush()
     # the verified recipient of this application's notices: its portal ID (and e-mail, if given)

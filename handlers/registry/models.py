@@ -78,6 +78,7 @@ class Application(RegistryBase):
     status: Mapped[str] = col("状態", String(24), default="received")
     created_at: Mapped[datetime] = col("申請入力完了日", DateTime(timezone=True))
     national_version: Mapped[int] = col("国家資格システム連携版数", Integer, default=1, server_default="1")
+    instance_id: Mapped[int | None] = col("業務処理ID", Integer, nullable=True, index=True)  # its process instance
 
 
 class ExamRecord(RegistryBase):
