@@ -16,6 +16,8 @@ from engine.identity.tokens import holder
 from engine.inbox import (DUES, SCOPES, SORTS, NotClaimed, TaskQuery, Viewer, claim, complete, incident_of, task_page,
                           unclaim, visible_instance, visible_task)
 
+from engine.ops_incidents import ResolutionInvalid
+
 from .auth import engine
 from .openapi import document
 
@@ -217,6 +219,26 @@ def retry_incident(incident_id: int) -> Response:
     return jsonify({"id": incident_id, "outcome": engine().retry(incident_id, user=g.viewer.user)})
 
 
+@bp.post("/incidents/<int:incident_id>/resolve")
+@token_required
+def resolve_incident(incident_id: int) -> Response:
+    """Close a failed job's incident without a retry: the work was done outside; a note says what."""
+    if "admin" not in g.viewer.roles:
+        raise ApiError(403, "resolving an incident needs the admin role")
+    incident_of(engine(), g.viewer, incident_id)
+    body = _body()
+    note, variables = body.get("note"), body.get("variables")
+    if not isinstance(note, str):
+        raise ApiError(400, "a note is required: say what was done outside kentei", "note")
+    if variables is not None and not isinstance(variables, dict):
+        raise ApiError(400, "variables must be a JSON object", "variables")
+    try:
+        engine().resolve(incident_id, g.viewer.user, note, variables)
+    except ResolutionInvalid as err:
+        raise ApiError(422, str(err), err.field) from None
+    return jsonify({"id": incident_id, "outcome": "resolved_by_hand"})
+
+
 @bp.get("/deployments")
 @token_required
 def deployments() -> Response:
@@ -226,6 +248,7 @@ def deployments() -> Response:
 
 def register(app: Any) -> None:
     """Mount the API without CSRF (it takes no cookies: every call carries its token)."""
+    from . import api_applications  # noqa: F401 — its routes join this blueprint
     from .app import csrf
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -19,14 +19,35 @@ def _path(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 TASK_ID = _path("task_id", {"type": "string", "minLength": 1, "maxLength": 64})
 INSTANCE_ID = _path("instance_id", {"type": "integer", "minimum": 1, "maximum": 2**53})
 INCIDENT_ID = _path("incident_id", {"type": "integer", "minimum": 1, "maximum": 2**53})
+APPLICATION_ID = _path("application_id", {"type": "string", "minLength": 1, "maxLength": 32})
+_TEXT = {"type": "string", "maxLength": 300}
+APPLICATION = {
+    "type": "object", "required": ["applicant_name", "name_kana", "birth_date", "sex", "address", "grade",
+                                   "trade_code", "trade_name", "experience_years", "schooling", "prior_pass",
+                                   "my_number"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^[0-9A-Za-z._:-]{1,64}$",
+               "description": "the caller's request id: a repeated call with it files nothing twice"},
+        "channel": {"enum": ["paper", "online"]},
+        "pseudonym_id": {"type": "string", "pattern": "^PSN-[0-9A-Za-z-]{1,60}$"},
+        "applicant_name": _TEXT, "name_kana": _TEXT, "birth_date": {"type": "string", "format": "date"},
+        "sex": {"enum": ["1", "2"]}, "address": _TEXT, "email": _TEXT, "tenant": {"type": "string"},
+        "grade": {"type": "string"}, "trade_code": {"type": "string"}, "trade_name": _TEXT, "task_name": _TEXT,
+        "experience_years": {"type": "integer", "minimum": 0, "maximum": 60},
+        "schooling": {"type": "string"}, "prior_pass": {"type": "string"},
+        "written_exemption_claimed": {"type": "boolean"}, "practical_exemption_claimed": {"type": "boolean"},
+        "my_number": {"type": "string", "description": "12 digits with its check digit; kept in the vault only"}},
+}
 ERRORS = {"400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR, "409": ERROR, "422": ERROR}
 
 
 def _op(summary: str, ok: dict[str, Any], params: list[dict[str, Any]] | None = None,
-        body: dict[str, Any] | None = None, secured: bool = True) -> dict[str, Any]:
+        body: dict[str, Any] | None = None, secured: bool = True, created: bool = False) -> dict[str, Any]:
+    answer = {"content": {"application/json": {"schema": ok}}}
     op: dict[str, Any] = {"summary": summary, "parameters": params or [],
-                          "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": ok}}},
-                                        **ERRORS}}
+                          "responses": {"200": {"description": "OK", **answer}, **ERRORS}}
+    if created:
+        op["responses"]["201"] = {"description": "Created", **answer}
     if body is not None:
         op["requestBody"] = {"required": False, "content": {"application/json": {"schema": body}}}
     if not secured:
@@ -82,6 +103,15 @@ def document() -> dict[str, Any]:
             "/api/v1/incidents": {"get": _op("Incidents of the user's prefecture", OBJ,
                                              [_q("status", {"enum": ["open", "all"]}, "which")])},
             "/api/v1/incidents/{incident_id}/retry": {"post": _op("Retry an incident (admin)", OBJ, [INCIDENT_ID])},
+            "/api/v1/incidents/{incident_id}/resolve": {"post": _op(
+                "Resolve a failed job's incident by hand, without a retry (admin)", OBJ, [INCIDENT_ID], {
+                    "type": "object", "required": ["note"],
+                    "properties": {"note": {"type": "string", "minLength": 1, "maxLength": 1000},
+                                   "variables": {"type": "object"}}})},
+            "/api/v1/applications": {"post": _op(
+                "File an application in the user's prefecture (reviewer, admin)", OBJ, body=APPLICATION, created=True)},
+            "/api/v1/applications/{application_id}": {"get": _op("One application of the user's prefecture", OBJ,
+                                                                 [APPLICATION_ID])},
             "/api/v1/deployments": {"get": _op("Deployed process versions", OBJ)},
         },
     }

@@ -134,5 +134,7 @@ def test_the_openapi_document_names_every_route(api):  # type: ignore[no-untyped
               "/api/v1/tasks/{task_id}/unclaim", "/api/v1/tasks/{task_id}/complete",
               "/api/v1/instances/{instance_id}", "/api/v1/instances/{instance_id}/history", "/api/v1/messages",
               "/api/v1/incidents", "/api/v1/incidents/{incident_id}/retry", "/api/v1/deployments",
+              "/api/v1/incidents/{incident_id}/resolve", "/api/v1/applications",
+              "/api/v1/applications/{application_id}",
               "/api/v1/openapi.json"}
     assert set(doc["paths"]) == routes
