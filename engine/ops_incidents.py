@@ -31,7 +31,7 @@ class ResolutionInvalid(EngineError):
         self.field = field
 
 
-def resolve(engine: "Engine", incident_id: int, user: str, note: str,
+def resolve(engine: Engine, incident_id: int, user: str, note: str,
             variables: dict[str, Any] | None = None) -> None:
     """Close an open job incident by hand: the task completes with `variables`, the instance runs on."""
     note = (note or "").strip()
@@ -62,7 +62,7 @@ def resolve(engine: "Engine", incident_id: int, user: str, note: str,
             raise Conflict(f"incident {incident_id} was closed meanwhile")
         task_id, element_id, topic = held[1], held[2], held[3]
 
-        def action(inst: "Instance", step: "Step") -> None:
+        def action(inst: Instance, step: Step) -> None:
             task = inst.task(task_id)
             if task is None:
                 raise Conflict(f"the task of job {job_id} is no longer waiting")

@@ -5,17 +5,30 @@ caller sends produces a 500. The OpenAPI 3.1 document is at /api/v1/openapi.json
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
 from engine.identity.tokens import holder
-from engine.inbox import (DUES, SCOPES, SORTS, NotClaimed, TaskQuery, Viewer, claim, complete, incident_of, task_page,
-                          unclaim, visible_instance, visible_task)
-
+from engine.inbox import (
+    DUES,
+    SCOPES,
+    SORTS,
+    NotClaimed,
+    TaskQuery,
+    Viewer,
+    claim,
+    complete,
+    incident_of,
+    task_page,
+    unclaim,
+    visible_instance,
+    visible_task,
+)
 from engine.ops_incidents import ResolutionInvalid
 
 from .auth import engine

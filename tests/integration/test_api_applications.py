@@ -11,6 +11,7 @@ from engine.identity.passwords import FAST_HASHER
 from engine.identity.tokens import issue
 from handlers.registry.models import Application
 from handlers.vault import MyNumberRecord
+
 # ruff: noqa: F811 — the lifecycle fixtures are imported by name, and tests take them as arguments
 from tests.integration.test_lifecycle import Life, handlers, life, services  # noqa: F401
 
