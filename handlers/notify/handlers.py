@@ -34,7 +34,7 @@ def make_handler(notifier: Notifier, kind: NoticeKind) -> Handler:
             raise NoticeInvalid(f"{ctx.topic} needs application_id (the 申請受付ID) in the task data")
         # Only the notice's own fields: the rest of the process data never reaches a template.
         context = {**{k: data[k] for k in RECIPIENT_KEYS if data.get(k) is not None}, **notice_context(kind, data)}
-        result = notifier.notify(ctx.tenant, application_id, kind.name, context, ctx.idempotency_key)
+        result = notifier.notify(ctx.tenant, application_id, kind.name, context, ctx.idempotency_key, ctx.now)
         return {result_key(kind.name): result["portal_message_id"]}
 
     handle.__name__ = f"notify_{kind.name}"

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from .kinds import NoticeKind
+from .wareki import wareki
 
 # notice field -> the process variable that carries it (application.bpmn and the registry handlers)
 ALIASES: Mapping[str, str] = {
@@ -33,8 +35,20 @@ def notice_context(kind: NoticeKind, data: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(value, str) and (field.endswith("date") or field in ("deadline", "revoked_on")):
                 value = value[:10]  # an ISO date-time from a timer variable: the notice shows the day
             context[field] = value
+    if "exam_round" in kind.fields and "exam_round" not in context and (named := exam_round(data)):
+        context["exam_round"] = named
     if kind.name == "partial_pass_notice" and "passed_part" not in context:
         part = PASSED_PART.get(str(data.get("result")))
         if part:
             context["passed_part"] = part
     return context
+
+
+def exam_round(data: Mapping[str, Any]) -> str | None:
+    """令和8年度前期: the fiscal year in the era's count and the round, as notices name an exam."""
+    year, half = data.get("fiscal_year"), data.get("round")
+    if not isinstance(year, int) or isinstance(year, bool) or half not in ("前期", "後期") or not 1990 <= year <= 2200:
+        return None
+    # the era in force for most of the fiscal year (FY2019, begun in 平成31, is 令和元年度)
+    era_year = wareki(date(year, 7, 1)).split("年")[0]
+    return f"{era_year}年度{half}"

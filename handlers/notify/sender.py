@@ -69,8 +69,11 @@ class Notifier:
         self._clock = clock
 
     def notify(self, tenant: str, application_id: str, kind: str, context: Mapping[str, Any],
-               idempotency_key: str) -> NoticeResult:
-        """Deliver one notice to the application's recorded recipient; the same key delivers it once."""
+               idempotency_key: str, now: datetime | None = None) -> NoticeResult:
+        """Deliver one notice to the application's recorded recipient; the same key delivers it once.
+
+        `now` is the workflow's time (the handler context's); the notifier's clock when not given."""
+        at = now or self._clock()
         refuse_my_number(context)
         spec = notice_kind(kind)
         if not idempotency_key:
@@ -78,25 +81,25 @@ class Notifier:
         if context.get("application_id", application_id) != application_id:
             raise NoticeInvalid("the context's application_id is not the application the notice is for")
         try:
-            prepared = self._prepare(tenant, application_id, spec, context, idempotency_key)
+            prepared = self._prepare(tenant, application_id, spec, context, idempotency_key, at)
         except IntegrityError:
             # Another worker wrote this key between our read and our insert: its rows are the notice.
-            prepared = self._prepare(tenant, application_id, spec, context, idempotency_key)
+            prepared = self._prepare(tenant, application_id, spec, context, idempotency_key, at)
         if prepared.outgoing is not None:
-            message = build_message(prepared.outgoing, self._sender, self._clock())
+            message = build_message(prepared.outgoing, self._sender, at)
             send(self._host, self._port, self._timeout, message, self._sender, prepared.outgoing.to_address)
-            self._mark_sent(idempotency_key)
+            self._mark_sent(idempotency_key, at)
         return {"portal_message_id": prepared.message_id, "emailed": prepared.has_mail}
 
     def _prepare(self, tenant: str, application_id: str, spec: NoticeKind, context: Mapping[str, Any],
-                 key: str) -> _Prepared:
+                 key: str, at: datetime) -> _Prepared:
         """Check the recipient and write (or find) the notice's rows; what is left to mail, if anything."""
         with self._sessions() as session, session.begin():
             recipient = recorded_recipient(session, tenant, application_id)
             check_named_recipient(recipient, context)
             message = session.scalar(select(PortalMessage).where(PortalMessage.idempotency_key == key))
             if message is None:
-                message, mail = self._write(session, recipient, spec, context, key)
+                message, mail = self._write(session, recipient, spec, context, key, at)
             else:
                 if (message.tenant, message.application_id, message.kind) != (tenant, application_id, spec.name):
                     raise IdempotencyConflict(f"idempotency key {key!r} was used for another notice")
@@ -111,7 +114,7 @@ class Notifier:
             return _Prepared(str(message.id), mail is not None, outgoing)
 
     def _write(self, session: Session, recipient: Recipient, spec: NoticeKind, context: Mapping[str, Any],
-               key: str) -> tuple[PortalMessage, SentMail | None]:
+               key: str, at: datetime) -> tuple[PortalMessage, SentMail | None]:
         """Render the notice and add its portal message and, for a recipient with e-mail, its pending mail."""
         fields = {"name": recipient.postal_name, "application_id": recipient.application_id,
                   "issuer": default_issuer(recipient.tenant, spec.name, context.get("grade")),
@@ -119,7 +122,7 @@ class Notifier:
         rendered = render(spec.name, fields)
         message = PortalMessage(id=uuid.uuid4(), pseudonym_id=recipient.pseudonym_id, tenant=recipient.tenant,
                                 application_id=recipient.application_id, kind=spec.name, subject=rendered.subject,
-                                body_html=rendered.html, created_at=self._clock(), idempotency_key=key)
+                                body_html=rendered.html, created_at=at, idempotency_key=key)
         session.add(message)
         mail = None
         if recipient.email:
@@ -129,8 +132,8 @@ class Notifier:
         session.flush()
         return message, mail
 
-    def _mark_sent(self, key: str) -> None:
+    def _mark_sent(self, key: str, at: datetime) -> None:
         """Stamp the mail sent, in its own transaction."""
         with self._sessions() as session, session.begin():
             session.execute(update(SentMail).where(SentMail.idempotency_key == key, SentMail.sent_at.is_(None))
-                            .values(sent_at=self._clock()))
+                            .values(sent_at=at))
