@@ -43,7 +43,7 @@ translations: install
 	  $(BIN)/pybabel -q extract --project=kentei -F web/translations/$$c.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	    -o web/translations/$$c.pot web && \
 	  if [ -f web/translations/$$c/en/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel -q update --no-fuzzy-matching -i web/translations/$$c.pot -d web/translations/$$c -l en; \
+	    $(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i web/translations/$$c.pot -d web/translations/$$c -l en; \
 	  else $(BIN)/pybabel -q init -i web/translations/$$c.pot -d web/translations/$$c -l en; fi && \
 	  $(BIN)/pybabel compile --statistics -d web/translations/$$c && rm web/translations/$$c.pot; \
 	done

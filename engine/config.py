@@ -34,6 +34,8 @@ class Settings:
     incident_auto_retries: int = 3  # automatic retries of a failed job's incident, with backoff
     incident_retry_seconds: float = 900.0  # the first automatic retry's delay, doubling
     scheduler: str = "auto"  # embedded scheduler in `kentei serve`: auto (one per database) | always | off
+    https: bool = False  # served over TLS (behind a proxy): Secure cookies and HSTS
+    proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
@@ -63,6 +65,8 @@ class Settings:
                                           allow_zero=True),
             incident_retry_seconds=_number(env, "KENTEI_INCIDENT_RETRY_SECONDS", d.incident_retry_seconds, float),
             scheduler=_choice(env, "KENTEI_SCHEDULER", d.scheduler, ("auto", "always", "off")),
+            https=_choice(env, "KENTEI_HTTPS", "0", ("0", "1", "false", "true", "no", "yes")) in ("1", "true", "yes"),
+            proxies=_number(env, "KENTEI_PROXIES", d.proxies, int, allow_zero=True),
         )
 
 

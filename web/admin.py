@@ -1,19 +1,24 @@
-"""Administration for a prefecture's admins: deployments, incidents, staff accounts and the login history."""
+"""Administration for a prefecture's admins: incidents (retry, resolve by hand) and deployments.
+
+Staff accounts are in admin_users.py.
+"""
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from engine.errors import Conflict, NotFound
-from engine.identity import ROLES, IdentityError, StaffUser
 from engine.inbox import definitions, incident_of
+from engine.ops_incidents import ResolutionInvalid
 from engine.validation import ValidationFailed
 
-from .auth import ROLE_JA, engine
+from .auth import engine
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -44,20 +49,58 @@ def incidents() -> Any:
     return render_template("admin_incidents.html", incidents=items, status=status)
 
 
+def _incident(incident_id: int) -> dict[str, Any]:
+    try:
+        return incident_of(engine(), current_user.viewer, incident_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/incidents/<int:incident_id>")
+@admin_only
+def incident(incident_id: int) -> Any:
+    return render_template("admin_incident.html", incident=_incident(incident_id), errors={}, form={})
+
+
 @bp.post("/incidents/<int:incident_id>/retry")
 @admin_only
 def retry(incident_id: int) -> Any:
+    _incident(incident_id)
     try:
-        incident_of(engine(), current_user.viewer, incident_id)
         outcome = engine().retry(incident_id, user=current_user.username)
-        flash("再実行しました。" if outcome == "step_retried" else "外部処理を再実行待ちにしました。", "info")
-    except NotFound:
-        abort(404)
+        flash(_("再実行しました。") if outcome == "step_retried" else _("外部処理を再実行待ちにしました。"), "info")
     except Conflict:
-        flash("この障害はすでに解決済みです。", "error")
+        flash(_("この障害はすでに解決済みです。"), "error")
     except Exception as exc:  # the retried step failed again: a new incident says why
-        flash(f"再実行しましたが、再び失敗しました: {type(exc).__name__}", "error")
+        flash(_("再実行しましたが、再び失敗しました: %(error)s", error=type(exc).__name__), "error")
     return redirect(url_for("admin.incidents"))
+
+
+@bp.post("/incidents/<int:incident_id>/resolve")
+@admin_only
+def resolve(incident_id: int) -> Any:
+    """Close a failed job's incident without a retry: the work was done outside kentei; a note says what."""
+    found = _incident(incident_id)
+    errors: dict[str, str] = {}
+    raw = (request.form.get("variables") or "").strip()
+    variables = None
+    if raw:
+        try:
+            variables = json.loads(raw)
+        except ValueError:
+            errors["variables"] = _("JSON のオブジェクトで入力してください（例: {\"juki_outcome\": \"one_hit\"}）。")
+    if not errors:
+        try:
+            engine().resolve(incident_id, current_user.username, request.form.get("note", ""), variables)
+            flash(_("障害を解決済みにしました。案件は先に進みます。"), "info")
+            return redirect(url_for("admin.incidents"))
+        except ResolutionInvalid as err:
+            errors[err.field] = (_("何を行ったかを1000文字以内で書いてください。") if err.field == "note"
+                                 else _("JSON のオブジェクトで入力してください（例: {\"juki_outcome\": \"one_hit\"}）。"))
+        except Conflict as err:
+            errors["note"] = (_("処理の失敗ではなく工程の失敗です。原因を直してから再実行してください。")
+                              if "failed step" in str(err) else _("この障害はすでに解決済みです。"))
+    return render_template("admin_incident.html", incident=found, errors=errors, form=request.form), 422
 
 
 @bp.route("/deployments", methods=["GET", "POST"])
@@ -68,42 +111,20 @@ def deployments() -> Any:
         files = [(f.filename or "upload.bpmn", f.read(MAX_UPLOAD + 1)) for f in request.files.getlist("files")
                  if f.filename]
         if not files:
-            flash("BPMN または DMN ファイルを選んでください。", "error")
-        elif any(len(content) > MAX_UPLOAD for _, content in files):
-            flash("ファイルが大きすぎます（2 MB まで）。", "error")
+            flash(_("BPMN または DMN ファイルを選んでください。"), "error")
+        elif any(len(content) > MAX_UPLOAD for _name, content in files):
+            flash(_("ファイルが大きすぎます（2 MB まで）。"), "error")
         else:
             try:
                 if request.form.get("action") == "validate":
                     engine().validate(files)
-                    flash("問題は見つかりませんでした。", "info")
+                    flash(_("問題は見つかりませんでした。"), "info")
                 else:
                     report = engine().deploy(files, actor=current_user.username)
-                    flash("デプロイしました。" if report.deployed else "変更はありませんでした。", "info")
+                    flash(_("デプロイしました。") if report.deployed else _("変更はありませんでした。"), "info")
             except ValidationFailed as err:
                 problems = err.problems
-                flash(f"{len(problems)} 件の問題があります。何も保存していません。", "error")
+                flash(_("%(n)s 件の問題があります。何も保存していません。", n=len(problems)), "error")
     status = 422 if problems else 200
     return render_template("admin_deployments.html", definitions=definitions(engine(), current_user.tenant),
                            problems=problems, report=report), status
-
-
-@bp.route("/users", methods=["GET", "POST"])
-@admin_only
-def users() -> Any:
-    errors = []
-    if request.method == "POST":
-        identity = current_app.extensions["kentei.identity"]
-        try:
-            with engine().transaction() as s, s.begin():
-                identity.create_user(s, request.form.get("username", ""), request.form.get("display_name", ""),
-                                     current_user.tenant, request.form.getlist("roles"), request.form.get("password", ""))
-            flash("アカウントを作成しました。", "info")
-            return redirect(url_for("admin.users"))
-        except IdentityError as err:
-            errors = getattr(err, "problems", None) or [str(err)]
-    with engine().reading() as s:
-        staff = s.scalars(select(StaffUser).where(StaffUser.tenant == current_user.tenant)
-                          .order_by(StaffUser.username)).all()
-        history = current_app.extensions["kentei.identity"].login_history(s, current_user.tenant, limit=50)
-        return render_template("admin_users.html", staff=staff, history=history, roles=ROLES, role_ja=ROLE_JA,
-                               errors=errors, form=request.form), (422 if errors else 200)

@@ -13,7 +13,7 @@ from engine.config import Settings
 from engine.identity import Identity
 from handlers.catalog import Adapters, default_registry
 
-from . import admin, api, auth, i18n, inbox, instances, portal
+from . import account, admin, admin_users, api, auth, i18n, inbox, instances, portal  # noqa: F401
 from .scheduling import embed_scheduler
 from .security import harden
 
@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
                             s.smtp_port, s.mail_from, s.staff_mail)
         engine = bootstrap(s, handlers=default_registry(adapters), migrate=False)
     app = Flask(__name__)
-    harden(app, engine.settings.keyring_path.parent / "secret_key")
+    harden(app, engine.settings.keyring_path.parent / "secret_key", engine.settings.https, engine.settings.proxies)
     app.extensions["kentei.engine"] = engine
     app.extensions["kentei.identity"] = identity or Identity(clock=engine.now)
     i18n.install(app)
@@ -38,7 +38,8 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(instances.bp)
-    app.register_blueprint(admin.bp)
+    app.register_blueprint(admin.bp)  # admin_users' routes are on it too
+    app.register_blueprint(account.bp)
     app.register_blueprint(portal.bp)
     api.register(app)
     app.config["MAX_CONTENT_LENGTH"] = 8 * 1024 * 1024

@@ -4,21 +4,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import (
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+)
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from engine.identity import StaffUser
+from engine.identity.roles import ADMIN, APPROVER, AUDITOR, REVIEWER, SCORER
 from engine.inbox import Viewer
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "ログインしてください。"
-ROLE_JA = {"reviewer": "審査担当", "scorer": "採点担当", "approver": "決裁者", "admin": "管理者", "auditor": "監査"}
+login_manager.login_message = _l("ログインしてください。")
+login_manager.localize_callback = str  # flashed as text, in the language of the request that was refused
+# the roles of engine/identity/roles.py as people read them (the engine knows no languages)
+ROLE_NAMES = {REVIEWER: _l("審査担当"), SCORER: _l("採点担当"), APPROVER: _l("決裁者"), ADMIN: _l("管理者"),
+              AUDITOR: _l("監査")}
 
 
 @dataclass
@@ -39,8 +61,9 @@ class Staff(UserMixin):
         return Viewer(self.username, self.tenant, self.roles)
 
     @property
-    def roles_ja(self) -> str:
-        return "・".join(ROLE_JA.get(r, r) for r in sorted(self.roles))
+    def role_names(self) -> str:
+        """The roles in the page's language: 決裁者・審査担当, or Approver, Reviewer."""
+        return _("・").join(str(ROLE_NAMES.get(r, r)) for r in sorted(self.roles))  # the list separator
 
 
 def engine() -> Any:
@@ -59,12 +82,15 @@ def load_user(user_id: str) -> Staff | None:
 
 
 class LoginForm(FlaskForm):
-    username = StringField("ユーザー名", validators=[DataRequired("ユーザー名を入力してください。"), Length(max=64)])
-    password = PasswordField("パスワード", validators=[DataRequired("パスワードを入力してください。"), Length(max=128)])
+    username = StringField(_l("ユーザー名"), validators=[DataRequired(_l("ユーザー名を入力してください。")),
+                                                      Length(max=64)])
+    password = PasswordField(_l("パスワード"), validators=[DataRequired(_l("パスワードを入力してください。")),
+                                                        Length(max=128)])
 
 
-MESSAGES = {"bad_password": "ユーザー名またはパスワードが違います。", "unknown_user": "ユーザー名またはパスワードが違います。",
-            "inactive": "このアカウントは無効です。管理者に連絡してください。"}
+MESSAGES = {"bad_password": _l("ユーザー名またはパスワードが違います。"),
+            "unknown_user": _l("ユーザー名またはパスワードが違います。"),
+            "inactive": _l("このアカウントは無効です。管理者に連絡してください。")}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -84,9 +110,9 @@ def login() -> Any:
             return redirect(url_for("inbox.index"))
         if result.outcome == "locked" or (result.locked_until is not None):
             until = result.locked_until.astimezone(engine().tz).strftime("%H:%M")
-            flash(f"ログインの失敗が続いたため、{until} までロックされています。", "error")
+            flash(_("ログインの失敗が続いたため、%(until)s までロックされています。", until=until), "error")
         else:
-            flash(MESSAGES.get(result.outcome, MESSAGES["bad_password"]), "error")
+            flash(str(MESSAGES.get(result.outcome, MESSAGES["bad_password"])), "error")
         return render_template("login.html", form=form), 401
     return render_template("login.html", form=form)
 
@@ -96,7 +122,7 @@ def login() -> Any:
 def logout() -> Any:
     logout_user()
     session.clear()
-    flash("ログアウトしました。", "info")
+    flash(_("ログアウトしました。"), "info")
     return redirect(url_for("auth.login"))
 
 

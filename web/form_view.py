@@ -1,32 +1,34 @@
-"""camunda:formData as an HTML form: the fields to render, the submitted values, and errors in Japanese."""
+"""camunda:formData as an HTML form: the fields to render, the submitted values, and errors in the page's language."""
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 _PATTERNS = [
-    (r"^is required$", "必須項目です。"),
-    (r"^must be a whole number$", "整数で入力してください。"),
-    (r"^must be true or false$", "はい・いいえで選んでください。"),
-    (r"^must be a date like .*$", "日付を 2026-03-14 の形で入力してください。"),
-    (r"^must be one of (.*)$", "選択肢から選んでください。"),
-    (r"^must be at least (\S+) characters$", "{0}文字以上で入力してください。"),
-    (r"^must be at most (\S+) characters$", "{0}文字以内で入力してください。"),
-    (r"^must be at least (\S+)$", "{0}以上で入力してください。"),
-    (r"^must be at most (\S+)$", "{0}以下で入力してください。"),
-    (r"^is read-only$", "この項目は変更できません。"),
-    (r"^is not a field of this form$", "このフォームの項目ではありません。"),
+    (r"^is required$", _l("必須項目です。")),
+    (r"^must be a whole number$", _l("整数で入力してください。")),
+    (r"^must be true or false$", _l("はい・いいえで選んでください。")),
+    (r"^must be a date like .*$", _l("日付を 2026-03-14 の形で入力してください。")),
+    (r"^must be one of .*$", _l("選択肢から選んでください。")),
+    (r"^must be at least (?P<limit>\S+) characters$", _l("%(limit)s文字以上で入力してください。")),
+    (r"^must be at most (?P<limit>\S+) characters$", _l("%(limit)s文字以内で入力してください。")),
+    (r"^must be at least (?P<limit>\S+)$", _l("%(limit)s以上で入力してください。")),
+    (r"^must be at most (?P<limit>\S+)$", _l("%(limit)s以下で入力してください。")),
+    (r"^is read-only$", _l("この項目は変更できません。")),
+    (r"^is not a field of this form$", _l("このフォームの項目ではありません。")),
 ]
 
 
-def japanese(message: str) -> str:
-    """The engine's form error in Japanese (the English sentence if no pattern knows it)."""
+def localized(message: str) -> str:
+    """The engine's form error in the page's language (the engine's English sentence if no pattern knows it)."""
     for pattern, text in _PATTERNS:
         m = re.match(pattern, message)
         if m:
-            return text.format(*m.groups())
+            return str(text) % m.groupdict()
     return message
 
 

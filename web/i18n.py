@@ -36,7 +36,21 @@ def install(app: Flask) -> None:
     @app.context_processor
     def languages() -> dict[str, Any]:
         lang = str(get_locale() or DEFAULT)
-        return {"lang": lang, "other_lang": "en" if lang == "ja" else "ja"}
+        return {"lang": lang, "other_lang": "en" if lang == "ja" else "ja", "lang_next": _here()}
+
+
+def _here() -> str:
+    """Where the language link returns to: this page, or for the answer to a form post, the page the form
+    was on (a post-only address cannot be opened again)."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    rule = request.url_rule
+    if rule is not None and "GET" in (rule.methods or ()):
+        return request.path
+    came_from = urlsplit(request.referrer or "")
+    if came_from.netloc == request.host and came_from.path.startswith("/"):
+        return came_from.path + (f"?{came_from.query}" if came_from.query else "")
+    return "/"
 
 
 @bp.get("/lang/<code>")

@@ -5,16 +5,39 @@ import csv
 import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 
 from engine.errors import Conflict, Forbidden, FormInvalid, NotFound
-from engine.inbox import (DUES, SCOPES, SORTS, NotClaimed, TaskClosed, TaskQuery, claim, delegate, form_of, task_page,
-                          unclaim, visible_task)
+from engine.inbox import (
+    DUES,
+    SCOPES,
+    SORTS,
+    NotClaimed,
+    TaskClosed,
+    TaskQuery,
+    claim,
+    delegate,
+    form_of,
+    task_page,
+    unclaim,
+    visible_task,
+)
 from engine.inbox import complete as complete_claimed
 
 from .auth import colleague, engine
-from .form_view import japanese, shown, submitted
+from .form_view import localized, shown, submitted
 
 bp = Blueprint("inbox", __name__)
 PER_PAGE = 25
@@ -50,13 +73,15 @@ def index() -> Any:
 def export() -> Response:
     """The current list (same filters, same prefecture), every page, as CSV."""
     query = _query(request.args, per_page=CSV_LIMIT)
-    tasks, _ = task_page(engine(), current_user.viewer, TaskQuery(**{**query.__dict__, "page": 1}))
+    tasks, _total = task_page(engine(), current_user.viewer, TaskQuery(**{**query.__dict__, "page": 1}))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["タスクID", "タスク", "プロセス", "申請受付ID", "氏名", "担当", "期限", "期限超過", "作成日時"])
+    writer.writerow([_("タスクID"), pgettext("one task", "タスク"), _("プロセス"), _("申請受付ID"), _("氏名"), _("担当"),
+                     _("期限"), _("期限超過"), _("作成日時")])
+    yes = _("はい")
     for t in tasks:
         writer.writerow([t["id"], t["name"], t["process_name"], t["application_id"] or t["business_key"] or "", t["applicant_name"] or "",
-                         t["assignee"] or "", t["due_at"] or "", "はい" if t["overdue"] else "", t["created_at"]])
+                         t["assignee"] or "", t["due_at"] or "", yes if t["overdue"] else "", t["created_at"]])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=tasks.csv"})
 
@@ -91,13 +116,13 @@ def _assign(task_id: str, change: Any, done: str, refused: str) -> Any:
 @bp.post("/tasks/<task_id>/claim")
 @login_required
 def claim_task(task_id: str) -> Any:
-    return _assign(task_id, claim, "タスクを引き受けました。", "このタスクは他の人が担当しています。")
+    return _assign(task_id, claim, _("タスクを引き受けました。"), _("このタスクは他の人が担当しています。"))
 
 
 @bp.post("/tasks/<task_id>/unclaim")
 @login_required
 def unclaim_task(task_id: str) -> Any:
-    return _assign(task_id, unclaim, "担当を外しました。", "あなたの担当ではありません。")
+    return _assign(task_id, unclaim, _("担当を外しました。"), _("あなたの担当ではありません。"))
 
 
 @bp.post("/tasks/<task_id>/delegate")
@@ -110,9 +135,9 @@ def delegate_task(task_id: str) -> Any:
         if other is None or other.tenant != current_user.tenant:
             raise Forbidden("no such colleague")
         delegate(engine(), current_user.viewer, task_id, other.username, other.tenant, other.role_set)
-        flash(f"{other.display_name} さんに回しました。", "info")
+        flash(_("%(name)s さんに回しました。", name=other.display_name), "info")
     except (Forbidden, Conflict):
-        flash("同じ都道府県で、このタスクの役割を持つ職員にだけ回せます。", "error")
+        flash(_("同じ都道府県で、このタスクの役割を持つ職員にだけ回せます。"), "error")
     return redirect(url_for("inbox.task", task_id=task_id))
 
 
@@ -125,24 +150,24 @@ def complete(task_id: str) -> Any:
     try:
         complete_claimed(engine(), current_user.viewer, task_id, values)
     except TaskClosed:
-        flash("このタスクはすでに完了しています。", "error")
+        flash(_("このタスクはすでに完了しています。"), "error")
         return redirect(url_for("inbox.index"))
     except NotClaimed:
-        flash("先にタスクを引き受けてください。", "error")
+        flash(_("先にタスクを引き受けてください。"), "error")
         return redirect(url_for("inbox.task", task_id=task_id))
     except FormInvalid as err:
-        errors = {k: japanese(v) for k, v in err.errors.items()}
-        flash("入力内容を確認してください。", "error")
+        errors = {k: localized(v) for k, v in err.errors.items()}
+        flash(_("入力内容を確認してください。"), "error")
         return render_template("task.html", task=found, fields=fields, errors=errors,
                                values=shown(fields, found["variables"], values)), 422
     except Forbidden as err:
-        message = "四つの目の原則: この案件の前の工程を行った人は、この工程を行えません。" if "four eyes" in str(err) \
-            else "このタスクを完了する権限がありません。"
+        message = _("四つの目の原則: この案件の前の工程を行った人は、この工程を行えません。") if "four eyes" in str(err) \
+            else _("このタスクを完了する権限がありません。")
         flash(message, "error")
         return render_template("task.html", task=found, fields=fields, errors={},
                                values=shown(fields, found["variables"], values)), 403
     except Conflict:
-        flash("このタスクは他の操作で変更されました。", "error")
+        flash(_("このタスクは他の操作で変更されました。"), "error")
         return redirect(url_for("inbox.index"))
-    flash(f"「{found['name']}」を完了しました。", "info")
+    flash(_("「%(task)s」を完了しました。", task=found["name"]), "info")
     return redirect(url_for("inbox.index"))

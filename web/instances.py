@@ -6,8 +6,9 @@ is shown in that one response only (no-store) and never stored in the page's dat
 """
 from __future__ import annotations
 
-
 from flask import Blueprint, Response, abort, flash, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from engine.errors import NotFound
@@ -19,11 +20,11 @@ from .vaults import vault
 
 bp = Blueprint("instances", __name__)
 REVEAL_ROLES = frozenset({"reviewer", "admin"})
-PURPOSES = {IDENTITY_CHECK: "本人確認（住基ネット照会）", CHANGE: "訂正・変更の確認", DELETION: "削除の確認"}
+PURPOSES = {IDENTITY_CHECK: _l("本人確認（住基ネット照会）"), CHANGE: _l("訂正・変更の確認"), DELETION: _l("削除の確認")}
 
-HISTORY_KINDS = {"started": "開始", "task_completed": "タスク完了", "job_completed": "外部処理完了", "timer": "タイマー",
-                 "message": "メッセージ受信", "decision": "判定表", "incident": "障害", "retried": "再実行",
-                 "bpmn_error": "業務エラー", "ended": "終了"}
+HISTORY_KINDS = {"started": _l("開始"), "task_completed": _l("タスク完了"), "job_completed": _l("外部処理完了"),
+                 "timer": _l("タイマー"), "message": _l("メッセージ受信"), "decision": _l("判定表"),
+                 "incident": _l("障害"), "retried": _l("再実行"), "bpmn_error": _l("業務エラー"), "ended": _l("終了")}
 # bpmn-js sets style attributes on the SVG it draws: this page alone allows inline styles
 DIAGRAM_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                "font-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
@@ -62,7 +63,7 @@ def reveal(instance_id: int) -> Response:
         abort(404)
     purpose = request.form.get("purpose", "")
     if purpose not in PURPOSES:
-        flash("表示する目的を選んでください。", "error")
+        flash(_("表示する目的を選んでください。"), "error")
         return _page(instance_id, status=422)
     with engine().transaction() as session, session.begin():
         number = vault().reveal(session, str(ref), current_user.tenant, actor=f"staff:{current_user.username}",

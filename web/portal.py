@@ -14,7 +14,19 @@ from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from engine.db.models import MessageSubscription, ProcessInstance
@@ -25,8 +37,19 @@ from handlers.notify.models import PortalMessage
 from handlers.registry.models import Applicant, Application
 from handlers.vault import REGISTRATION, VaultError
 
-from .portal_forms import (GRADES, PREFECTURE_NAMES, PREFECTURES, PRIOR_PASSES, SCHOOLING, SEXES, application_values,
-                           check_my_number, correction_values, start_data)
+from .portal_forms import (
+    GRADES,
+    PREFECTURE_NAMES,
+    PREFECTURES,
+    PRIOR_PASSES,
+    SCHOOLING,
+    SEXES,
+    application_values,
+    check_my_number,
+    choice_label,
+    correction_values,
+    start_data,
+)
 from .vaults import vault
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -41,15 +64,17 @@ PROCESS = "application"
 CORRECTION_MESSAGE = "correction_submitted"
 FEE_MESSAGE = "fee_paid"
 
-STATUS_JA = {
-    "received": "受付済み（審査中）", "scheduled": "受検票発行済み", "pass": "合格",
-    "partial_written": "一部合格（学科）", "partial_practical": "一部合格（実技）", "fail": "不合格",
-    "absent": "欠席", "ineligible": "受検資格なし", "identity_failed": "本人確認できず",
-    "lapsed": "期限切れ", "revoked": "合格取消",
+# What the pages show for an application's status and a notice's kind, in the page's language.
+STATUS_LABELS = {
+    "received": _l("受付済み（審査中）"), "scheduled": _l("受検票発行済み"), "pass": _l("合格"),
+    "partial_written": _l("一部合格（学科）"), "partial_practical": _l("一部合格（実技）"), "fail": _l("不合格"),
+    "absent": _l("欠席"), "ineligible": _l("受検資格なし"), "identity_failed": _l("本人確認できず"),
+    "lapsed": _l("期限切れ"), "revoked": _l("合格取消"),
 }
-KIND_JA = {"admission_ticket": "受検票", "pass_notice": "合格通知", "fail_notice": "不合格通知",
-           "partial_pass_notice": "一部合格通知", "correction_request": "訂正依頼", "fee_request": "手数料納付依頼",
-           "revocation_notice": "合格取消通知", "certificate": "合格証書"}
+KIND_LABELS = {"admission_ticket": _l("受検票"), "pass_notice": _l("合格通知"), "fail_notice": _l("不合格通知"),
+               "partial_pass_notice": _l("一部合格通知"), "correction_request": _l("訂正依頼"),
+               "fee_request": _l("手数料納付依頼"), "revocation_notice": _l("合格取消通知"),
+               "certificate": _l("合格証書")}
 
 BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 
@@ -68,7 +93,7 @@ def applicant_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if me() is None:
-            flash("仮名IDでログインしてください。", "error")
+            flash(_("仮名IDでログインしてください。"), "error")
             return redirect(url_for("portal.login"))
         return view(*args, **kwargs)
     return wrapped
@@ -83,13 +108,14 @@ def portal_context() -> dict[str, Any]:
             unread = s.scalar(select(func.count()).select_from(PortalMessage).where(
                 PortalMessage.pseudonym_id == pseudonym, PortalMessage.read_at.is_(None))) or 0
     return {"portal_pseudonym": pseudonym, "unread": unread, "prefecture_names": PREFECTURE_NAMES,
-            "status_ja": STATUS_JA, "kind_ja": KIND_JA}
+            "status_labels": STATUS_LABELS, "kind_labels": KIND_LABELS, "choice_label": choice_label,
+            "schooling_choices": SCHOOLING, "prior_pass_choices": PRIOR_PASSES}
 
 
 @bp.errorhandler(404)
 def not_found(err: Any) -> Any:
-    return render_template("portal_error.html", title="見つかりません",
-                           message="お探しのページはありません。"), 404
+    return render_template("portal_error.html", title=_("見つかりません"),
+                           message=_("お探しのページはありません。")), 404
 
 
 # -- sign-in ------------------------------------------------------------------------------------
@@ -100,14 +126,14 @@ def login() -> Any:
     if request.method == "POST":
         typed = (request.form.get("pseudonym") or "").strip()
         if not typed:
-            error = "仮名IDを入力してください。"
+            error = _("仮名IDを入力してください。")
         elif not PSEUDONYM.fullmatch(typed):
-            error = "仮名IDは「PSN-」で始まる半角英数字とハイフン（40文字以内）です。"
+            error = _("仮名IDは「PSN-」で始まる半角英数字とハイフン（40文字以内）です。")
         else:
             session.clear()  # a staff sign-in in this browser ends here: the two never share a session
             session.permanent = True
             session[SESSION_KEY] = typed
-            flash("ログインしました。", "info")
+            flash(_("ログインしました。"), "info")
             return redirect(url_for("portal.index"))
     return render_template("portal_login.html", error=error, typed=typed), (422 if error else 200)
 
@@ -115,7 +141,7 @@ def login() -> Any:
 @bp.post("/logout")
 def logout() -> Any:
     session.clear()
-    flash("ログアウトしました。", "info")
+    flash(_("ログアウトしました。"), "info")
     return redirect(url_for("portal.login"))
 
 
@@ -173,7 +199,7 @@ def index() -> Any:
     pseudonym = me()
     with engine().reading() as s:
         rows = _mine(s, pseudonym)
-        waits = _waits(s, [a.application_no for a, _ in rows])
+        waits = _waits(s, [a.application_no for a, _person in rows])
     return render_template("portal_applications.html", rows=rows, waits=waits)
 
 
@@ -217,12 +243,12 @@ def correction(application_no: str) -> Any:
     app, person, waits = _own_application(application_no)
     wait = waits.get(CORRECTION_MESSAGE)
     if wait is None:
-        flash("この申請は補正を受け付けていません（すでに送信済みか、期限を過ぎています）。", "error")
+        flash(_("この申請は補正を受け付けていません（すでに送信済みか、期限を過ぎています）。"), "error")
         return redirect(url_for("portal.application", application_no=application_no))
     variables = _own_variables(wait.instance_id, me(), application_no)
     values, errors = correction_values(request.form)
     if errors:
-        flash("入力内容を確認してください。", "error")
+        flash(_("入力内容を確認してください。"), "error")
         correction_view = {"comment": variables.get("review_comment") or "",
                            "deadline": variables.get("correction_deadline"), "values": values}
         with engine().reading() as s:
@@ -236,18 +262,18 @@ def correction(application_no: str) -> Any:
     outcome = engine().correlate(CORRECTION_MESSAGE, application_no, payload,
                                  message_id=f"portal:{application_no}:correction:{wait.task_id}")
     if outcome["status"] == "delivered":
-        flash("補正を送信しました。審査担当が改めて確認します。", "info")
+        flash(_("補正を送信しました。審査担当が改めて確認します。"), "info")
     elif outcome["status"] == "duplicate":
-        flash("この補正はすでに受け付けています。", "info")
+        flash(_("この補正はすでに受け付けています。"), "info")
     else:
-        flash("補正の期限を過ぎたため、受け付けられませんでした。", "error")
+        flash(_("補正の期限を過ぎたため、受け付けられませんでした。"), "error")
     return redirect(url_for("portal.application", application_no=application_no))
 
 
 @bp.get("/applications/<application_no>/receipt")
 @applicant_required
 def receipt(application_no: str) -> Any:
-    app, person, _ = _own_application(application_no)
+    app, person, _waiting = _own_application(application_no)
     return render_template("portal_receipt.html", app=app, person=person)
 
 
@@ -268,7 +294,7 @@ def apply() -> Any:
         return _apply_form({"schooling": "なし", "prior_pass": "なし", "experience_years": "0"}, {}, False)
     pseudonym = me()
     if not request.form.get("token") or request.form.get("token") != session.get(APPLY_TOKEN):
-        flash("この申請はすでに送信されています。申請一覧で確認してください。", "error")
+        flash(_("この申請はすでに送信されています。申請一覧で確認してください。"), "error")
         return redirect(url_for("portal.index"))
     eng = engine()
     now = eng.now()
@@ -278,7 +304,7 @@ def apply() -> Any:
     if number_error:
         errors["my_number"] = number_error
     if errors:
-        flash("入力内容を確認してください。", "error")
+        flash(_("入力内容を確認してください。"), "error")
         return _apply_form(values, errors, number_cleared=bool(typed_number.strip()), status=422)
     assert digits is not None
     try:
@@ -286,22 +312,22 @@ def apply() -> Any:
             ref = vault().store(s, values["tenant"], digits, actor=f"portal:{pseudonym}", purpose=REGISTRATION)
     except VaultError:
         current_app.logger.exception("portal: the vault refused a filing")  # the message never holds the number
-        return render_template("portal_error.html", title="ただいま申請を受け付けられません",
-                               message="時間をおいてもう一度お試しください。"), 503
+        return render_template("portal_error.html", title=_("ただいま申請を受け付けられません"),
+                               message=_("時間をおいてもう一度お試しください。")), 503
     business_key = f"portal-{uuid.uuid4()}"
     try:
         iid = eng.start(PROCESS, values["tenant"], start_data(values, ref, pseudonym, now, eng.tz),
                         business_key=business_key, actor=f"portal:{pseudonym}")
     except (NotFound, Conflict):
         current_app.logger.exception("portal: the application process could not start")
-        return render_template("portal_error.html", title="ただいま申請を受け付けられません",
-                               message="時間をおいてもう一度お試しください。"), 503
+        return render_template("portal_error.html", title=_("ただいま申請を受け付けられません"),
+                               message=_("時間をおいてもう一度お試しください。")), 503
     session.pop(APPLY_TOKEN, None)
     application_no = (eng.instance(iid)["variables"] or {}).get("application_id")
     if not application_no:  # the registry step did not run (an incident): staff see it and retry
-        return render_template("portal_error.html", title="申請を受け付けました（受付番号は発行待ち）",
-                               message=f"申請受付IDの発行が遅れています。控え番号: {business_key}。"
-                                       "発行されると申請一覧に表示されます。"), 202
+        return render_template("portal_error.html", title=_("申請を受け付けました（受付番号は発行待ち）"),
+                               message=_("申請受付IDの発行が遅れています。控え番号: %(key)s。"
+                                         "発行されると申請一覧に表示されます。", key=business_key)), 202
     return redirect(url_for("portal.receipt", application_no=application_no))
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
@@ -33,9 +34,12 @@ def secret_key(path: Path) -> str:
     return path.read_text().strip()
 
 
-def harden(app: Flask, key_path: Path) -> None:
-    """Secret key, session cookie rules and headers."""
+def harden(app: Flask, key_path: Path, https: bool = False, proxies: int = 0) -> None:
+    """Secret key, session cookie rules and headers; behind `proxies` reverse proxies, their X-Forwarded-*."""
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     app.config.update(
+        SESSION_COOKIE_SECURE=https,
         SECRET_KEY=secret_key(key_path),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -52,6 +56,8 @@ def harden(app: Flask, key_path: Path) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
+        if https:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
         if response.mimetype == "text/html" or response.mimetype == "text/csv":
             response.headers["Cache-Control"] = "no-store"
         return response

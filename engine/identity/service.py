@@ -128,6 +128,20 @@ class Identity:
         user.failed_attempts, user.locked_until = 0, None
         session.flush()
 
+    def change_user(self, session: Session, user: StaffUser, roles: Iterable[str] | None = None,
+                    active: bool | None = None) -> None:
+        """New roles and/or (de)activation; an inactive account cannot sign in and its tokens stop working."""
+        if roles is not None:
+            wanted = sorted(set(roles))
+            if not wanted or any(r not in ROLES for r in wanted):
+                raise IdentityError(f"役割は {', '.join(ROLES)} から1つ以上選んでください。")
+            user.roles = ",".join(wanted)
+        if active is not None:
+            user.active = active
+            if active:
+                user.failed_attempts, user.locked_until = 0, None
+        session.flush()
+
     def login_history(self, session: Session, tenant: str, limit: int = 100) -> list[LoginEvent]:
         """One prefecture's sign-in attempts, newest first (unknown names have no prefecture: admins of none)."""
         return list(session.scalars(select(LoginEvent).where(LoginEvent.tenant == tenant)

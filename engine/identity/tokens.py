@@ -20,7 +20,7 @@ def digest(token: str) -> str:
 def issue(session: Session, user: StaffUser, name: str, now: datetime) -> str:
     """A new token for `user`; the caller shows it once, the database keeps only its digest."""
     token = PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, name=name[:64] or "token", token_hash=digest(token), created_at=now))
+    session.add(ApiToken(user_id=user.id, name=name.strip()[:64] or "token", token_hash=digest(token), created_at=now))
     session.flush()
     return token
 
@@ -37,3 +37,19 @@ def holder(session: Session, token: str, now: datetime) -> StaffUser | None:
         return None
     row.last_used_at = now
     return user
+
+
+def tokens_of(session: Session, user_ids: list[int]) -> list[ApiToken]:
+    """The tokens of these users (revoked ones too), newest first."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id.in_(user_ids))
+                                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke(session: Session, token_id: int, user_ids: list[int], now: datetime) -> bool:
+    """Revoke a token of one of these users; False if it is not theirs or already revoked."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id not in user_ids or row.revoked_at is not None:
+        return False
+    row.revoked_at = now
+    session.flush()
+    return True

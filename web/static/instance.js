@@ -19,8 +19,8 @@
     })
     .catch((err) => {
       const noLayout = String(err).includes("no diagram to display");
-      holder.textContent = noLayout ? "このBPMNファイルには図の配置情報（DI）がありません。Camunda Modeler で保存し直してください。"
-        : "図を表示できません (" + err + ")";
+      // the sentences come translated from the page (data-no-layout, data-failed with an {error} slot)
+      holder.textContent = noLayout ? holder.dataset.noLayout : holder.dataset.failed.replace("{error}", () => String(err));
       holder.dataset.ready = "error";
     });
 })();

@@ -1,0 +1,133 @@
+"""Accounts in Chromium: an incident resolved by hand, API tokens shown once and revoked, a password
+changed under the policy, an account's roles changed and the account deactivated by its prefecture's admin."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.identity import StaffUser
+from engine.identity.tokens import digest
+from tests.browser.conftest import PASSWORD, login
+from tests.conftest import deploy_fixture
+
+
+def test_an_administrator_resolves_a_failed_job_by_hand(engine, handlers, clock, staff, web, browser, shots):  # type: ignore[no-untyped-def]
+    handlers.register("test.remote", lambda ctx, data: (_ for _ in ()).throw(ConnectionRefusedError("down")), "remote")
+    deploy_fixture(engine, "remote.bpmn")
+    iid = engine.start("remote", "13")
+    for _ in range(6):
+        engine.run_jobs("w1")
+        clock.advance(seconds=40)
+    [incident] = engine.incidents()
+    staff("admin1-13", "13", "admin")
+    page = browser.new_page(locale="ja-JP")
+    login(page, web.url, "admin1-13")
+    page.goto(f"{web.url}/admin/incidents")
+    page.click("a.resolve-link")
+    assert "再実行せずに解決する" in page.content()
+    page.fill("#variables", "{not json")
+    page.click("#resolve-submit")
+    assert page.locator("#err-variables").is_visible() and page.locator("#err-note").count() == 0
+    assert page.input_value("#variables") == "{not json"  # what was typed is kept
+    page.fill("#variables", '{"hits": 1}')
+    page.click("#resolve-submit")
+    assert "何を行ったか" in page.locator("#err-note").inner_text()
+    shots(page, "01-resolve-refused")
+    assert engine.incidents()[0]["status"] == "open"
+    page.fill("#note", "住民票の写しを窓口で確認した")
+    page.click("#resolve-submit")
+    assert "解決済みにしました" in page.content()
+    info = engine.instance(iid)
+    assert info["variables"]["hits"] == 1 and [t["element_id"] for t in info["tasks"]] == ["check"]
+    page.goto(f"{web.url}/admin/incidents/{incident['id']}")
+    assert "手作業で解決" in page.locator("#incident-status").inner_text()
+    assert page.locator("#resolution-note").inner_text() == "住民票の写しを窓口で確認した"
+    assert page.locator("#resolve").count() == 0
+    shots(page, "02-resolved")
+    page.close()
+
+
+def test_a_token_is_shown_once_works_and_is_revoked(engine, staff, web, browser, shots):  # type: ignore[no-untyped-def]
+    staff("reviewer1-13", "13", "reviewer")
+    page = browser.new_page(locale="ja-JP")
+    login(page, web.url, "reviewer1-13")
+    page.click("#tokens-link")
+    page.click("#create-token")
+    assert "64文字以内" in page.locator("#token-error").inner_text()
+    page.fill("#token-name", "手数料収納システム")
+    page.click("#create-token")
+    token = page.locator("#new-token").inner_text().strip()
+    shots(page, "01-token-shown-once")
+    with engine.reading() as s:
+        user = s.scalar(select(StaffUser).where(StaffUser.username == "reviewer1-13"))
+        from engine.identity.models import ApiToken
+        [row] = s.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
+        assert row.token_hash == digest(token) and token not in str(row.__dict__)
+    api = page.request.get(f"{web.url}/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
+    assert api.status == 200
+    page.goto(f"{web.url}/account/tokens")
+    assert page.locator("#new-token").count() == 0 and token not in page.content()  # never shown again
+    page.click("button.revoke")
+    assert "無効にしました" in page.content()
+    api = page.request.get(f"{web.url}/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
+    assert api.status == 401
+    shots(page, "02-token-revoked")
+    page.close()
+
+
+def test_a_password_is_changed_under_the_policy(engine, staff, web, browser, shots):  # type: ignore[no-untyped-def]
+    staff("scorer1-13", "13", "scorer")
+    page = browser.new_page(locale="ja-JP")
+    login(page, web.url, "scorer1-13")
+    page.click("#password-link")
+    for current, new, again, expect in (("wrong-password-1A", "Kaede-2026-aki!", "Kaede-2026-aki!", "今のパスワードが違います"),
+                                        (PASSWORD, "Kaede-2026-aki!", "Kaede-2026-aki?", "2回とも同じ"),
+                                        (PASSWORD, "short", "short", "12文字以上")):
+        page.fill("#current_password", current)
+        page.fill("#new_password", new)
+        page.fill("#new_password_again", again)
+        page.click("#change-password")
+        assert expect in page.content(), expect
+    shots(page, "01-password-refused")
+    page.fill("#current_password", PASSWORD)
+    page.fill("#new_password", "Kaede-2026-aki!")
+    page.fill("#new_password_again", "Kaede-2026-aki!")
+    page.click("#change-password")
+    assert "パスワードを変更しました" in page.content()
+    page.close()
+    page = browser.new_page(locale="ja-JP")
+    login(page, web.url, "scorer1-13")
+    assert "/login" in page.url  # the old password no longer works
+    login(page, web.url, "scorer1-13", "Kaede-2026-aki!")
+    assert page.locator("#task-count").is_visible()
+    page.close()
+
+
+def test_an_admin_changes_roles_and_deactivates_an_account_of_their_prefecture_only(engine, staff, web, browser, shots):  # type: ignore[no-untyped-def]
+    staff("admin1-13", "13", "admin")
+    staff("reviewer2-13", "13", "reviewer")
+    staff("reviewer1-27", "27", "reviewer")
+    with engine.reading() as s:
+        ids = {u.username: u.id for u in s.scalars(select(StaffUser))}
+    page = browser.new_page(locale="ja-JP")
+    login(page, web.url, "admin1-13")
+    assert page.goto(f"{web.url}/admin/users/{ids['reviewer1-27']}").status == 404
+    page.goto(f"{web.url}/admin/users")
+    page.click("text=reviewer2-13")
+    page.check("input[name=roles][value=scorer]")
+    page.click("#save-user")
+    assert "変更しました" in page.content()
+    page.uncheck("#active")
+    page.click("#save-user")
+    shots(page, "01-account-deactivated")
+    with engine.reading() as s:
+        user = s.get(StaffUser, ids["reviewer2-13"])
+        assert user.role_set == {"reviewer", "scorer"} and not user.active
+    page.goto(f"{web.url}/admin/users/{ids['admin1-13']}")
+    page.uncheck("#active")
+    page.click("#save-user")
+    assert "自分自身を無効" in page.content()  # an admin cannot lock themselves out
+    page.close()
+    other = browser.new_page(locale="ja-JP")
+    login(other, web.url, "reviewer2-13")
+    assert "/login" in other.url and "無効" in other.content()
+    other.close()
