@@ -13,7 +13,7 @@ from engine.config import Settings
 from engine.identity import Identity
 from handlers.catalog import Adapters, default_registry
 
-from . import account, admin, admin_users, api, auth, i18n, inbox, instances, portal  # noqa: F401
+from . import account, admin, admin_users, api, audit, auth, i18n, inbox, instances, portal  # noqa: F401
 from .scheduling import embed_scheduler
 from .security import harden
 
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     app.register_blueprint(instances.bp)
     app.register_blueprint(admin.bp)  # admin_users' routes are on it too
     app.register_blueprint(account.bp)
+    app.register_blueprint(audit.bp)
     app.register_blueprint(portal.bp)
     api.register(app)
     app.config["MAX_CONTENT_LENGTH"] = 8 * 1024 * 1024

@@ -93,3 +93,18 @@ class AccessLogEntry(VaultBase):
     def __repr__(self) -> str:
         return (f"AccessLogEntry(id={self.id!r}, vault_ref={self.vault_ref!r}, tenant={self.tenant!r}, "
                 f"actor={self.actor!r}, purpose={self.purpose!r}, action={self.action!r}, at={self.at!r})")
+
+
+class AuditReview(VaultBase):
+    """A review of the access log: an auditor read one period's entries of one prefecture, and says so."""
+
+    __tablename__ = "my_number_audit_review"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(TENANT_LENGTH), index=True)
+    period_from: Mapped[datetime] = mapped_column(UtcDateTime())
+    period_to: Mapped[datetime] = mapped_column(UtcDateTime())
+    entries: Mapped[int] = mapped_column(Integer)  # how many entries the period held when reviewed
+    denied: Mapped[int] = mapped_column(Integer)  # of which refused attempts
+    reviewed_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    note: Mapped[str | None] = mapped_column(String(1000))

@@ -131,3 +131,28 @@ def test_an_admin_changes_roles_and_deactivates_an_account_of_their_prefecture_o
     login(other, web.url, "reviewer2-13")
     assert "/login" in other.url and "無効" in other.content()
     other.close()
+
+
+def test_an_auditor_reviews_the_access_log(engine, clock, staff, web, browser, shots):  # type: ignore[no-untyped-def]
+    from handlers.vault import IDENTITY_CHECK, REGISTRATION, Keyring, Vault
+    vault = Vault(Keyring.load_or_create(engine.settings.keyring_path), clock=clock)
+    with engine.transaction() as s, s.begin():
+        ref = vault.store(s, "13", "123456789018", actor="portal:PSN-13-1", purpose=REGISTRATION)
+        vault.reveal(s, ref, "13", actor="staff:reviewer1-13", purpose=IDENTITY_CHECK)
+    staff("auditor1-13", "13", "auditor")
+    page = browser.new_page(locale="ja-JP")
+    login(page, web.url, "auditor1-13")
+    page.click("#audit-link")
+    page.fill("#from", "2026-03-01")
+    page.click("#audit-search")
+    assert page.locator("#audit-total").inner_text() == "2 件"
+    assert "123456789018" not in page.content()
+    page.select_option("#action", "reveal")
+    page.click("#audit-search")
+    assert page.locator("#audit-total").inner_text() == "1 件" and "staff:reviewer1-13" in page.content()
+    page.fill("#note", "目的外の表示なし")
+    page.click("#review-submit")
+    assert "確認済みとして記録しました" in page.content()
+    assert "目的外の表示なし" in page.locator("table.audit-reviews").inner_text()
+    shots(page, "01-audit-log-reviewed")
+    page.close()
