@@ -24,6 +24,10 @@ class Conflict(EngineError):
     status = 409
 
 
+class DuplicateBusinessKey(Conflict):
+    """An instance with this business key exists where keys are unique (API request ids)."""
+
+
 class Forbidden(EngineError):
     """The user may not do this (assignee, four eyes)."""
 

@@ -8,6 +8,7 @@ were set, never their values. A failed step that is not a job cannot be skipped:
 """
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from engine.db.models import Incident
@@ -55,12 +56,15 @@ def resolve(engine: Engine, incident_id: int, user: str, note: str,
     with engine.unit() as conn:
         instance = engine.lock_instance(conn, instance_id)  # the instance first, as every operation
         fast = engine.fast
-        held = fast.run(conn, "SELECT status, task_id, element_id, topic FROM external_job WHERE id = :id",
-                        {"id": job_id}).first()
-        still = fast.run(conn, "SELECT status FROM incident WHERE id = :id", {"id": incident_id}).first()
+        lock = " FOR UPDATE" if fast.pg else ""  # the incident, then the job: the order retry() takes them in
+        still = fast.run(conn, "SELECT status FROM incident WHERE id = :id" + lock, {"id": incident_id}).first()
+        held = fast.run(conn, "SELECT status, task_id, element_id, topic, result FROM external_job WHERE id = :id"
+                        + lock, {"id": job_id}).first()
         if held is None or held[0] != "incident" or still is None or still[0] != "open":
             raise Conflict(f"incident {incident_id} was closed meanwhile")
         task_id, element_id, topic = held[1], held[2], held[3]
+        saved = held[4] if isinstance(held[4], dict) else (json.loads(held[4]) if held[4] else {})
+        values = {**saved, **values}  # the handler ran and only applying its result failed: keep what it said
 
         def action(inst: Instance, step: Step) -> None:
             task = inst.task(task_id)
@@ -72,9 +76,12 @@ def resolve(engine: Engine, incident_id: int, user: str, note: str,
                         {"incident": incident_id, "job": job_id, "topic": topic, "fields": sorted(values)}, user)
 
         step = engine.operate(conn, instance, action)
-        fast.run(conn, "UPDATE external_job SET status = 'done', locked_by = NULL, result = NULL WHERE id = :id",
-                 {"id": job_id})
-        fast.run(conn, "UPDATE incident SET status = 'resolved', resolution = 'by_hand', resolution_note = :note, "
-                       "resolved_at = :now, resolved_by = :user, next_auto_retry_at = NULL WHERE id = :id",
-                 {"id": incident_id, "note": note, "now": fast.ts(engine.now()), "user": user})
+        done = fast.run(conn, "UPDATE external_job SET status = 'done', locked_by = NULL, result = NULL "
+                              "WHERE id = :id AND status = 'incident'", {"id": job_id})
+        closed = fast.run(conn, "UPDATE incident SET status = 'resolved', resolution = 'by_hand', "
+                                "resolution_note = :note, resolved_at = :now, resolved_by = :user, "
+                                "next_auto_retry_at = NULL WHERE id = :id AND status = 'open'",
+                          {"id": incident_id, "note": note, "now": fast.ts(engine.now()), "user": user})
+        if done.rowcount != 1 or closed.rowcount != 1:  # nothing is committed: the unit rolls back
+            raise Conflict(f"incident {incident_id} was closed meanwhile")
     engine.publish(step)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from engine.db.fast import InstanceRow
-from engine.errors import Conflict, Forbidden, NotFound
+from engine.db.fast import InstanceRow, unique_violation
+from engine.errors import Conflict, DuplicateBusinessKey, Forbidden, NotFound
 from engine.forms import validate_form
 
 TENANT = re.compile(r"0[1-9]|[1-3][0-9]|4[0-7]")  # 都道府県コード
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from engine.step import Step
 
 
-def start(engine: "Engine", key: str, tenant: str, data: dict[str, Any] | None = None,
+def start(engine: Engine, key: str, tenant: str, data: dict[str, Any] | None = None,
           business_key: str | None = None, actor: str | None = None) -> int:
     """Start the newest version of process `key` for a prefecture; returns the instance id."""
     with engine.unit() as conn:
@@ -25,8 +25,8 @@ def start(engine: "Engine", key: str, tenant: str, data: dict[str, Any] | None =
     return step.row.id
 
 
-def start_on(engine: "Engine", conn: Any, key: str, tenant: str, data: dict[str, Any] | None = None,
-             business_key: str | None = None, actor: str | None = None) -> "Step":
+def start_on(engine: Engine, conn: Any, key: str, tenant: str, data: dict[str, Any] | None = None,
+             business_key: str | None = None, actor: str | None = None) -> Step:
     """Start an instance inside the caller's transaction (a start timer, a process starting others)."""
     if not isinstance(data or {}, dict):
         raise Conflict("start data must be a JSON object")
@@ -35,21 +35,27 @@ def start_on(engine: "Engine", conn: Any, key: str, tenant: str, data: dict[str,
     fast = engine.fast
     definition_id, version = engine.repository.latest_definition(fast, conn, key)
     now = fast.ts(engine.now())
-    iid = fast.run(conn, "INSERT INTO process_instance (definition_id, tenant, business_key, status, row_version,"
-                         " state, waits, started_at, updated_at, started_by) VALUES (:d, :tenant, :bk, 'running',"
-                         " 0, :state, JSON(:waits), :now, :now, :actor) RETURNING id",
-                   {"d": definition_id, "tenant": tenant, "bk": business_key, "state": b"", "waits": "{}",
-                    "now": now, "actor": actor}).scalar_one()
+    try:
+        iid = fast.run(conn, "INSERT INTO process_instance (definition_id, tenant, business_key, status,"
+                             " row_version, state, waits, started_at, updated_at, started_by) VALUES (:d, :tenant,"
+                             " :bk, 'running', 0, :state, JSON(:waits), :now, :now, :actor) RETURNING id",
+                       {"d": definition_id, "tenant": tenant, "bk": business_key, "state": b"", "waits": "{}",
+                        "now": now, "actor": actor}).scalar_one()
+    except Exception as exc:
+        if unique_violation(exc):  # a business key that must be unique (ux_instance_api_request) is taken
+            raise DuplicateBusinessKey(f"business key {business_key!r} is already used in prefecture {tenant}") \
+                from None
+        raise
     row = InstanceRow(iid, definition_id, tenant, business_key, "running", 0, b"", {}, None)
 
-    def begin(inst: "Instance", step: "Step") -> None:
+    def begin(inst: Instance, step: Step) -> None:
         inst.workflow.task_tree.data.update(data or {})
         step.record("started", None, {"process": key, "version": version}, actor)
 
     return engine.operate(conn, row, begin, actor)
 
 
-def complete_task(engine: "Engine", task_id: str, user: str, data: dict[str, Any] | None = None) -> int:
+def complete_task(engine: Engine, task_id: str, user: str, data: dict[str, Any] | None = None) -> int:
     """Complete an open user task as `user` with form data; returns the instance id."""
     if not isinstance(data or {}, dict):
         raise Conflict("task data must be a JSON object")
@@ -69,7 +75,7 @@ def complete_task(engine: "Engine", task_id: str, user: str, data: dict[str, Any
         if assignee and assignee != user:
             raise Forbidden(f"task {task_id} is assigned to {assignee}")
 
-        def complete(inst: "Instance", step: "Step") -> None:
+        def complete(inst: Instance, step: Step) -> None:
             task = inst.task(task_id)
             if task is None:
                 raise Conflict(f"task {task_id} is no longer waiting")

@@ -1,4 +1,4 @@
-"""The `kentei` command: init, deploy, validate, start, tasks, complete, message, instance, incidents, retry,
+"""The `kentei` command: init, deploy, validate, start, tasks, complete, message, instance, incidents, retry, resolve,
 worker, demo, user-add, users and the simulators."""
 from __future__ import annotations
 
@@ -192,6 +192,18 @@ def retry(incident_id: int, user: str) -> None:
 
 
 @main.command()
+@click.argument("incident_id", type=int)
+@click.option("--note", required=True, help="what was done outside kentei (required)")
+@click.option("--data", "data_json", default="{}", help="the failed step's result values, a JSON object")
+@click.option("--user", default="cli")
+@_errors
+def resolve(incident_id: int, note: str, data_json: str, user: str) -> None:
+    """Resolve a failed job's incident by hand, without a retry: its task completes with --data."""
+    _engine().resolve(incident_id, user, note, _json_arg(data_json, "--data"))
+    click.echo("resolved_by_hand")
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True)
 @_errors
 def timers(as_json: bool) -> None:
@@ -329,7 +341,7 @@ def token_create(username: str, name: str) -> None:
         user = session.scalar(select(StaffUser).where(StaffUser.username == username.lower()))
         if user is None or not user.active:
             raise EngineError(f"no active account {username}")
-        click.echo(issue(session, user, name, engine.now()))
+        click.echo(issue(session, user, name, engine.now(), actor="cli"))
 
 
 @main.command()

@@ -42,6 +42,6 @@ def seed_staff(engine: Any, tenants: tuple[str, ...]) -> list[str]:
                     if username in existing:
                         continue
                     display = f"{family} {ROLE_JA[role]}{number}（{PREFECTURES.get(tenant, tenant)}）"
-                    identity.create_user(session, username, display, tenant, [role], DEMO_PASSWORD)
+                    identity.create_user(session, username, display, tenant, [role], DEMO_PASSWORD, actor="demo")
                     created.append(username)
     return created

@@ -10,16 +10,16 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.identity import IdentityError, StaffUser
-from engine.identity.passwords import verify_password
 from engine.identity.tokens import issue, revoke, tokens_of
 
-from .auth import engine
+from .auth import PASSWORD_STAMP, engine, password_stamp
 from .identity_text import localized
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -55,7 +55,7 @@ def create_token() -> Any:
 @login_required
 def revoke_token(token_id: int) -> Any:
     with engine().transaction() as s, s.begin():
-        done = revoke(s, token_id, [current_user.id], engine().now())
+        done = revoke(s, token_id, [current_user.id], engine().now(), actor=current_user.username)
     flash(_("トークンを無効にしました。") if done else _("そのトークンはありません。"), "info" if done else "error")
     return redirect(url_for("account.tokens"))
 
@@ -69,13 +69,19 @@ def password() -> Any:
         new, again = request.form.get("new_password", ""), request.form.get("new_password_again", "")
         with engine().transaction() as s, s.begin():
             user = s.get(StaffUser, current_user.id)
-            if not verify_password(user.password_hash, request.form.get("current_password", "")):
+            # checked as a sign-in is: logged in the login history, and five failures in a row lock the account
+            check = identity.sign_in(s, user.username, request.form.get("current_password", ""), request.remote_addr)
+            if check.outcome == "locked" or (check.outcome != "success" and check.locked_until is not None):
+                until = check.locked_until.astimezone(engine().tz).strftime("%H:%M") if check.locked_until else ""
+                errors.append(_("ログインの失敗が続いたため、%(until)s までロックされています。", until=until))
+            elif check.outcome != "success":
                 errors.append(_("今のパスワードが違います。"))
             elif new != again:
                 errors.append(_("新しいパスワードが2回とも同じになるように入力してください。"))
             else:
                 try:
                     identity.set_password(s, user, new)
+                    session[PASSWORD_STAMP] = password_stamp(user)  # this session goes on; the others end
                 except IdentityError as err:
                     errors = [localized(p) for p in getattr(err, "problems", None) or [str(err)]]
         if not errors:

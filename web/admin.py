@@ -87,7 +87,7 @@ def resolve(incident_id: int) -> Any:
     if raw:
         try:
             variables = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             errors["variables"] = _("JSON のオブジェクトで入力してください（例: {\"juki_outcome\": \"one_hit\"}）。")
     if not errors:
         try:
@@ -98,8 +98,13 @@ def resolve(incident_id: int) -> Any:
             errors[err.field] = (_("何を行ったかを1000文字以内で書いてください。") if err.field == "note"
                                  else _("JSON のオブジェクトで入力してください（例: {\"juki_outcome\": \"one_hit\"}）。"))
         except Conflict as err:
-            errors["note"] = (_("処理の失敗ではなく工程の失敗です。原因を直してから再実行してください。")
-                              if "failed step" in str(err) else _("この障害はすでに解決済みです。"))
+            reason = str(err)
+            if "failed step" in reason:
+                errors["note"] = _("処理の失敗ではなく工程の失敗です。原因を直してから再実行してください。")
+            elif reason.startswith("incident"):
+                errors["note"] = _("この障害はすでに解決済みです。")
+            else:  # the instance ended or its task is gone
+                errors["note"] = _("案件が先に進んだか終わったため、解決できません: %(error)s", error=reason)
     return render_template("admin_incident.html", incident=found, errors=errors, form=request.form), 422
 
 

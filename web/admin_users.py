@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from engine.identity import ROLES, IdentityError, StaffUser
+from engine.identity import changes as account_changes
 from engine.identity.tokens import revoke, tokens_of
 
 from .admin import admin_only, bp
@@ -23,7 +24,8 @@ def _page(errors: list[str], status: int = 200) -> Any:
                           .order_by(StaffUser.username)).all()
         history = current_app.extensions["kentei.identity"].login_history(s, current_user.tenant, limit=50)
         return render_template("admin_users.html", staff=staff, history=history, roles=ROLES, role_names=ROLE_NAMES,
-                               errors=errors, form=request.form), status
+                               errors=errors, form=request.form,
+                               changes=account_changes.history(s, current_user.tenant, 50)), status
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -35,7 +37,8 @@ def users() -> Any:
     try:
         with engine().transaction() as s, s.begin():
             identity.create_user(s, request.form.get("username", ""), request.form.get("display_name", ""),
-                                 current_user.tenant, request.form.getlist("roles"), request.form.get("password", ""))
+                                 current_user.tenant, request.form.getlist("roles"), request.form.get("password", ""),
+                                 actor=current_user.username)
         flash(_("アカウントを作成しました。"), "info")
         return redirect(url_for("admin.users"))
     except IdentityError as err:
@@ -62,7 +65,8 @@ def user(user_id: int) -> Any:
         else:
             try:
                 with engine().transaction() as s, s.begin():
-                    identity.change_user(s, _member(s, user_id), request.form.getlist("roles"), active)
+                    identity.change_user(s, _member(s, user_id), request.form.getlist("roles"), active,
+                                         actor=current_user.username)
                 flash(_("アカウントを変更しました。"), "info")
                 return redirect(url_for("admin.user", user_id=user_id))
             except IdentityError as err:
@@ -78,6 +82,6 @@ def user(user_id: int) -> Any:
 def revoke_user_token(user_id: int, token_id: int) -> Any:
     with engine().transaction() as s, s.begin():
         member = _member(s, user_id)
-        done = revoke(s, token_id, [member.id], engine().now())
+        done = revoke(s, token_id, [member.id], engine().now(), actor=current_user.username)
     flash(_("トークンを無効にしました。") if done else _("そのトークンはありません。"), "info" if done else "error")
     return redirect(url_for("admin.user", user_id=user_id))

@@ -104,7 +104,10 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the JSON parser goes
+        raise ApiError(400, "the body is nested too deeply", "body") from None
     if body is None and request.get_data():
         raise ApiError(400, "the body must be JSON", "body")
     if body is None:
@@ -185,6 +188,7 @@ def complete_task(task_id: str) -> Response:
 def instance(instance_id: int) -> Response:
     info = visible_instance(engine(), g.viewer, instance_id)
     info.pop("history", None)
+    info["incidents"] = [_for_role(i) for i in info.get("incidents", [])]
     return jsonify(info)
 
 
@@ -219,8 +223,13 @@ def message() -> Response:
 @token_required
 def incidents() -> Response:
     status = _choice("status", ("open", "all"), "open")
-    return jsonify({"incidents": engine().incidents(tenant=g.viewer.tenant,
-                                                    status=None if status == "all" else "open")})
+    found = engine().incidents(tenant=g.viewer.tenant, status=None if status == "all" else "open")
+    return jsonify({"incidents": [_for_role(i) for i in found]})
+
+
+def _for_role(incident: dict[str, Any]) -> dict[str, Any]:
+    """An incident as the caller may see it: the note on a manual resolution is for administrators."""
+    return incident if "admin" in g.viewer.roles else {**incident, "resolution_note": None}
 
 
 @bp.post("/incidents/<int:incident_id>/retry")

@@ -12,7 +12,7 @@ from flask import Response, g, jsonify
 from sqlalchemy import select
 
 from engine.db.models import ProcessDefinition, ProcessInstance
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, DuplicateBusinessKey, NotFound
 from handlers.registry.models import Applicant, Application
 from handlers.vault import REGISTRATION
 
@@ -23,6 +23,8 @@ from .vaults import vault
 
 PROCESS = "application"
 FILERS = {"reviewer", "admin"}  # 審査担当 keys in paper applications; 管理者 runs intake interfaces
+ONLINE_FILERS = {"admin"}  # an online filing names the applicant's portal ID: only an intake system's token
+FLAGS = ("written_exemption_claimed", "practical_exemption_claimed")
 REQUEST_ID = re.compile(r"[0-9A-Za-z._:-]{1,64}")
 PSEUDONYM = re.compile(r"PSN-[0-9A-Za-z-]{1,60}")
 
@@ -31,6 +33,8 @@ def _form(body: dict[str, Any]) -> dict[str, str]:
     """The JSON body as the portal's form checks take it: text values, checkboxes as "on"."""
     form: dict[str, str] = {}
     for key, value in body.items():
+        if key in FLAGS and not isinstance(value, bool):
+            raise ApiError(400, "must be true or false", key)
         if isinstance(value, bool):
             if value:
                 form[key] = "on"
@@ -69,6 +73,10 @@ def file_application() -> Any:
         raise ApiError(400, "must be a pseudonymous ID like PSN-…", "pseudonym_id")
     if channel == "online" and pseudonym is None:
         raise ApiError(400, "an online application needs the applicant's pseudonym_id", "pseudonym_id")
+    if pseudonym is not None and not ONLINE_FILERS & set(viewer.roles):
+        # a mistyped portal ID would show this applicant's data and notices to another person
+        raise ApiError(403, "naming a portal ID (an online filing) needs the admin role of an intake system",
+                       "pseudonym_id")
     tenant = body.setdefault("tenant", viewer.tenant)
     if tenant != viewer.tenant:
         raise ApiError(403, f"you can file applications of your prefecture ({viewer.tenant}) only", "tenant")
@@ -95,7 +103,13 @@ def file_application() -> Any:
     data["channel"] = channel
     if pseudonym is None:
         data.pop("pseudonym_id")  # the registry makes the paper inbox paper-<申請受付ID>
-    iid = eng.start(PROCESS, viewer.tenant, data, business_key=business_key, actor=f"api:{viewer.user}")
+    try:
+        iid = eng.start(PROCESS, viewer.tenant, data, business_key=business_key, actor=f"api:{viewer.user}")
+    except DuplicateBusinessKey:  # the same request id, sent again while the first was being filed
+        found = _existing(business_key, viewer.tenant)
+        if found is None:
+            raise
+        return jsonify({**found, "status": "already_received"}), 200
     info = eng.instance(iid)
     application_no = (info["variables"] or {}).get("application_id")
     # a paper form is checked by a person (paper_entry_check) before the registry issues its 申請受付ID

@@ -1,6 +1,6 @@
 """The 個人番号 access log for the prefecture's auditors (監査担当): who stored, looked up, revealed or
 deleted a number, or was refused, when and why; a summary; a CSV of the same list; the record that a
-period was reviewed; and the deletion records. Auditors change nothing else; other roles get 404."""
+period was reviewed; the changes to access; and the deletion records. Auditors change nothing else; other roles get 404."""
 from __future__ import annotations
 
 import csv
@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from engine.identity import changes
 from handlers.registry.models import DeletionRecord
 from handlers.vault import audit
 from handlers.vault.models import ACTIONS
@@ -147,3 +148,12 @@ def deletions() -> Any:
         rows = s.scalars(select(DeletionRecord).where(DeletionRecord.tenant == current_user.tenant)
                          .order_by(DeletionRecord.deleted_at.desc()).limit(500)).all()
         return render_template("audit_deletions.html", rows=rows)
+
+
+@bp.get("/account-changes")
+@auditor_only
+def account_changes() -> Any:
+    """Who gave or took which access in this prefecture (accounts, roles, tokens, passwords)."""
+    with engine().reading() as s:
+        rows = changes.history(s, current_user.tenant, 500)
+        return render_template("audit_account_changes.html", changes=rows)

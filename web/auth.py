@@ -1,6 +1,7 @@
 """Sign-in and sign-out for staff: individual accounts, lockout, login history (engine.identity)."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,7 +79,17 @@ def load_user(user_id: str) -> Staff | None:
         row = s.get(StaffUser, int(user_id))
         if row is None or not row.active:
             return None
+        if session.get(PASSWORD_STAMP) != password_stamp(row):
+            return None  # the password changed since this session signed in: every other session ends
         return Staff(row.id, row.username, row.display_name, row.tenant, row.role_set)
+
+
+PASSWORD_STAMP = "pw_at"
+
+
+def password_stamp(row: StaffUser) -> str:
+    """A fingerprint of the account's current password hash (its salt changes with every new password)."""
+    return hashlib.sha256(row.password_hash.encode()).hexdigest()[:16]
 
 
 class LoginForm(FlaskForm):
@@ -103,9 +114,11 @@ def login() -> Any:
             user = result.user
             staff = (Staff(user.id, user.username, user.display_name, user.tenant, user.role_set)
                      if result.outcome == "success" else None)
+            stamp = password_stamp(user) if staff is not None else ""
         if staff is not None:
             session.clear()
             session.permanent = True
+            session[PASSWORD_STAMP] = stamp
             login_user(staff)
             return redirect(url_for("inbox.index"))
         if result.outcome == "locked" or (result.locked_until is not None):

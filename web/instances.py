@@ -24,7 +24,7 @@ PURPOSES = {IDENTITY_CHECK: _l("本人確認（住基ネット照会）"), CHANG
 
 HISTORY_KINDS = {"started": _l("開始"), "task_completed": _l("タスク完了"), "job_completed": _l("外部処理完了"),
                  "timer": _l("タイマー"), "message": _l("メッセージ受信"), "decision": _l("判定表"),
-                 "incident": _l("障害"), "retried": _l("再実行"), "bpmn_error": _l("業務エラー"), "ended": _l("終了")}
+                 "incident": _l("障害"), "retried": _l("再実行"), "incident_resolved": _l("手作業で解決"), "bpmn_error": _l("業務エラー"), "ended": _l("終了")}
 # bpmn-js sets style attributes on the SVG it draws: this page alone allows inline styles
 DIAGRAM_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                "font-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")

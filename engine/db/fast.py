@@ -7,9 +7,10 @@ itself. Statements are written once with :name parameters and adapted per dialec
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 from sqlalchemy import Connection
@@ -98,7 +99,7 @@ class FastSql:
         """A timestamp parameter (aware UTC in; the stored form out)."""
         if dt is None or self.pg:
             return dt
-        return dt.astimezone(timezone.utc).strftime(SQLITE_TS)
+        return dt.astimezone(UTC).strftime(SQLITE_TS)
 
     def read_ts(self, value: Any) -> datetime | None:
         """A timestamp read back, as aware UTC."""
@@ -106,7 +107,7 @@ class FastSql:
             return None
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
     @staticmethod
     def js(value: Any) -> str:
@@ -127,3 +128,11 @@ class FastSql:
             return None
         return InstanceRow(row[0], row[1], row[2], row[3], row[4], row[5] or 0, bytes(row[6] or b""),
                            self.read_js(row[7]) or {}, row[8])
+
+
+def unique_violation(exc: BaseException) -> bool:
+    """Whether a driver error (from FastSql.run) is a unique-constraint violation, on either database."""
+    import sqlite3
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE" in str(exc)
+    return getattr(exc, "sqlstate", None) == "23505"  # psycopg: unique_violation

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON, BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint,
+    JSON, BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -60,7 +60,12 @@ class ProcessInstance(Base):
     """A running or ended process instance with its serialized workflow (no spec inside)."""
 
     __tablename__ = "process_instance"
-    __table_args__ = (Index("ix_instance_tenant_status", "tenant", "status"),)
+    __table_args__ = (
+        Index("ix_instance_tenant_status", "tenant", "status"),
+        # an API caller's request id (business key api-<tenant>-<id>) files one application, even when sent twice
+        Index("ux_instance_api_request", "tenant", "business_key", unique=True,
+              sqlite_where=text("business_key LIKE 'api-%'"), postgresql_where=text("business_key LIKE 'api-%'")),
+    )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
     tenant: Mapped[str] = mapped_column(String(8))

@@ -59,3 +59,18 @@ class ApiToken(IdentityBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AccountChange(IdentityBase):
+    """権限の変更記録: who gave or took which access, when (accounts, roles, activation, tokens, passwords)."""
+
+    __tablename__ = "account_change"
+    __table_args__ = (Index("ix_account_change_tenant_at", "tenant", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))  # who made the change (a username, or "cli")
+    target: Mapped[str] = mapped_column(String(64))  # whose account
+    change: Mapped[str] = mapped_column(String(16))  # created | roles | activated | deactivated | password | token_issued | token_revoked
+    before: Mapped[str | None] = mapped_column(String(128))
+    after: Mapped[str | None] = mapped_column(String(128))

@@ -4,16 +4,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
+from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import changes
 from .models import LoginEvent, StaffUser
-from argon2 import PasswordHasher
-
-from .passwords import (DEFAULT_POLICY, HASHER, PasswordPolicy, check_password_policy, hash_password, needs_rehash,
-                        verify_password)
+from .passwords import (
+    DEFAULT_POLICY,
+    HASHER,
+    PasswordPolicy,
+    check_password_policy,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from .roles import ROLES
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -46,12 +53,12 @@ class SignIn:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
     """SQLite hands timestamps back naive; they are UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 class Identity:
@@ -71,8 +78,8 @@ class Identity:
         return self._dummy
 
     def create_user(self, session: Session, username: str, display_name: str, tenant: str,
-                    roles: Iterable[str], password: str) -> StaffUser:
-        """A new account; IdentityError (or a subclass) names what is wrong."""
+                    roles: Iterable[str], password: str, actor: str = "cli") -> StaffUser:
+        """A new account, recorded as created by `actor`; IdentityError (or a subclass) names what is wrong."""
         username = username.strip().lower()
         if not USERNAME.match(username):
             raise IdentityError("ユーザー名は英小文字・数字・._- の3〜64文字で、英数字で始めてください。")
@@ -94,6 +101,7 @@ class Identity:
                          password_changed_at=now, created_at=now)
         session.add(user)
         session.flush()
+        changes.record(session, now, tenant, actor, username, "created", None, user.roles)
         return user
 
     def sign_in(self, session: Session, username: str, password: str, remote_addr: str | None = None) -> SignIn:
@@ -119,24 +127,31 @@ class Identity:
             user.password_hash = hash_password(password, self.hasher)
         return self._log(session, SignIn("success", user), name, remote_addr, now)
 
-    def set_password(self, session: Session, user: StaffUser, password: str) -> None:
-        """Change a password under the policy."""
+    def set_password(self, session: Session, user: StaffUser, password: str, actor: str | None = None) -> None:
+        """Change a password under the policy (recorded, by the user unless `actor` says otherwise)."""
         problems = check_password_policy(password, user.username, self.policy)
         if problems:
             raise WeakPassword(problems)
-        user.password_hash, user.password_changed_at = hash_password(password, self.hasher), self.clock()
+        now = self.clock()
+        user.password_hash, user.password_changed_at = hash_password(password, self.hasher), now
         user.failed_attempts, user.locked_until = 0, None
         session.flush()
+        changes.record(session, now, user.tenant, actor or user.username, user.username, "password")
 
     def change_user(self, session: Session, user: StaffUser, roles: Iterable[str] | None = None,
-                    active: bool | None = None) -> None:
-        """New roles and/or (de)activation; an inactive account cannot sign in and its tokens stop working."""
+                    active: bool | None = None, actor: str = "cli") -> None:
+        """New roles and/or (de)activation, each change recorded with `actor`; an inactive account cannot
+        sign in and its tokens stop working."""
+        now = self.clock()
         if roles is not None:
             wanted = sorted(set(roles))
             if not wanted or any(r not in ROLES for r in wanted):
                 raise IdentityError(f"役割は {', '.join(ROLES)} から1つ以上選んでください。")
-            user.roles = ",".join(wanted)
-        if active is not None:
+            if ",".join(wanted) != user.roles:
+                changes.record(session, now, user.tenant, actor, user.username, "roles", user.roles, ",".join(wanted))
+                user.roles = ",".join(wanted)
+        if active is not None and active != user.active:
+            changes.record(session, now, user.tenant, actor, user.username, "activated" if active else "deactivated")
             user.active = active
             if active:
                 user.failed_attempts, user.locked_until = 0, None

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import access_log
@@ -22,7 +23,7 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     """The current time, aware UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _is_ref(ref: object) -> bool:
@@ -64,9 +65,16 @@ class Vault:
             sealed = encrypt(digits.encode("ascii"), key, key_id, ref, tenant)
             row = MyNumberRecord(id=ref, tenant=tenant, blind_index=index, key_id=sealed.key_id,
                                  nonce=sealed.nonce, ciphertext=sealed.ciphertext, created_at=self._clock())
-            session.add(row)
-            session.flush([row])  # a second store in this session must find it
-            detail = "new"
+            try:
+                with session.begin_nested():  # a concurrent store of the same number may commit first
+                    session.add(row)
+                    session.flush([row])  # a second store in this session must find it
+                detail = "new"
+            except IntegrityError:
+                ref = self._ref_by_index(session, tenant, index)
+                if ref is None:
+                    raise
+                detail = "existing"
         else:
             detail = "existing"
         access_log.record(session, at=self._clock(), vault_ref=ref, tenant=tenant, actor=actor,

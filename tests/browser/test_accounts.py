@@ -76,6 +76,9 @@ def test_a_token_is_shown_once_works_and_is_revoked(engine, staff, web, browser,
 
 def test_a_password_is_changed_under_the_policy(engine, staff, web, browser, shots):  # type: ignore[no-untyped-def]
     staff("scorer1-13", "13", "scorer")
+    elsewhere = browser.new_context(locale="ja-JP").new_page()  # the same person signed in on another PC
+    login(elsewhere, web.url, "scorer1-13")
+    assert elsewhere.locator("#task-count").is_visible()
     page = browser.new_page(locale="ja-JP")
     login(page, web.url, "scorer1-13")
     page.click("#password-link")
@@ -93,6 +96,11 @@ def test_a_password_is_changed_under_the_policy(engine, staff, web, browser, sho
     page.fill("#new_password_again", "Kaede-2026-aki!")
     page.click("#change-password")
     assert "パスワードを変更しました" in page.content()
+    page.goto(f"{web.url}/")
+    assert page.locator("#task-count").is_visible()  # this session goes on
+    elsewhere.goto(f"{web.url}/")
+    assert "/login" in elsewhere.url  # the other one ended with the old password
+    elsewhere.close()
     page.close()
     page = browser.new_page(locale="ja-JP")
     login(page, web.url, "scorer1-13")
@@ -155,4 +163,27 @@ def test_an_auditor_reviews_the_access_log(engine, clock, staff, web, browser, s
     assert "確認済みとして記録しました" in page.content()
     assert "目的外の表示なし" in page.locator("table.audit-reviews").inner_text()
     shots(page, "01-audit-log-reviewed")
+    page.close()
+
+
+def test_guessing_the_current_password_locks_the_account(engine, staff, web, browser):  # type: ignore[no-untyped-def]
+    from engine.identity import LoginEvent
+    staff("scorer2-13", "13", "scorer")
+    page = browser.new_page(locale="ja-JP")
+    login(page, web.url, "scorer2-13")
+    for _ in range(5):
+        page.goto(f"{web.url}/account/password")
+        page.fill("#current_password", "Guess-2026-wrong")
+        page.fill("#new_password", "Kaede-2026-aki!")
+        page.fill("#new_password_again", "Kaede-2026-aki!")
+        page.click("#change-password")
+    page.goto(f"{web.url}/account/password")
+    page.fill("#current_password", PASSWORD)  # even the right one, now
+    page.fill("#new_password", "Kaede-2026-aki!")
+    page.fill("#new_password_again", "Kaede-2026-aki!")
+    page.click("#change-password")
+    assert "ロックされています" in page.content()
+    with engine.reading() as s:
+        outcomes = [e.outcome for e in s.scalars(select(LoginEvent).where(LoginEvent.username == "scorer2-13"))]
+    assert outcomes.count("bad_password") == 5 and outcomes[-1] == "locked"
     page.close()

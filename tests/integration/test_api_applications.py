@@ -27,10 +27,12 @@ def call(engine, clock, life: Life, services):  # type: ignore[no-untyped-def]
                                     ("admin1-13", "13", ["admin"]), ("reviewer1-27", "27", ["reviewer"])):
             user: StaffUser = identity.create_user(s, name, name, tenant, roles, "Sakura-2026-haru")
             tokens[name] = issue(s, user, "test", clock.now)
-    client = create_app(engine=engine, identity=identity, scheduler=False).test_client()
+    app = create_app(engine=engine, identity=identity, scheduler=False)
+    client = app.test_client()
 
-    def send(method: str, path: str, who: str = "reviewer1-13", **kwargs):  # type: ignore[no-untyped-def]
-        return client.open(path, method=method, headers={"Authorization": f"Bearer {tokens[who]}"}, **kwargs)
+    def send(method: str, path: str, who: str = "reviewer1-13", fresh: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+        by = app.test_client() if fresh else client  # fresh: a client of its own, for another thread
+        return by.open(path, method=method, headers={"Authorization": f"Bearer {tokens[who]}"}, **kwargs)
     return send
 
 
@@ -82,6 +84,8 @@ def test_bad_applications_are_refused_by_field_and_store_nothing(engine, life, c
         ({**body, "channel": "online"}, 400, "pseudonym_id"),
         ({**body, "pseudonym_id": "paper-13-1"}, 400, "pseudonym_id"),
         ({**body, "id": "a b"}, 400, "id"),
+        ({**body, "written_exemption_claimed": "true"}, 400, "written_exemption_claimed"),
+        ({**body, "channel": "online", "pseudonym_id": "PSN-someone"}, 403, "pseudonym_id"),  # a reviewer's token
     ]
     for sent, status, field in cases:
         answer = call("POST", "/api/v1/applications", json=sent)
@@ -89,13 +93,15 @@ def test_bad_applications_are_refused_by_field_and_store_nothing(engine, life, c
         assert wrong_digit not in answer.get_data(as_text=True)
     assert call("POST", "/api/v1/applications", json=body, who="scorer1-13").status_code == 403
     assert call("POST", "/api/v1/applications", data=b"[1]", content_type="application/json").status_code == 400
+    deep = call("POST", "/api/v1/applications", data=b"[" * 100_000, content_type="application/json")
+    assert deep.status_code == 400 and deep.get_json()["field"] == "body"
     with engine.reading() as s:
         assert s.scalars(select(MyNumberRecord)).all() == [] and s.scalars(select(Application)).all() == []
 
 
 def test_an_online_application_reaches_the_applicants_inbox(engine, life, call):  # type: ignore[no-untyped-def]
     body, _ = _paper(life, channel="online", pseudonym_id="PSN-api-1")
-    out = call("POST", "/api/v1/applications", json=body).get_json()
+    out = call("POST", "/api/v1/applications", json=body, who="admin1-13").get_json()
     assert out["status"] == "registered" and out["application_id"].startswith("13-")
     variables = engine.instance(out["instance_id"])["variables"]
     assert variables["channel"] == "online" and variables["pseudonym_id"] == "PSN-api-1"
@@ -104,7 +110,7 @@ def test_an_online_application_reaches_the_applicants_inbox(engine, life, call):
 def test_an_incident_is_resolved_by_hand_over_the_api(engine, life, call, services):  # type: ignore[no-untyped-def]
     services["juki"].shutdown()  # 住基ネット is down: the identity check fails until an incident opens
     body, _ = _paper(life, channel="online", pseudonym_id="PSN-api-2")
-    out = call("POST", "/api/v1/applications", json=body).get_json()
+    out = call("POST", "/api/v1/applications", json=body, who="admin1-13").get_json()
     for _ in range(8):
         life.drain()
         life.clock.advance(minutes=10)
@@ -124,3 +130,28 @@ def test_an_incident_is_resolved_by_hand_over_the_api(engine, life, call, servic
     assert info["variables"]["juki_outcome"] == "one_hit" and [t["element_id"] for t in info["tasks"]] == [
         "eligibility_review"]
     assert call("GET", "/api/v1/incidents", who="admin1-13").get_json()["incidents"] == []
+    closed = call("GET", "/api/v1/incidents?status=all", who="admin1-13").get_json()["incidents"]
+    assert closed[0]["resolution_note"] == "窓口で住民票の写しを確認した"
+    for who in ("reviewer1-13", "scorer1-13"):  # the note may name people: administrators only
+        assert call("GET", "/api/v1/incidents?status=all", who=who).get_json()["incidents"][0]["resolution_note"] is None
+        instance = call("GET", f"/api/v1/instances/{out['instance_id']}", who=who).get_json()
+        assert "窓口" not in str(instance)
+
+
+def test_the_same_request_id_sent_twice_at_once_files_one_application(engine, life, call):  # type: ignore[no-untyped-def]
+    import threading
+    body, _ = _paper(life, id="PAPER-RACE-1")
+    start, answers = threading.Barrier(2), []
+
+    def send() -> None:
+        start.wait()
+        answers.append(call("POST", "/api/v1/applications", json=body, fresh=True))
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(a.status_code for a in answers) == [200, 201], [a.get_json() for a in answers]
+    assert len({a.get_json()["instance_id"] for a in answers}) == 1
+    with engine.reading() as s:
+        assert len(s.scalars(select(MyNumberRecord)).all()) == 1

@@ -127,10 +127,35 @@ def test_the_log_in_english(site):  # type: ignore[no-untyped-def]
     client.set_cookie("kentei_lang", "en")
     japanese = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u4e00-\u9fff\uff00-\uffef]")
     switch = re.compile(r'<a [^>]*id="lang-switch"[^>]*>(.*?)</a>', re.DOTALL)
-    for path in ("/audit/?from=2026-03-01&to=2026-04-30", "/audit/?from=bad", "/audit/deletions"):
+    for path in ("/audit/?from=2026-03-01&to=2026-04-30", "/audit/?from=bad", "/audit/deletions", "/audit/account-changes"):
         body = client.get(path).get_data(as_text=True)
         assert '<html lang="en">' in body and not japanese.findall(switch.sub("", body)), path
     body = client.get("/audit/?from=2026-03-01&to=2026-04-30").get_data(as_text=True)
     assert 'id="audit-total">4 entries' in body and "Refused <strong>1</strong>" in body
     header = client.get("/audit/log.csv").get_data().decode("utf-8-sig").splitlines()[0]
     assert header == "Date and time,Action,Purpose,By,Record,Detail"
+
+
+def test_changes_to_access_are_recorded_with_who_made_them(site, engine):  # type: ignore[no-untyped-def]
+    from engine.identity import StaffUser
+    from engine.identity.models import AccountChange
+    admin = _client(site, "admin1-13")
+    page = admin.get("/admin/users").get_data(as_text=True)
+    token = CSRF.search(page).group(1)
+    assert admin.post("/admin/users", data={"csrf_token": token, "username": "newcomer1-13", "display_name": "新人",
+                                            "roles": "scorer", "password": PASSWORD}).status_code == 302
+    with engine.reading() as s:
+        newcomer = s.scalar(select(StaffUser).where(StaffUser.username == "newcomer1-13"))
+    admin.post(f"/admin/users/{newcomer.id}", data={"csrf_token": token, "roles": ["scorer", "reviewer"]})
+    admin.post("/account/tokens", data={"csrf_token": token, "name": "gateway"})
+    with engine.reading() as s:
+        rows = [(c.actor, c.target, c.change, c.before, c.after) for c in
+                s.scalars(select(AccountChange).where(AccountChange.tenant == "13").order_by(AccountChange.id))]
+    assert ("admin1-13", "newcomer1-13", "created", None, "scorer") in rows
+    assert ("admin1-13", "newcomer1-13", "roles", "scorer", "reviewer,scorer") in rows
+    assert ("admin1-13", "newcomer1-13", "deactivated", None, None) in rows  # the form's box was left unticked
+    assert ("admin1-13", "admin1-13", "token_issued", None, "gateway") in rows
+    shown = _client(site, "auditor1-13").get("/audit/account-changes").get_data(as_text=True)
+    assert "newcomer1-13" in shown and "役割の変更" in shown and "reviewer,scorer" in shown
+    assert "newcomer1-13" not in _client(site, "auditor1-27").get("/audit/account-changes").get_data(as_text=True)
+    assert "newcomer1-13" in admin.get("/admin/users").get_data(as_text=True)

@@ -227,7 +227,9 @@ def test_json_data_that_is_not_an_object_is_a_usage_error(deployed: Run) -> None
     (["complete", "no-such-task", "--user", "u"], "task no-such-task does not exist"),
     (["instance", "999", "--json"], "process instance 999 does not exist"),
     (["retry", "999"], "999"),
-], ids=["start", "complete", "instance", "retry"])
+    (["resolve", "999", "--note", "done at the counter"], "incident 999 does not exist"),
+    (["resolve", "999", "--note", " "], "a note is required"),
+], ids=["start", "complete", "instance", "retry", "resolve", "resolve-no-note"])
 def test_engine_refusals_are_one_line_and_exit_1(deployed: Run, args: list[str], phrase: str) -> None:
     result = deployed(*args, code=1)
     assert result.stderr.startswith("error: ") and phrase in result.stderr

@@ -75,3 +75,39 @@ def test_a_failed_step_cannot_be_skipped(engine):  # type: ignore[no-untyped-def
     with pytest.raises(Conflict, match="failed step"):
         engine.resolve(incident["id"], "admin1-13", "skip it")
     assert engine.incidents()[0]["status"] == "open"
+
+
+def test_a_retry_that_wins_the_race_leaves_the_resolution_nothing_to_do(engine, failing, db_url):  # type: ignore[no-untyped-def]
+    """Resolve has read the incident as open; a retry closes it first: resolve must change nothing."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("row locks: PostgreSQL (SQLite has one writer, so the two never overlap)")
+    import threading
+
+    from sqlalchemy import text
+    iid, incident, _ = failing
+    outcome: dict[str, object] = {}
+    with engine.db.connect() as holder:
+        holder.begin()
+        holder.execute(text("SELECT id FROM incident WHERE id = :id FOR UPDATE"), {"id": incident["id"]})
+
+        def resolve() -> None:
+            try:
+                engine.resolve(incident["id"], "admin1-13", "done by hand", {"hits": 1})
+                outcome["result"] = "resolved"
+            except Conflict as err:
+                outcome["result"] = str(err)
+        worker = threading.Thread(target=resolve)
+        worker.start()
+        worker.join(timeout=2)
+        assert worker.is_alive(), "resolve did not wait for the incident's row lock"
+        # what retry() does while it holds the lock: the incident is closed, the job is due again
+        holder.execute(text("UPDATE incident SET status = 'resolved', resolution = 'retried' WHERE id = :id"),
+                       {"id": incident["id"]})
+        holder.execute(text("UPDATE external_job SET status = 'pending', attempts = 0 WHERE id = :id"),
+                       {"id": incident["job_id"]})
+        holder.commit()
+    worker.join(timeout=30)
+    assert "closed meanwhile" in str(outcome["result"])
+    info = engine.instance(iid)
+    assert info["jobs"][0]["status"] == "pending" and "hits" not in info["variables"]
+    assert engine.incidents(status=None)[0]["resolution"] == "retried"

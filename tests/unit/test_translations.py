@@ -51,6 +51,8 @@ def test_every_entry_is_translated_with_its_placeholders(name: str) -> None:
         for text in strings:
             assert sorted(PLACE.findall(ids[0])) == sorted(PLACE.findall(text)), message.id
             assert not JAPANESE.search(text), f"{message.id!r} → {text!r}"
+            # pages mark translated text safe: markup may only come from the source text
+            assert not re.search(r"[<>&]", text) or re.search(r"[<>&]", ids[0]), f"markup in {text!r}"
 
 
 @pytest.mark.parametrize("name", ["staff", "portal"])
