@@ -46,6 +46,11 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     app.config["MAX_CONTENT_LENGTH"] = 8 * 1024 * 1024
     app.extensions["kentei.scheduler"] = embed_scheduler(engine, reloader_child) if scheduler else None
 
+    @app.template_filter("roles")
+    def role_list(value: Any) -> str:
+        """Comma-separated role codes (reviewer,scorer) as people read them, in the page's language."""
+        return str(_("・")).join(str(auth.ROLE_NAMES.get(code, code)) for code in str(value or "").split(",") if code)
+
     @app.template_filter("local")
     def local_time(value: Any) -> str:
         """A UTC timestamp (ISO text or datetime; naive means UTC) as local time: 2026-04-01 09:00."""

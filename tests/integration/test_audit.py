@@ -156,6 +156,6 @@ def test_changes_to_access_are_recorded_with_who_made_them(site, engine):  # typ
     assert ("admin1-13", "newcomer1-13", "deactivated", None, None) in rows  # the form's box was left unticked
     assert ("admin1-13", "admin1-13", "token_issued", None, "gateway") in rows
     shown = _client(site, "auditor1-13").get("/audit/account-changes").get_data(as_text=True)
-    assert "newcomer1-13" in shown and "役割の変更" in shown and "reviewer,scorer" in shown
+    assert "newcomer1-13" in shown and "役割の変更" in shown and "審査担当・採点担当" in shown
     assert "newcomer1-13" not in _client(site, "auditor1-27").get("/audit/account-changes").get_data(as_text=True)
     assert "newcomer1-13" in admin.get("/admin/users").get_data(as_text=True)
