@@ -13,6 +13,7 @@ from handlers.registry.numbering import allocate, format_number
 
 REVIEW_DAYS = 14
 CORRECTION_DAYS = 14
+JST = timezone(timedelta(hours=9))  # the day a fee was paid, as the prefecture's books count it
 APPLICANT_FIELDS = ("name_kana", "sex", "postal_code", "address", "address_extra", "phone", "employer_name",
                     "nationality")
 
@@ -71,12 +72,24 @@ def register_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[s
     }
 
 
+REVIEWED_ANSWERS = ("experience_years", "schooling", "prior_pass")  # what the applicant's 補正 may change
+
+
+def _as_reviewed(app: Application, data: Mapping[str, Any]) -> None:
+    """The registry keeps the eligibility answers as finally reviewed (after a correction, the corrected ones)."""
+    for field in REVIEWED_ANSWERS:
+        if data.get(field) is not None:
+            setattr(app, field, data[field])
+
+
 def close_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
     """申請の終了: record why an application ended early (camunda:property outcome)."""
     outcome = ctx.properties.get("outcome")
     if not outcome:
         raise ValueError("registry.close_application needs camunda:property outcome")
-    _application(ctx, data).status = outcome
+    app = _application(ctx, data)
+    app.status = outcome
+    _as_reviewed(app, data)
     return {"outcome": outcome}
 
 
@@ -93,6 +106,14 @@ def schedule_exam(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any
                                exam_date=_day(data["examDate"][:10]),
                                announcement_date=_day(data["announcementDate"][:10])))
     app.status = "scheduled"
+    _as_reviewed(app, data)
+    # the fees were paid: scheduling runs on the fee_paid message (its fee_paid_on, else the day it came, JST)
+    paid_on = _day(data["fee_paid_on"][:10]) if isinstance(data.get("fee_paid_on"), str) \
+        else _now(ctx).astimezone(JST).date()
+    if not data.get("written_exempt"):  # an exempt part has no fee
+        app.written_fee_paid_on = app.written_fee_paid_on or paid_on
+    if not data.get("practical_exempt"):
+        app.practical_fee_paid_on = app.practical_fee_paid_on or paid_on
     return {"examinee_no": examinee_no, "practical_no": practical_no, "seat_no": f"{seq:04d}", "venue": venue,
             "written_score": data.get("written_score"), "practical_score": data.get("practical_score")}
 

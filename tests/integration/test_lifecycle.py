@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,9 @@ def _through_exam(life: Life, **over: Any) -> tuple[int, str]:
 def test_a_pass_goes_all_the_way_to_the_certificate_and_the_national_system(life):  # type: ignore[no-untyped-def]
     iid, app_id = _through_exam(life)
     assert app_id.startswith("13-2026-")
+    with life.engine.reading() as s:  # the fees were recorded on the day the payment came (JST)
+        paid = s.scalar(select(Application).where(Application.application_no == app_id))
+        assert paid.written_fee_paid_on == paid.practical_fee_paid_on == date(2026, 4, 1)
     life.complete(iid, "score_entry", "scorer1", written_attended=True, written_score=65, practical_attended=True,
                   practical_score=60)
     with pytest.raises(Exception, match="four eyes"):
@@ -177,6 +180,12 @@ def test_rejection_correction_and_lapses(life):  # type: ignore[no-untyped-def]
     assert life.engine.correlate("correction_submitted", app_id, {"experience_years": 4})["status"] == "delivered"
     life.drain()
     assert life.task(corrected, "eligibility_review")  # back to the reviewer with the corrected data
+    life.complete(corrected, "eligibility_review", "reviewer1", decision="approve")
+    assert life.engine.correlate("fee_paid", app_id, {"fee_paid_amount": 21300})["status"] == "delivered", \
+        life.path(corrected)
+    life.drain()
+    with life.engine.reading() as s:  # the registry keeps the answer as corrected
+        assert s.scalar(select(Application.experience_years).where(Application.application_no == app_id)) == 4
 
     lapsed, _ = life.apply()
     life.complete(lapsed, "eligibility_review", "reviewer1", decision="request_correction", review_comment="住所")
