@@ -5,34 +5,26 @@ Staff accounts are in admin_users.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import wraps
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from engine.errors import Conflict, NotFound
 from engine.inbox import definitions, incident_of
 from engine.ops_incidents import ResolutionInvalid
 from engine.validation import ValidationFailed
 
-from .auth import engine
+from .auth import engine, role_required
+from .validation_text import localized
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 MAX_UPLOAD = 2 * 1024 * 1024
 
 
-def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Pages for the admin role; others get 404 (the page does not exist for them)."""
-    @wraps(view)
-    @login_required
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if "admin" not in current_user.roles:
-            abort(404)
-        return view(*args, **kwargs)
-    return wrapper
+admin_only = role_required("admin")
 
 
 @bp.get("/")
@@ -128,7 +120,7 @@ def deployments() -> Any:
                     report = engine().deploy(files, actor=current_user.username)
                     flash(_("デプロイしました。") if report.deployed else _("変更はありませんでした。"), "info")
             except ValidationFailed as err:
-                problems = err.problems
+                problems = [replace(p, message=localized(p.message)) for p in err.problems]
                 flash(_("%(n)s 件の問題があります。何も保存していません。", n=len(problems)), "error")
     status = 422 if problems else 200
     return render_template("admin_deployments.html", definitions=definitions(engine(), current_user.tenant),

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from functools import wraps
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
@@ -22,7 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from engine.identity import changes
@@ -31,7 +28,7 @@ from handlers.vault import audit
 from handlers.vault.models import ACTIONS
 from handlers.vault.purposes import ALLOWED_PURPOSES
 
-from .auth import engine
+from .auth import engine, role_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 ACTION_NAMES = {"store": _l("登録"), "lookup": _l("照合"), "reveal": _l("表示"), "delete": _l("消去"),
@@ -42,14 +39,7 @@ DEFAULT_DAYS = 30
 CSV_LIMIT = 100_000
 
 
-def auditor_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    @login_required
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if "auditor" not in current_user.roles:
-            abort(404)
-        return view(*args, **kwargs)
-    return wrapper
+auditor_only = role_required("auditor")
 
 
 def _day(name: str, default: date) -> tuple[date, str | None]:

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -146,3 +149,16 @@ def colleague(username: str) -> StaffUser | None:
 
 
 __all__ = ["Staff", "bp", "colleague", "current_user", "login_manager"]
+
+
+def role_required(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Pages for one role of the user's prefecture; to anyone else they do not exist (404)."""
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if role not in current_user.roles:
+                abort(404)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate

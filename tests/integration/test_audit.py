@@ -159,3 +159,20 @@ def test_changes_to_access_are_recorded_with_who_made_them(site, engine):  # typ
     assert "newcomer1-13" in shown and "役割の変更" in shown and "審査担当・採点担当" in shown
     assert "newcomer1-13" not in _client(site, "auditor1-27").get("/audit/account-changes").get_data(as_text=True)
     assert "newcomer1-13" in admin.get("/admin/users").get_data(as_text=True)
+
+
+def test_an_admin_revokes_a_colleagues_token(site, engine):  # type: ignore[no-untyped-def]
+    from engine.identity import StaffUser
+    from engine.identity.models import ApiToken
+    admin = _client(site, "admin1-13")
+    token = CSRF.search(admin.get("/account/tokens").get_data(as_text=True)).group(1)
+    admin.post("/account/tokens", data={"csrf_token": token, "name": "gateway"})
+    with engine.reading() as s:
+        me = s.scalar(select(StaffUser).where(StaffUser.username == "admin1-13"))
+        [row] = s.scalars(select(ApiToken).where(ApiToken.user_id == me.id)).all()
+    page = admin.get(f"/admin/users/{me.id}").get_data(as_text=True)
+    action = f"/admin/users/{me.id}/tokens/{row.id}/revoke"
+    assert f'action="{action}"' in page
+    assert admin.post(action, data={"csrf_token": token}).status_code == 302
+    with engine.reading() as s:
+        assert s.get(ApiToken, row.id).revoked_at is not None

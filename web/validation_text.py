@@ -1,0 +1,253 @@
+"""Deploy-time problems (engine/validation speaks English and knows no languages) in the page's language.
+
+Each entry pairs the engine's sentence, as a pattern, with the same sentence as a Japanese msgid whose
+named places take the pattern's groups; the English catalog gives the engine's wording back.  The groups
+named in NESTED hold a sentence of their own (an expression or FEEL error inside a problem), localized
+in turn.  Ids, attribute names, values and expression text stay as the engine wrote them; a sentence no
+pattern knows (a library's own message) is shown unchanged.
+"""
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+
+NESTED = ("detail", "error", "what")
+_QUOTED = r"""(?:'.*'|".*")"""  # a value as Python's repr() shows it
+
+_SENTENCES = [
+    # -- the file (engine/validation/xml_load.py, files.py; engine/deploy.py) ---------------------
+    (r"the file is not valid UTF-8 \(byte (?P<byte>\d+)\); save it as UTF-8, as Camunda Modeler does",
+     _l("ファイルが正しい UTF-8 ではありません（%(byte)s バイト目付近）。Camunda Modeler と同じく UTF-8 で保存してください。")),
+    (r"the file is empty", _l("ファイルが空です。")),
+    (r"malformed XML at line (?P<line>\d+): (?P<detail>.*)",
+     _l("XML の書き方が正しくありません（%(line)s 行目）: %(detail)s")),
+    (r"not a BPMN 2\.0 or DMN file: the root element is (?P<root><.*>)",
+     _l("BPMN 2.0 のファイルでも DMN のファイルでもありません（ルート要素が %(root)s です）。")),
+    (r"the file defines no process", _l("ファイルにプロセスがありません。")),
+    (r"""the process is not executable: tick 'Executable' \(isExecutable="true"\) in the modeler""",
+     _l("""プロセスが実行可能になっていません。モデラーで 'Executable' にチェックを入れてください（isExecutable="true"）。""")),
+    (r"could not be parsed: (?P<detail>.*)", _l("プロセスを読み込めませんでした: %(detail)s")),
+    (r"the same file name appears twice in one deployment", _l("同じ名前のファイルが2つ選ばれています。")),
+    (r"no such file or directory", _l("ファイルまたはフォルダがありません。")),
+    # -- the whole diagram (bpmn_rules.check_document; SpiffWorkflow's parser) ---------------------
+    (r"a process has no id; give it one in the modeler", _l("ID のないプロセスがあります。モデラーで ID を付けてください。")),
+    (r"two elements share the id '(?P<id>.*)'; ids must be unique",
+     _l("ID '%(id)s' が複数の要素で使われています。ID は重複しないようにしてください。")),
+    (r"no start event found", _l("開始イベントがありません。")),
+    (r"exactly one start event is required in a SubWorkflow Task; found (?P<n>\d+)\.",
+     _l("サブプロセスには開始イベントがちょうど1つ必要です（%(n)s 個あります）。")),
+    (r"a SubWorkflow Must contain an End event", _l("サブプロセスには終了イベントが必要です。")),
+    (r"duplicate process ID: (?P<id>.*)", _l("プロセス ID %(id)s が重複しています。")),
+    # -- elements kentei refuses (bpmn_rules.REFUSED) ------------------------------------------------
+    (r"script tasks are not allowed: put the rule in a DMN table or the work in an external service task",
+     _l("スクリプトタスクは使えません。判定は DMN の決定表に、処理は外部サービスタスクにしてください。")),
+    (r"complex gateways are not supported; use exclusive, inclusive or parallel gateways",
+     _l("複合ゲートウェイには対応していません。排他・包含・並列ゲートウェイを使ってください。")),
+    (r"ad-hoc subprocesses are not supported", _l("アドホックサブプロセスには対応していません。")),
+    (r"multi-instance activities are not supported yet", _l("マルチインスタンスのアクティビティにはまだ対応していません。")),
+    (r"loop activities are not supported; model the loop with a gateway",
+     _l("ループのアクティビティには対応していません。繰り返しはゲートウェイで表してください。")),
+    (r"compensation events are not supported", _l("補償イベントには対応していません。")),
+    (r"link events are not supported; draw the sequence flow",
+     _l("リンクイベントには対応していません。シーケンスフローでつないでください。")),
+    # -- tasks ---------------------------------------------------------------------------------------
+    (r'Java delegates and connectors cannot run here; use camunda:type="external" with a camunda:topic',
+     _l('Java デリゲートやコネクターはここでは動きません。camunda:type="external" と camunda:topic を使ってください。')),
+    (r'a service task needs camunda:type="external" and a camunda:topic naming its handler',
+     _l('サービスタスクには camunda:type="external" と、処理を受け持つハンドラーを指す camunda:topic が必要です。')),
+    (r"no handler is registered for topic '(?P<topic>.*)'", _l("トピック '%(topic)s' のハンドラーが登録されていません。")),
+    (r"a business rule task must reference a DMN decision with camunda:decisionRef",
+     _l("ビジネスルールタスクでは camunda:decisionRef で DMN の決定を参照してください。")),
+    (r"a business rule task needs camunda:decisionRef naming a DMN decision",
+     _l("ビジネスルールタスクには、DMN の決定を指す camunda:decisionRef が必要です。")),
+    (r"decision '(?P<ref>.*)' is not deployed and not in this deployment",
+     _l("決定 '%(ref)s' はデプロイされておらず、今回のファイルにもありません。")),
+    (r"a form field has no id", _l("ID のないフォーム項目があります。")),
+    (r"form field '(?P<field>.*?)' has type '(?P<type>.*)'; use one of (?P<types>.*)",
+     _l("フォーム項目 '%(field)s' の型 '%(type)s' は使えません。%(types)s のどれかにしてください。")),
+    (r"enum form field '(?P<field>.*)' lists no values", _l("選択肢型（enum）のフォーム項目 '%(field)s' に選択肢がありません。")),
+    (r"form field '(?P<field>.*?)' has unknown constraint '(?P<name>.*)'",
+     _l("フォーム項目 '%(field)s' に未知の制約 '%(name)s' があります。")),
+    (r"form field '(?P<field>.*?)' constraint '(?P<name>.*?)' needs a number, not '(?P<value>.*)'",
+     _l("フォーム項目 '%(field)s' の制約 '%(name)s' には数値を指定してください（'%(value)s' は数値ではありません）。")),
+    (r"a call activity needs calledElement naming a process",
+     _l("呼び出しアクティビティには、呼び出すプロセスを指す calledElement が必要です。")),
+    (r"called process '(?P<ref>.*)' is not deployed and not in this deployment",
+     _l("呼び出すプロセス '%(ref)s' はデプロイされておらず、今回のファイルにもありません。")),
+    # -- events --------------------------------------------------------------------------------------
+    (r"the boundary event is attached to '(?P<ref>.*)', which is no activity of this process",
+     _l("境界イベントの付け先 '%(ref)s' は、このプロセスのアクティビティではありません。")),
+    ((r'message throw events are not supported; use a send task with camunda:type="external" and a topic, '
+      r"or correlate the message through the API"),
+     _l('メッセージ送信イベントには対応していません。camunda:type="external" とトピックを指定した送信タスクを使うか、'
+        "API でメッセージを届けて（correlate）ください。")),
+    (r"the timer has no timeDate, timeDuration or timeCycle", _l("タイマーに timeDate・timeDuration・timeCycle のどれもありません。")),
+    (r"the timer's (?P<tag>\w+) is empty", _l("タイマーの %(tag)s が空です。")),
+    (r"the message event needs messageRef pointing at a named bpmn:message",
+     _l("メッセージイベントには、名前のある bpmn:message を指す messageRef が必要です。")),
+    (r"errorRef '(?P<ref>.*)' points at no bpmn:error", _l("errorRef '%(ref)s' が指す bpmn:error がありません。")),
+    (r"the conditional event has no condition", _l("条件イベントに条件がありません。")),
+    # -- sequence flows ------------------------------------------------------------------------------
+    (r"the sequence flow's sourceRef or targetRef points at no element",
+     _l("シーケンスフローの sourceRef または targetRef が指す要素がありません。")),
+    (r"a condition on a flow leaving a task is not supported; put an exclusive gateway after the task",
+     _l("タスクから出るフローには条件を付けられません。タスクの後に排他ゲートウェイを置いてください。")),
+    (r"this flow leaves gateway '(?P<gateway>.*)' without a condition and is not its default flow",
+     _l("ゲートウェイ '%(gateway)s' から出るこのフローには条件がなく、デフォルトフローでもありません。")),
+    # -- a value that does not compile: "label: why" (the why is localized below) ---------------------
+    (r"condition: (?P<detail>.*)", _l("条件式: %(detail)s")),
+    (r"(?P<label>camunda:\w+|timeDate|timeDuration|timeCycle): (?P<detail>.*)", _l("%(label)s の値: %(detail)s")),
+    # -- expressions (engine/expr) -------------------------------------------------------------------
+    (r"Camunda 8 FEEL expressions \('= …'\) are not supported; use \$\{…\}",
+     _l("Camunda 8 の FEEL 式（'= …'）には対応していません。${…} を使ってください。")),
+    (r"a condition must be a \$\{\.\.\.\} expression, not '(?P<text>.*)'",
+     _l("条件は ${...} の式1つで書いてください（'%(text)s' になっています）。")),
+    (r"expression is too complex \(more than (?P<n>\d+) nested operations\) in '(?P<text>.*)'",
+     _l("式が複雑すぎます（演算の入れ子が %(n)s 段を超えています）: '%(text)s'")),
+    (r"(?P<what>.+?) at column (?P<column>\d+) in '(?P<text>.*)'", _l("%(what)s（'%(text)s' の %(column)s 文字目）。")),
+    (r"empty expression", _l("式が空です")),
+    (r"unexpected token '(?P<token>.*)'", _l("ここに '%(token)s' は書けません")),
+    (r"unexpected end of expression", _l("式が途中で終わっています")),
+    (r"expected a property name after '\.' but found token '(?P<token>.*)'",
+     _l("'.' の後にはプロパティ名が必要ですが、'%(token)s' があります")),
+    (r"expected a property name after '\.' but found end of expression",
+     _l("'.' の後にプロパティ名がないまま式が終わっています")),
+    (r"expected '(?P<op>.*?)' but found token '(?P<token>.*)'", _l("'%(op)s' があるべき位置に '%(token)s' があります")),
+    (r"expected '(?P<op>.*?)' but found end of expression", _l("'%(op)s' がないまま式が終わっています")),
+    (r"expression is nested too deeply", _l("式の入れ子が深すぎます")),
+    (r"method call '(?P<name>.*)\(\)' is not supported", _l("メソッド呼び出し '%(name)s()' には対応していません")),
+    (r"calling the result of an expression is not supported", _l("式の結果を関数として呼び出すことはできません")),
+    (r"unknown function '(?P<name>.*?)' \(allowed: (?P<allowed>.*)\)",
+     _l("関数 '%(name)s' は使えません（使える関数: %(allowed)s）")),
+    (r"function '(?P<name>.*?)' takes 1 argument but got (?P<got>\d+)",
+     _l("関数 '%(name)s' の引数は 1 個ですが、%(got)s 個あります")),
+    (r"function '(?P<name>.*?)' takes (?P<n>\d+) arguments but got (?P<got>\d+)",
+     _l("関数 '%(name)s' の引数は %(n)s 個ですが、%(got)s 個あります")),
+    (r"name '(?P<name>.*?)' is not allowed because it starts with '_'", _l("'_' で始まる名前 '%(name)s' は使えません")),
+    (r"a single '=' is not an operator \(use '==' to compare\)", _l("'=' 1つは演算子ではありません（比較には '==' を使います）")),
+    (r"unexpected character (?P<char>" + _QUOTED + ")", _l("文字 %(char)s は使えません")),
+    (r"missing '\}' to close the expression", _l("式を閉じる '}' がありません")),
+    (r"malformed number '(?P<number>.*)'", _l("数値 '%(number)s' の書き方が正しくありません")),
+    (r"number '(?P<number>.*)' is too long", _l("数値 '%(number)s' が長すぎます")),
+    (r"invalid \\u escape in string", _l("文字列の \\u エスケープが正しくありません")),
+    (r"unknown escape '(?P<escape>.*)' in string", _l("文字列に未知のエスケープ '%(escape)s' があります")),
+    (r"unterminated string", _l("文字列が閉じられていません")),
+    # -- timer values (engine/expr/timer_values.py, engine/start_schedule.py) ------------------------
+    (r"cron timer cycles are not supported; use an ISO 8601 repeating interval like R/P1D",
+     _l("cron 形式のタイマー周期には対応していません。R/P1D のような ISO 8601 の繰り返し間隔を使ってください。")),
+    (r"'(?P<value>.*)' is not an ISO 8601 duration \(for example PT5M, P1D or P1DT2H\)",
+     _l("'%(value)s' は ISO 8601 の期間ではありません（例: PT5M、P1D、P1DT2H）。")),
+    (r"only the last component of '(?P<value>.*)' may have a fraction",
+     _l("'%(value)s' で小数を使えるのは最後の要素だけです。")),
+    (r"fractional years or months are not supported in '(?P<value>.*)'", _l("'%(value)s' の年・月には小数を使えません。")),
+    (r"'(?P<value>.*)' is not an ISO 8601 date-time \(for example 2026-03-14T09:00:00\+09:00\)",
+     _l("'%(value)s' は ISO 8601 の日時ではありません（例: 2026-03-14T09:00:00+09:00）。")),
+    ((r"'(?P<value>.*)' is not an ISO 8601 repeating interval \(use R\[n\]/duration, R\[n\]/start/duration or "
+      r"R\[n\]/duration/end, for example R/P1D\)"),
+     _l("'%(value)s' は ISO 8601 の繰り返し間隔ではありません（R[n]/期間、R[n]/開始/期間、R[n]/期間/終了 のどれか。"
+        "例: R/P1D）。")),
+    (r"'(?P<count>.*?)' in '(?P<value>.*)' is not a repetition count like R or R5",
+     _l("'%(value)s' の '%(count)s' は R や R5 のような繰り返し回数ではありません。")),
+    (r"the repetition count in '(?P<value>.*)' must be at least 1", _l("'%(value)s' の繰り返し回数は1以上にしてください。")),
+    (r"the interval in '(?P<value>.*)' must be longer than zero", _l("'%(value)s' の間隔は0より長くしてください。")),
+    (r"adding (?P<duration>\S+) to (?P<start>\S+) goes beyond the supported date range",
+     _l("%(start)s に %(duration)s を足すと、扱える日付の範囲を超えます。")),
+    (r"'(?P<value>.*)' is neither an ISO 8601 repeating interval nor a cron expression",
+     _l("'%(value)s' は ISO 8601 の繰り返し間隔でも cron 式でもありません。")),
+    (r"a timer start event needs a literal value: there is no process data before the start",
+     _l("タイマー開始イベントには固定の値を書いてください。開始の前にはプロセスのデータがありません。")),
+    (r"'(?P<value>.*)' never fires", _l("'%(value)s' では一度も起動しません。")),
+    # -- decision tables (engine/dmn) ----------------------------------------------------------------
+    (r"decision '(?P<name>.*)' has no id", _l("決定 '%(name)s' に ID がありません。")),
+    (r"decision id is used by more than one decision", _l("この ID が複数の決定で使われています。")),
+    (r"the file is not well-formed XML at line (?P<line>\d+), column (?P<column>\d+)",
+     _l("XML の書き方が正しくありません（%(line)s 行目 %(column)s 文字目）。")),
+    (r"the root element (?P<tag>.*) is not a DMN 1\.1, 1\.2 or 1\.3 definitions element",
+     _l("ルート要素 %(tag)s は DMN 1.1・1.2・1.3 の definitions 要素ではありません。")),
+    (r"a requiredDecision has no href", _l("href のない requiredDecision があります。")),
+    (r"literal expression decisions are not supported; use a decision table",
+     _l("リテラル式の決定には対応していません。決定表を使ってください。")),
+    (r"decision has no decision table", _l("決定に決定表がありません。")),
+    (r"decision table has no inputs", _l("決定表に入力がありません。")),
+    (r"decision table has no outputs", _l("決定表に出力がありません。")),
+    (r"hit policy '(?P<policy>.*)' is not a DMN hit policy", _l("'%(policy)s' は DMN のヒットポリシーではありません。")),
+    (r"hit policy (?P<policy>.*) needs outputValues on an output to rank rules",
+     _l("ヒットポリシー %(policy)s ではルールの順位付けのため、出力に outputValues が必要です。")),
+    (r"aggregation '(?P<aggregation>.*)' is not one of SUM, COUNT, MIN and MAX",
+     _l("集計 '%(aggregation)s' は SUM・COUNT・MIN・MAX のどれでもありません。")),
+    (r"aggregation (?P<aggregation>.*) is only allowed with hit policy COLLECT",
+     _l("集計 %(aggregation)s はヒットポリシー COLLECT でだけ使えます。")),
+    (r"aggregation (?P<aggregation>.*) needs exactly one output column",
+     _l("集計 %(aggregation)s には出力列がちょうど1つ必要です。")),
+    (r"JUEL cells are not supported; use FEEL", _l("JUEL のセルには対応していません。FEEL を使ってください。")),
+    (r"expression language '(?P<language>.*)' is not supported; use FEEL",
+     _l("式言語 '%(language)s' には対応していません。FEEL を使ってください。")),
+    (r"input has no input expression text", _l("入力に入力式がありません。")),
+    (r"input expression (?P<text>" + _QUOTED + r") is not a valid FEEL expression \((?P<error>.*)\)",
+     _l("入力式 %(text)s を FEEL 式として読めません。%(error)s。")),
+    (r"typeRef '(?P<type>.*)' is not supported", _l("typeRef '%(type)s' には対応していません。")),
+    (r"output name '(?P<name>.*)' is used by more than one output", _l("出力名 '%(name)s' が複数の出力で使われています。")),
+    (r"output has no name, which a table with several outputs needs",
+     _l("出力に名前がありません。出力が複数ある決定表では名前が必要です。")),
+    (r"output values (?P<text>" + _QUOTED + r") are not a comma-separated list of FEEL literals",
+     _l("出力値 %(text)s が、FEEL のリテラルをカンマで区切った一覧になっていません。")),
+    ((r"rule has (?P<input_entries>\d+) input entr(?:y|ies) and (?P<output_entries>\d+) output entr(?:y|ies) "
+      r"but the table has (?P<inputs>\d+) inputs? and (?P<outputs>\d+) outputs?"),
+     _l("ルールの入力エントリが %(input_entries)s 個、出力エントリが %(output_entries)s 個ですが、"
+        "決定表の入力は %(inputs)s 列、出力は %(outputs)s 列です。")),
+    (r"input entry (?P<text>" + _QUOTED + r") for input '(?P<input>.*)' is not a FEEL simple unary test "
+     r"\((?P<error>.*)\)",
+     _l("入力 '%(input)s' の入力エントリ %(text)s を FEEL の単項テストとして読めません。%(error)s。")),
+    (r"input entry (?P<text>" + _QUOTED + r") is not a FEEL simple unary test \((?P<error>.*)\)",
+     _l("入力エントリ %(text)s を FEEL の単項テストとして読めません。%(error)s。")),
+    (r"output entry (?P<text>" + _QUOTED + r") for output '(?P<output>.*)' is not a valid FEEL expression "
+     r"\((?P<error>.*)\)",
+     _l("出力 '%(output)s' の出力エントリ %(text)s を FEEL 式として読めません。%(error)s。")),
+    (r"output entry (?P<text>" + _QUOTED + r") is not a valid FEEL expression \((?P<error>.*)\)",
+     _l("出力エントリ %(text)s を FEEL 式として読めません。%(error)s。")),
+    (r"output entry (?P<text>" + _QUOTED + r") for output '(?P<output>.*)' is not one of the output's outputValues",
+     _l("出力 '%(output)s' の出力エントリ %(text)s が、その出力の outputValues にありません。")),
+    (r"required decision '(?P<ref>.*)' does not exist in this file", _l("必要とする決定 '%(ref)s' がこのファイルにありません。")),
+    (r"decision requirements form a cycle \((?P<cycle>.*)\)", _l("決定の依存関係が循環しています（%(cycle)s）。")),
+    # -- FEEL cells (engine/dmn/feel*.py, unary_tests.py): the why inside the sentences above ------------
+    (r"function '(?P<name>.*?)' at column (?P<column>\d+) is not supported; only date\(\) is",
+     _l("%(column)s 文字目の関数 '%(name)s' は使えません。使える関数は date() だけです")),
+    (r"the string starting at column (?P<column>\d+) is not closed", _l("%(column)s 文字目から始まる文字列が閉じられていません")),
+    (r"(?P<what>.+) at column (?P<column>\d+)", _l("%(what)s（%(column)s 文字目）")),
+    (r"expected a value but found the end of the text", _l("値がないままテキストが終わっています")),
+    (r"expected a value but found (?P<found>'.*')", _l("値があるべき位置に %(found)s があります")),
+    (r"expected a name after '\.' but found the end of the text", _l("'.' の後に名前がないままテキストが終わっています")),
+    (r"expected a name after '\.' but found (?P<found>'.*')", _l("'.' の後には名前が必要ですが、%(found)s があります")),
+    (r"expected '\]', '\[' or '\)' to close the interval but found the end of the text",
+     _l("範囲を閉じる ']'・'['・')' がないままテキストが終わっています")),
+    (r"expected '\]', '\[' or '\)' to close the interval but found (?P<found>'.*')",
+     _l("範囲を閉じる ']'・'['・')' があるべき位置に %(found)s があります")),
+    (r"expected the end of the text but found (?P<found>'.*')", _l("余分な %(found)s があります")),
+    (r"expected (?P<op>'.*?') but found the end of the text", _l("%(op)s がないままテキストが終わっています")),
+    (r"expected (?P<op>'.*?') but found (?P<found>'.*')", _l("%(op)s があるべき位置に %(found)s があります")),
+    (r"not\(\.\.\.\) must enclose the whole entry", _l("not(...) はエントリ全体を囲んでください")),
+    (r"invalid \\u escape", _l("\\u エスケープが正しくありません")),
+    (r"invalid escape '(?P<escape>.*)'", _l("エスケープ '%(escape)s' は使えません")),
+    (r"(?P<text>.+) is not a valid date", _l("%(text)s は正しい日付ではありません")),
+]
+PATTERNS = [(re.compile(pattern, re.DOTALL), text) for pattern, text in _SENTENCES]
+
+
+def match(message: str) -> tuple[int, re.Match[str]] | None:
+    """The first pattern that knows the whole sentence: its index and match (None if none does)."""
+    for index, (pattern, _text) in enumerate(PATTERNS):
+        found = pattern.fullmatch(message)
+        if found:
+            return index, found
+    return None
+
+
+def localized(message: str) -> str:
+    """One problem sentence in the request's language (unchanged if no pattern knows it)."""
+    found = match(message)
+    if found is None:
+        return message
+    index, m = found
+    values = {k: localized(v) if k in NESTED else v for k, v in m.groupdict(default="").items()}
+    return str(PATTERNS[index][1]) % values
