@@ -8,7 +8,6 @@ were set, never their values. A failed step that is not a job cannot be skipped:
 """
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from engine.db.models import Incident
@@ -63,7 +62,7 @@ def resolve(engine: Engine, incident_id: int, user: str, note: str,
         if held is None or held[0] != "incident" or still is None or still[0] != "open":
             raise Conflict(f"incident {incident_id} was closed meanwhile")
         task_id, element_id, topic = held[1], held[2], held[3]
-        saved = held[4] if isinstance(held[4], dict) else (json.loads(held[4]) if held[4] else {})
+        saved = fast.read_js(held[4]) or {}
         values = {**saved, **values}  # the handler ran and only applying its result failed: keep what it said
 
         def action(inst: Instance, step: Step) -> None:

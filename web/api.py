@@ -232,12 +232,17 @@ def _for_role(incident: dict[str, Any]) -> dict[str, Any]:
     return incident if "admin" in g.viewer.roles else {**incident, "resolution_note": None}
 
 
+def _admin_incident(incident_id: int, doing: str) -> None:
+    """Acting on an incident needs the admin role, and the incident must be of the admin's prefecture."""
+    if "admin" not in g.viewer.roles:
+        raise ApiError(403, f"{doing} an incident needs the admin role")
+    incident_of(engine(), g.viewer, incident_id)
+
+
 @bp.post("/incidents/<int:incident_id>/retry")
 @token_required
 def retry_incident(incident_id: int) -> Response:
-    if "admin" not in g.viewer.roles:
-        raise ApiError(403, "retrying an incident needs the admin role")
-    incident_of(engine(), g.viewer, incident_id)
+    _admin_incident(incident_id, "retrying")
     return jsonify({"id": incident_id, "outcome": engine().retry(incident_id, user=g.viewer.user)})
 
 
@@ -245,9 +250,7 @@ def retry_incident(incident_id: int) -> Response:
 @token_required
 def resolve_incident(incident_id: int) -> Response:
     """Close a failed job's incident without a retry: the work was done outside; a note says what."""
-    if "admin" not in g.viewer.roles:
-        raise ApiError(403, "resolving an incident needs the admin role")
-    incident_of(engine(), g.viewer, incident_id)
+    _admin_incident(incident_id, "resolving")
     body = _body()
     note, variables = body.get("note"), body.get("variables")
     if not isinstance(note, str):

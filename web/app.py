@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
@@ -13,7 +14,18 @@ from engine.config import Settings
 from engine.identity import Identity
 from handlers.catalog import Adapters, default_registry
 
-from . import account, admin, admin_users, api, audit, auth, i18n, inbox, instances, portal  # noqa: F401
+from . import (  # noqa: F401
+    account,
+    admin,
+    admin_users,
+    api,
+    audit,
+    auth,
+    i18n,
+    inbox,
+    instances,
+    portal,
+)
 from .scheduling import embed_scheduler
 from .security import harden
 
@@ -56,10 +68,10 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
         """A UTC timestamp (ISO text or datetime; naive means UTC) as local time: 2026-04-01 09:00."""
         if not value:
             return ""
-        from datetime import datetime, timezone
+        from datetime import datetime
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
+            moment = moment.replace(tzinfo=UTC)
         return moment.astimezone(engine.tz).strftime("%Y-%m-%d %H:%M")
 
     @app.get("/healthz")
@@ -74,25 +86,17 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
         return render_template("error.html", title=_("フォームの有効期限が切れました"),
                                message=_("もう一度やり直してください。")), 400
 
-    @app.errorhandler(404)
-    def not_found(err: Any) -> Any:
+    def error_page(status: int, api_error: str, field: str | None, title: str, message: str) -> Any:
+        """JSON {"error", "field"} under /api/, the error page elsewhere."""
         if request.path.startswith("/api/"):
-            return jsonify({"error": "not found", "field": None}), 404
-        return render_template("error.html", title=_("見つかりません"),
-                               message=_("お探しのページはありません。")), 404
+            return jsonify({"error": api_error, "field": field}), status
+        return render_template("error.html", title=title, message=message), status
 
-    @app.errorhandler(405)
-    def not_allowed(err: Any) -> Any:
-        if request.path.startswith("/api/"):
-            return jsonify({"error": "method not allowed", "field": None}), 405
-        return render_template("error.html", title=_("この操作はできません"),
-                               message=_("画面から操作してください。")), 405
-
-    @app.errorhandler(413)
-    def too_large(err: Any) -> Any:
-        if request.path.startswith("/api/"):
-            return jsonify({"error": "the request is too large", "field": "body"}), 413
-        return render_template("error.html", title=_("ファイルが大きすぎます"),
-                               message=_("%(limit)s MB までです。", limit=8)), 413
+    app.register_error_handler(404, lambda err: error_page(
+        404, "not found", None, _("見つかりません"), _("お探しのページはありません。")))
+    app.register_error_handler(405, lambda err: error_page(
+        405, "method not allowed", None, _("この操作はできません"), _("画面から操作してください。")))
+    app.register_error_handler(413, lambda err: error_page(
+        413, "the request is too large", "body", _("ファイルが大きすぎます"), _("%(limit)s MB までです。", limit=8)))
 
     return app

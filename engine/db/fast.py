@@ -7,6 +7,7 @@ itself. Statements are written once with :name parameters and adapted per dialec
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -132,7 +133,6 @@ class FastSql:
 
 def unique_violation(exc: BaseException) -> bool:
     """Whether a driver error (from FastSql.run) is a unique-constraint violation, on either database."""
-    import sqlite3
     if isinstance(exc, sqlite3.IntegrityError):
         return "UNIQUE" in str(exc)
     return getattr(exc, "sqlstate", None) == "23505"  # psycopg: unique_violation
