@@ -5,18 +5,20 @@ from typing import Any
 
 from engine import deploy, ops_incidents, ops_instances, ops_jobs, ops_messages, ops_timers, queries, start_timers
 from engine.deploy import DeployReport
+from engine.message_rules import Sender
 
 
 class EngineApi:
     """Mixed into Engine: what the CLI, the web app and the worker call."""
 
-    def deploy(self, files: list[tuple[str, bytes]], actor: str | None = None) -> DeployReport:
-        """Validate and store BPMN/DMN files as new versions (unchanged ones are skipped)."""
-        return deploy.deploy(self, files, actor)  # type: ignore[arg-type]
+    def deploy(self, files: list[tuple[str, bytes]], actor: str | None = None,
+               tenant: str | None = None) -> DeployReport:
+        """Validate and store BPMN/DMN files as new versions of a prefecture's (None: shared); unchanged ones skip."""
+        return deploy.deploy(self, files, actor, tenant)  # type: ignore[arg-type]
 
-    def validate(self, files: list[tuple[str, bytes]]) -> None:
-        """Check files without storing them; raises ValidationFailed."""
-        deploy.validate(self, files)  # type: ignore[arg-type]
+    def validate(self, files: list[tuple[str, bytes]], tenant: str | None = None) -> None:
+        """Check files without storing them, against what the prefecture (None: shared) sees; raises ValidationFailed."""
+        deploy.validate(self, files, tenant)  # type: ignore[arg-type]
 
     def start(self, key: str, tenant: str, data: dict[str, Any] | None = None, business_key: str | None = None,
               actor: str | None = None) -> int:
@@ -28,9 +30,13 @@ class EngineApi:
         return ops_instances.complete_task(self, task_id, user, data)  # type: ignore[arg-type]
 
     def correlate(self, name: str, key: str | None, data: dict[str, Any] | None = None,
-                  message_id: str | None = None) -> dict[str, Any]:
-        """Deliver a message by name and correlation key (once per message id)."""
-        return ops_messages.correlate(self, name, key, data, message_id)  # type: ignore[arg-type]
+                  message_id: str | None = None, tenant: str | None = None,
+                  sender: Sender | None = None) -> dict[str, Any]:
+        """Deliver a message by name and correlation key (once per message id within the prefecture).
+
+        A `sender` (the API, the portal) is checked against the catching elements' declarations.
+        """
+        return ops_messages.correlate(self, name, key, data, message_id, tenant, sender)  # type: ignore[arg-type]
 
     def fire_due_timers(self, limit: int = 100) -> int:
         """Fire timers that are due by the engine clock (start timers too); returns how many fired or started."""

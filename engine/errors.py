@@ -34,6 +34,16 @@ class Forbidden(EngineError):
     status = 403
 
 
+class BadInput(EngineError):
+    """A caller's value is not acceptable; `field` names it."""
+
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class FormInvalid(EngineError):
     """Submitted form data broke the task's form rules; `errors` maps field → sentence."""
 

@@ -249,10 +249,14 @@ def incident_of(engine: "Engine", viewer: Viewer, incident_id: int) -> dict[str,
 
 
 def definitions(engine: "Engine", tenant: str) -> list[dict[str, Any]]:
-    """Every deployed process version, newest first, with its instances in this prefecture by status."""
+    """The process versions a prefecture sees: its own and the shared ones, newest first, with its instances.
+
+    Nothing of another prefecture: not its versions, nor its counts, nor who deployed them. A shared
+    version names no deployer (the operator) and says which it is with `tenant: null`.
+    """
     from sqlalchemy import func, select
 
-    from engine.db.models import DeployedFile, ProcessDefinition, ProcessInstance
+    from engine.db.models import SHARED, DeployedFile, ProcessDefinition, ProcessInstance
     with engine.reading() as session:
         counts: dict[int, dict[str, int]] = {}
         for definition_id, status, n in session.execute(
@@ -261,7 +265,14 @@ def definitions(engine: "Engine", tenant: str) -> list[dict[str, Any]]:
             counts.setdefault(definition_id, {})[status] = n
         rows = session.execute(select(ProcessDefinition, DeployedFile.name, DeployedFile.deployed_by)
                                .join(DeployedFile, DeployedFile.id == ProcessDefinition.file_id)
-                               .order_by(ProcessDefinition.key, ProcessDefinition.version.desc())).all()
-        return [{"key": d.key, "version": d.version, "name": d.name, "file": name, "deployed_by": by,
-                 "deployed_at": d.deployed_at.isoformat(), "instances": counts.get(d.id, {})}
+                               .where(ProcessDefinition.tenant.in_((tenant, SHARED)))
+                               .order_by(ProcessDefinition.key, ProcessDefinition.tenant.desc(),
+                                         ProcessDefinition.version.desc())).all()
+        current: dict[str, int] = {}  # what a new instance of the key starts: the prefecture's own newest, else shared
+        for d, _name, _by in rows:
+            current.setdefault(d.key, d.id)
+        return [{"key": d.key, "version": d.version, "name": d.name, "file": name, "tenant": d.tenant or None,
+                 "shared": d.tenant == SHARED, "deployed_by": by if d.tenant == tenant else None,
+                 "deployed_at": d.deployed_at.isoformat(), "current": current[d.key] == d.id,
+                 "instances": counts.get(d.id, {})}
                 for d, name, by in rows]

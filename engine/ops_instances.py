@@ -33,7 +33,7 @@ def start_on(engine: Engine, conn: Any, key: str, tenant: str, data: dict[str, A
     if not TENANT.fullmatch(tenant or ""):
         raise Conflict(f"tenant must be a prefecture code 01–47, not {tenant!r}")
     fast = engine.fast
-    definition_id, version = engine.repository.latest_definition(fast, conn, key)
+    definition_id, version = engine.repository.latest_definition(fast, conn, key, tenant)
     now = fast.ts(engine.now())
     try:
         iid = fast.run(conn, "INSERT INTO process_instance (definition_id, tenant, business_key, status,"

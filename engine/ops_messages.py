@@ -1,6 +1,12 @@
-"""Message correlation by name and key: applied once per message id; unmatched ones are buffered."""
+"""Message correlation by name and key: applied once per message id; unmatched ones are buffered.
+
+Message ids are a prefecture's own namespace, and a message reaches only its prefecture's
+instances: the prefecture is the caller's (the API, the portal), else the one its key names (a
+申請受付ID starts with the prefecture code), else none (a trusted caller's unscoped key: '').
+"""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -8,49 +14,72 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, update
 from sqlalchemy.exc import IntegrityError
 
-from engine.db.models import ReceivedMessage
-from engine.errors import Conflict
+from engine import message_rules
+from engine.db.models import SHARED, ReceivedMessage
+from engine.errors import Conflict, NotFound
+from engine.message_rules import Sender
 
 if TYPE_CHECKING:
     from engine.instance import Instance
     from engine.runtime import Engine
     from engine.step import Step
 
-SEEN = "SELECT instance_id FROM received_message WHERE message_id = :id"
-SUBSCRIBER = ("SELECT instance_id FROM message_subscription WHERE message_name = :name AND "
-              "correlation_key {key_test} ORDER BY id LIMIT 1")
-RECORD = ("INSERT INTO received_message (message_id, message_name, correlation_key, payload, status, instance_id, "
-          "received_at, expires_at) VALUES (:id, :name, :key, JSON(:payload), :status, :instance_id, :now, :expires)")
-BUFFERED = ("SELECT message_id, payload FROM received_message WHERE message_name = :name AND correlation_key "
-            "{key_test} AND status = 'buffered' AND expires_at > :now ORDER BY received_at LIMIT 1")
+TENANT_KEY = re.compile(r"(0[1-9]|[1-3][0-9]|4[0-7])-")  # a 申請受付ID names its prefecture
+SEEN = "SELECT instance_id FROM received_message WHERE tenant = :tenant AND message_id = :id"
+SUBSCRIBER = ("SELECT s.instance_id FROM message_subscription s JOIN process_instance i ON i.id = s.instance_id "
+              "WHERE s.message_name = :name AND s.correlation_key {key_test}{tenant_test} ORDER BY s.id LIMIT 1")
+RECORD = ("INSERT INTO received_message (tenant, message_id, message_name, correlation_key, payload, status, "
+          "instance_id, received_at, expires_at) VALUES (:tenant, :id, :name, :key, JSON(:payload), :status, "
+          ":instance_id, :now, :expires)")
+BUFFERED = ("SELECT tenant, message_id, payload FROM received_message WHERE message_name = :name AND correlation_key "
+            "{key_test} AND tenant IN (:tenant, '') AND status = 'buffered' AND expires_at > :now "
+            "ORDER BY received_at LIMIT 1")
 
 
 def _key_test(key: str | None) -> str:
     return "IS NULL" if key is None else "= :key"
 
 
+def message_tenant(key: str | None) -> str:
+    """The prefecture a correlation key names (a 申請受付ID "13-2026-A000001"), else SHARED."""
+    found = TENANT_KEY.match(key or "")
+    return found.group(1) if found else SHARED
+
+
 def correlate(engine: "Engine", name: str, key: str | None, data: dict[str, Any] | None = None,
-              message_id: str | None = None) -> dict[str, Any]:
-    """Deliver a message to the instance waiting for (name, key).
+              message_id: str | None = None, tenant: str | None = None,
+              sender: Sender | None = None) -> dict[str, Any]:
+    """Deliver a message to the prefecture's instance waiting for (name, key).
 
     Returns {"status": "delivered"|"buffered"|"duplicate", "instance_id": …}. With no
     receiver the message is kept for KENTEI_MESSAGE_TTL_SECONDS and handed to the
-    first instance that starts waiting for it.
+    first instance that starts waiting for it. A `sender` must be one the catching elements
+    declare, may set only the variables they declare, and may buffer a message only for a key a
+    running instance of its prefecture has; otherwise nothing is kept.
     """
     if not isinstance(data or {}, dict):
         raise Conflict("message data must be a JSON object")
     fast, payload = engine.fast, data or {}
+    tenant = sender.tenant if sender is not None else (tenant if tenant is not None else message_tenant(key))
     message_id = message_id or f"gen-{uuid.uuid4()}"
     try:
         with engine.unit() as conn:
-            seen = fast.run(conn, SEEN, {"id": message_id}).first()
+            rule = None
+            if sender is not None:
+                rule = message_rules.effective(engine, conn, tenant, name)
+                message_rules.check(rule, name, sender, payload)
+            seen = fast.run(conn, SEEN, {"tenant": tenant, "id": message_id}).first()
             if seen is not None:
                 return {"status": "duplicate", "instance_id": seen[0], "message_id": message_id}
             now = engine.now()
-            sub = fast.run(conn, SUBSCRIBER.format(key_test=_key_test(key)), {"name": name, "key": key}).first()
-            record = {"id": message_id, "name": name, "key": key, "payload": fast.js(payload),
+            tenant_test = " AND i.tenant = :tenant" if tenant else ""
+            sub = fast.run(conn, SUBSCRIBER.format(key_test=_key_test(key), tenant_test=tenant_test),
+                           {"name": name, "key": key, "tenant": tenant}).first()
+            record = {"tenant": tenant, "id": message_id, "name": name, "key": key, "payload": fast.js(payload),
                       "now": fast.ts(now), "status": "buffered", "instance_id": None, "expires": None}
             if sub is None:
+                if rule is not None and (key is None or not message_rules.key_is_known(engine, conn, tenant, rule, key)):
+                    raise NotFound(f"no application of prefecture {tenant} has the key {key!r}")
                 record["expires"] = fast.ts(now + timedelta(seconds=engine.settings.message_ttl_seconds))
                 fast.run(conn, RECORD, record)
                 return {"status": "buffered", "instance_id": None, "message_id": message_id}
@@ -72,23 +101,26 @@ def deliver(name: str, payload: dict[str, Any], message_id: str):  # type: ignor
     return action
 
 
-def take_buffered(engine: "Engine", conn: Connection, name: str, key: str | None,
-                  instance_id: int) -> tuple[str, dict[str, Any]] | None:
-    """The oldest unexpired buffered message for (name, key), marked delivered to `instance_id`."""
+def take_buffered(engine: "Engine", conn: Connection, name: str, key: str | None, instance_id: int,
+                  tenant: str) -> tuple[tuple[str, str], dict[str, Any]] | None:
+    """The oldest unexpired buffered message of the prefecture for (name, key), marked delivered to `instance_id`.
+
+    Returns ((tenant, message id), payload).
+    """
     fast = engine.fast
     found = fast.run(conn, BUFFERED.format(key_test=_key_test(key)),
-                     {"name": name, "key": key, "now": fast.ts(engine.now())}).first()
+                     {"name": name, "key": key, "tenant": tenant, "now": fast.ts(engine.now())}).first()
     if found is None:
         return None
-    fast.run(conn, "UPDATE received_message SET status = 'delivered', instance_id = :iid WHERE message_id = :id",
-             {"iid": instance_id, "id": found[0]})
-    return found[0], dict(fast.read_js(found[1]) or {})
+    fast.run(conn, "UPDATE received_message SET status = 'delivered', instance_id = :iid "
+                   "WHERE tenant = :tenant AND message_id = :id", {"iid": instance_id, "tenant": found[0], "id": found[1]})
+    return (found[0], found[1]), dict(fast.read_js(found[2]) or {})
 
 
-def put_back(engine: "Engine", conn: Connection, message_id: str) -> None:
-    """Return a taken message to the buffer (its step was rewound)."""
+def put_back(engine: "Engine", conn: Connection, message: tuple[str, str]) -> None:
+    """Return a taken message ((tenant, id)) to the buffer (its step was rewound)."""
     engine.fast.run(conn, "UPDATE received_message SET status = 'buffered', instance_id = NULL "
-                          "WHERE message_id = :id", {"id": message_id})
+                          "WHERE tenant = :tenant AND message_id = :id", {"tenant": message[0], "id": message[1]})
 
 
 def expire_buffered(engine: "Engine") -> int:

@@ -1,4 +1,8 @@
-"""Deployed process and decision definitions, restored once per version and cached."""
+"""Deployed process and decision definitions, restored once per version and cached.
+
+Definitions are tenant-aware, as in Camunda: a deployment belongs to one prefecture or is shared
+(tenant ''). A prefecture runs its own newest version of a key, else the shared newest.
+"""
 from __future__ import annotations
 
 import threading
@@ -6,11 +10,15 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from engine import message_rules
 from engine.bpmn.serializer import StateSerializer
 from engine.db.fast import FastSql
 from engine.db.models import DeployedFile, ProcessDefinition
 from engine.dmn import Decision, load_dmn
 from engine.errors import NotFound
+
+# the prefecture's own versions first, then the shared ones; newest first within each
+OWN_THEN_SHARED = "tenant IN (:tenant, '') ORDER BY CASE WHEN tenant = :tenant THEN 0 ELSE 1 END, version DESC"
 
 
 class Repository:
@@ -19,16 +27,26 @@ class Repository:
     def __init__(self, serializer: StateSerializer) -> None:
         self.serializer = serializer
         self._specs: dict[int, tuple[Any, dict[str, Any]]] = {}
+        self._rules: dict[int, dict[str, message_rules.MessageRule]] = {}
         self._dmn: dict[int, dict[str, Decision]] = {}
         self._lock = threading.Lock()
 
-    def latest_definition(self, fast: FastSql, conn: Connection, key: str) -> tuple[int, int]:
-        """(id, version) of the newest version of a process, by its BPMN process id."""
-        found = fast.run(conn, "SELECT id, version FROM process_definition WHERE key = :key "
-                               "ORDER BY version DESC LIMIT 1", {"key": key}).first()
+    def latest_definition(self, fast: FastSql, conn: Connection, key: str, tenant: str) -> tuple[int, int]:
+        """(id, version) of the process a prefecture starts for `key`: its own newest, else the shared newest."""
+        found = fast.run(conn, f"SELECT id, version FROM process_definition WHERE key = :key AND {OWN_THEN_SHARED} "
+                               "LIMIT 1", {"key": key, "tenant": tenant}).first()
         if found is None:
-            raise NotFound(f"no process '{key}' is deployed")
+            raise NotFound(f"no process '{key}' is deployed for prefecture {tenant}")
         return found[0], found[1]
+
+    def current_definitions(self, fast: FastSql, conn: Connection, tenant: str) -> list[int]:
+        """The definition a prefecture starts, for every process key it can start."""
+        rows = fast.run(conn, f"SELECT key, id FROM process_definition WHERE {OWN_THEN_SHARED}",
+                        {"tenant": tenant}).all()
+        chosen: dict[str, int] = {}
+        for key, definition_id in rows:
+            chosen.setdefault(key, definition_id)
+        return list(chosen.values())
 
     def spec(self, conn: Connection, definition_id: int) -> tuple[Any, dict[str, Any]]:
         """The restored spec and subprocess specs of a definition (cached)."""
@@ -42,12 +60,22 @@ class Repository:
                 self._specs[definition_id] = cached
         return cached
 
-    def decision(self, fast: FastSql, conn: Connection, key: str) -> tuple[Decision, dict[str, Decision]]:
-        """The newest deployed decision with this id, and the decisions of its file (for requirements)."""
-        row = fast.run(conn, "SELECT file_id FROM decision_definition WHERE key = :key ORDER BY version DESC LIMIT 1",
-                       {"key": key}).first()
+    def message_rules(self, conn: Connection, definition_id: int) -> dict[str, message_rules.MessageRule]:
+        """What a definition's catching elements declare about who may send their messages (cached)."""
+        rules = self._rules.get(definition_id)
+        if rules is None:
+            rules = message_rules.of_spec(*self.spec(conn, definition_id))
+            with self._lock:
+                self._rules[definition_id] = rules
+        return rules
+
+    def decision(self, fast: FastSql, conn: Connection, key: str,
+                 tenant: str) -> tuple[Decision, dict[str, Decision]]:
+        """The decision a prefecture evaluates for `key` (its own newest, else the shared newest), and its file's."""
+        row = fast.run(conn, f"SELECT file_id FROM decision_definition WHERE key = :key AND {OWN_THEN_SHARED} "
+                             "LIMIT 1", {"key": key, "tenant": tenant}).first()
         if row is None:
-            raise NotFound(f"no decision '{key}' is deployed")
+            raise NotFound(f"no decision '{key}' is deployed for prefecture {tenant}")
         file_id = row[0]
         decisions = self._dmn.get(file_id)
         if decisions is None:

@@ -161,10 +161,11 @@ class Engine(EngineApi):
             if key in old:
                 continue
             task = step.instance.task(key.split("|", 1)[0])
-            msg = take_buffered(self, step.conn, name, correlation_key(task, step.row.business_key), step.row.id)
+            msg = take_buffered(self, step.conn, name, correlation_key(task, step.row.business_key), step.row.id,
+                                step.row.tenant)
             if msg is not None and step.instance.deliver_message(name, msg[1]):
                 step.taken_messages.append(msg[0])
-                step.record("message", None, {"name": name, "message_id": msg[0], "buffered": True})
+                step.record("message", None, {"name": name, "message_id": msg[0][1], "buffered": True})
                 delivered = True
         return delivered
 

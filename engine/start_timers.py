@@ -28,17 +28,18 @@ from engine.start_schedule import StartSchedule
 if TYPE_CHECKING:
     from engine.runtime import Engine
 
-def schedule(session: Session, definition_id: int, key: str, spec: Any, tz: tzinfo, now: datetime) -> int:
-    """Supersede the process's older schedules and add this version's; how many were added."""
-    session.execute(update(StartTimer).where(StartTimer.process_key == key, StartTimer.status == "waiting")
-                    .values(status="superseded"))
+def schedule(session: Session, definition_id: int, key: str, tenant: str, spec: Any, tz: tzinfo,
+             now: datetime) -> int:
+    """Supersede the process's older schedules of the same tenant and add this version's; how many were added."""
+    session.execute(update(StartTimer).where(StartTimer.process_key == key, StartTimer.tenant == tenant,
+                                             StartTimer.status == "waiting").values(status="superseded"))
     added = 0
     for task_spec in spec.task_specs.values():
         timer = getattr(task_spec, "extensions", {}).get("start_timer")
         if not timer:
             continue
         due, origin = StartSchedule(timer["kind"], timer["value"], tz).first(now)
-        session.add(StartTimer(definition_id=definition_id, process_key=key, element_id=task_spec.bpmn_id,
+        session.add(StartTimer(definition_id=definition_id, tenant=tenant, process_key=key, element_id=task_spec.bpmn_id,
                                kind=timer["kind"], value=timer["value"], origin=origin, slot=0, due_at=due,
                                status="waiting" if due else "done", fired_count=0))
         added += 1
@@ -56,7 +57,7 @@ def reschedule(engine: "Engine", now: datetime) -> int:
 
 
 DUE = "SELECT id FROM start_timer WHERE status = 'waiting' AND due_at <= :now ORDER BY due_at LIMIT :limit"
-CLAIM = ("SELECT id, process_key, kind, value, origin, slot, due_at FROM start_timer "
+CLAIM = ("SELECT id, process_key, kind, value, origin, slot, due_at, tenant FROM start_timer "
          "WHERE id = :id AND status = 'waiting' AND due_at <= :now")
 
 
@@ -67,6 +68,16 @@ def served_tenants(engine: "Engine", conn: Any) -> list[str]:
     rows = engine.fast.run(conn, "SELECT DISTINCT tenant FROM staff_user WHERE active = :yes ORDER BY tenant",
                            {"yes": True}).all()
     return [r[0] for r in rows]
+
+
+def _starts_for(engine: "Engine", conn: Any, key: str, owner: str) -> list[str]:
+    """A prefecture's own schedule starts for it alone; a shared one for every prefecture served that has
+    no version of the process of its own (its own version, and its own schedule, replace the shared one)."""
+    if owner:
+        return [owner]
+    own = {r[0] for r in engine.fast.run(conn, "SELECT DISTINCT tenant FROM process_definition WHERE key = :key "
+                                               "AND tenant <> ''", {"key": key}).all()}
+    return [t for t in served_tenants(engine, conn) if t not in own]
 
 
 def fire_due(engine: "Engine", limit: int = 100) -> int:
@@ -82,10 +93,10 @@ def _fire(engine: "Engine", timer_id: int) -> int:
         row = fast.run(conn, CLAIM + lock, {"id": timer_id, "now": fast.ts(now)}).first()
         if row is None:
             return 0  # another worker fired it, or holds it right now
-        _, key, kind, value, origin, slot, due = row
+        _, key, kind, value, origin, slot, due, owner = row
         due, origin = fast.read_ts(due), fast.read_ts(origin)
         mark = due.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        for tenant in served_tenants(engine, conn):
+        for tenant in _starts_for(engine, conn, key, owner):
             steps.append(start_on(engine, conn, key, tenant, {"scheduledFor": due.isoformat()},
                                   business_key=f"{key}@{mark}", actor="timer"))
         nxt, next_slot = StartSchedule(kind, value, engine.tz).following(
@@ -104,5 +115,5 @@ def upcoming(engine: "Engine") -> list[dict[str, Any]]:
     with engine.reading() as session:
         rows = session.scalars(select(StartTimer).where(StartTimer.status == "waiting")
                                .order_by(StartTimer.due_at)).all()
-        return [{"id": t.id, "process": t.process_key, "element_id": t.element_id, "kind": t.kind, "value": t.value,
-                 "due_at": utc(t.due_at).isoformat(), "fired": t.fired_count} for t in rows]
+        return [{"id": t.id, "tenant": t.tenant or None, "process": t.process_key, "element_id": t.element_id,
+                 "kind": t.kind, "value": t.value, "due_at": utc(t.due_at).isoformat(), "fired": t.fired_count} for t in rows]

@@ -34,7 +34,7 @@ class Step:
     bpmn_errors: list[tuple[Any, BpmnError]] = field(default_factory=list)
     completed_user_tasks: dict[str, str | None] = field(default_factory=dict)  # task id -> by
     finished_jobs: set[str] = field(default_factory=set)
-    taken_messages: list[str] = field(default_factory=list)  # buffered message ids delivered in this step
+    taken_messages: list[tuple[str, str]] = field(default_factory=list)  # buffered (tenant, id)s delivered here
     instance: Any = None
     _handler_session: Session | None = None
 
@@ -95,7 +95,7 @@ class Step:
 
     def evaluate_decision(self, task: Any, decision_ref: str) -> Any:
         try:
-            decision, graph = self.repository.decision(self.sql, self.conn, decision_ref)
+            decision, graph = self.repository.decision(self.sql, self.conn, decision_ref, self.row.tenant)
             result = decision.evaluate(task.data, graph)
         except (DecisionError, NotFound) as exc:
             raise WorkflowTaskException(str(exc), task=task, exception=exc) from None

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine.errors import Conflict, NotFound
+from engine.identity.roles import OPERATOR
 from engine.inbox import definitions, incident_of
 from engine.ops_incidents import ResolutionInvalid
 from engine.validation import ValidationFailed
@@ -103,8 +104,14 @@ def resolve(incident_id: int) -> Any:
 @bp.route("/deployments", methods=["GET", "POST"])
 @admin_only
 def deployments() -> Any:
+    """Deploy for the admin's prefecture; an account with the system-wide operator role may deploy shared."""
     problems, report = [], None
+    may_share = OPERATOR in current_user.roles
     if request.method == "POST":
+        shared = request.form.get("scope") == "shared"
+        if shared and not may_share:
+            abort(403)
+        tenant = None if shared else current_user.tenant
         files = [(f.filename or "upload.bpmn", f.read(MAX_UPLOAD + 1)) for f in request.files.getlist("files")
                  if f.filename]
         if not files:
@@ -114,14 +121,14 @@ def deployments() -> Any:
         else:
             try:
                 if request.form.get("action") == "validate":
-                    engine().validate(files)
+                    engine().validate(files, tenant=tenant)
                     flash(_("問題は見つかりませんでした。"), "info")
                 else:
-                    report = engine().deploy(files, actor=current_user.username)
+                    report = engine().deploy(files, actor=current_user.username, tenant=tenant)
                     flash(_("デプロイしました。") if report.deployed else _("変更はありませんでした。"), "info")
             except ValidationFailed as err:
                 problems = [replace(p, message=localized(p.message)) for p in err.problems]
                 flash(_("%(n)s 件の問題があります。何も保存していません。", n=len(problems)), "error")
     status = 422 if problems else 200
     return render_template("admin_deployments.html", definitions=definitions(engine(), current_user.tenant),
-                           problems=problems, report=report), status
+                           problems=problems, report=report, may_share=may_share), status

@@ -14,12 +14,16 @@ class Base(DeclarativeBase):
     """Declarative base for every kentei table."""
 
 
+SHARED = ""  # the tenant of a shared deployment: the ministry's standard process, for every prefecture
+
+
 class DeployedFile(Base):
-    """One version of one BPMN or DMN file, kept by content hash."""
+    """One version of one BPMN or DMN file, kept by content hash; versions count per tenant."""
 
     __tablename__ = "deployed_file"
-    __table_args__ = (UniqueConstraint("name", "version"),)
+    __table_args__ = (UniqueConstraint("tenant", "name", "version", name="uq_deployed_file_tenant_name_version"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(8), server_default="")  # a prefecture, or SHARED
     name: Mapped[str] = mapped_column(String(255), index=True)
     kind: Mapped[str] = mapped_column(String(8))  # bpmn | dmn
     sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -33,8 +37,9 @@ class ProcessDefinition(Base):
     """An executable process of a deployed BPMN file; the spec is stored once here."""
 
     __tablename__ = "process_definition"
-    __table_args__ = (UniqueConstraint("key", "version"),)
+    __table_args__ = (UniqueConstraint("tenant", "key", "version", name="uq_process_definition_tenant_key_version"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(8), server_default="")  # its file's tenant, or SHARED
     key: Mapped[str] = mapped_column(String(255), index=True)
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str | None] = mapped_column(String(255))
@@ -47,8 +52,9 @@ class DecisionDefinition(Base):
     """A decision table of a deployed DMN file."""
 
     __tablename__ = "decision_definition"
-    __table_args__ = (UniqueConstraint("key", "version"),)
+    __table_args__ = (UniqueConstraint("tenant", "key", "version", name="uq_decision_definition_tenant_key_version"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(8), server_default="")  # its file's tenant, or SHARED
     key: Mapped[str] = mapped_column(String(255), index=True)
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str | None] = mapped_column(String(255))
@@ -115,6 +121,7 @@ class StartTimer(Base):
     __table_args__ = (Index("ix_start_timer_due", "status", "due_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    tenant: Mapped[str] = mapped_column(String(8), server_default="")  # the definition's: one prefecture, or SHARED
     process_key: Mapped[str] = mapped_column(String(255))
     element_id: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(16))  # timeDate | timeDuration | timeCycle
@@ -152,10 +159,14 @@ class MessageSubscription(Base):
 
 
 class ReceivedMessage(Base):
-    """Every message received, by id: a duplicate id is applied once; unmatched ones wait for a TTL."""
+    """Every message received, by prefecture and id: a duplicate id is applied once; unmatched ones wait for a TTL.
+
+    Ids are a prefecture's own namespace: another prefecture's id is never "seen" here.
+    """
 
     __tablename__ = "received_message"
     __table_args__ = (Index("ix_received_pending", "message_name", "correlation_key", "status"),)
+    tenant: Mapped[str] = mapped_column(String(8), primary_key=True, server_default="")  # SHARED for a trusted sender's unscoped key
     message_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     message_name: Mapped[str] = mapped_column(String(255))
     correlation_key: Mapped[str | None] = mapped_column(String(255))

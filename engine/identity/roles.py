@@ -6,5 +6,9 @@ SCORER = "scorer"  # 採点担当: marks and attendance
 APPROVER = "approver"  # 決裁者: pass decisions, revocations, deletions (never the same person as the doer)
 ADMIN = "admin"  # 管理者: deployments, incidents, users
 AUDITOR = "auditor"  # 監査: reads logs and history, changes nothing
+PAYMENT = "payment"  # 収納連携: the payment gateway's account, sends fee_paid messages through the API, sees no task
+OPERATOR = "operator"  # 運用担当 (system-wide): deploys the shared definitions every prefecture runs
 
-ROLES: tuple[str, ...] = (REVIEWER, SCORER, APPROVER, ADMIN, AUDITOR)
+ROLES: tuple[str, ...] = (REVIEWER, SCORER, APPROVER, ADMIN, AUDITOR, PAYMENT, OPERATOR)
+# granted only by the operator's own command line (kentei user-add / user-roles), never by a prefecture's admin
+SYSTEM_ROLES: frozenset[str] = frozenset({OPERATOR})

@@ -1,0 +1,91 @@
+"""tenant-aware deployments and messages: a deployment belongs to one prefecture or is shared ('');
+message ids are a prefecture's own namespace
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-03 14:00:00
+
+Existing deployments made by a prefecture's account become that prefecture's; the rest (the CLI's)
+become shared. Existing messages take the tenant of the instance they reached, else the prefecture
+their key names (申請受付ID "13-…"), else shared.
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+revision: str = '0014'
+down_revision: Union[str, Sequence[str], None] = '0013'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+# the unique constraints of 0001 were unnamed: SQLite's batch mode finds them by this convention
+OLD_UNIQUE = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
+TABLES = (("deployed_file", "name"), ("process_definition", "key"), ("decision_definition", "key"))
+
+
+def upgrade() -> None:
+    pg = op.get_bind().dialect.name == "postgresql"
+    for table, column in TABLES:
+        old = f"{table}_{column}_version_key" if pg else f"uq_{table}_{column}"
+        with op.batch_alter_table(table, schema=None, naming_convention=OLD_UNIQUE) as batch_op:
+            batch_op.add_column(sa.Column('tenant', sa.String(length=8), server_default='', nullable=False))
+            batch_op.drop_constraint(old, type_='unique')
+            batch_op.create_unique_constraint(f"uq_{table}_tenant_{column}_version", ['tenant', column, 'version'])
+    with op.batch_alter_table('start_timer', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('tenant', sa.String(length=8), server_default='', nullable=False))
+    op.execute("UPDATE deployed_file SET tenant = COALESCE((SELECT u.tenant FROM staff_user u "
+               "WHERE u.username = deployed_file.deployed_by), '')")
+    for table in ("process_definition", "decision_definition"):
+        op.execute(f"UPDATE {table} SET tenant = (SELECT f.tenant FROM deployed_file f WHERE f.id = {table}.file_id)")
+    op.execute("UPDATE start_timer SET tenant = (SELECT d.tenant FROM process_definition d "
+               "WHERE d.id = start_timer.definition_id)")
+
+    # received_message: the key is (tenant, message_id) now; rebuilt (SQLite cannot change a primary key)
+    _rebuild_messages(with_tenant=True)
+    op.execute("INSERT INTO received_message_new (tenant, message_id, message_name, correlation_key, payload, status, "
+               "instance_id, received_at, expires_at) SELECT COALESCE((SELECT i.tenant FROM process_instance i "
+               "WHERE i.id = m.instance_id), CASE WHEN m.correlation_key LIKE '__-%' "
+               "THEN SUBSTR(m.correlation_key, 1, 2) ELSE '' END, ''), m.message_id, m.message_name, "
+               "m.correlation_key, m.payload, m.status, m.instance_id, m.received_at, m.expires_at "
+               "FROM received_message m")
+    _swap_messages()
+
+
+def _rebuild_messages(with_tenant: bool) -> None:
+    columns = [sa.Column('tenant', sa.String(length=8), server_default='', nullable=False)] if with_tenant else []
+    op.create_table(
+        'received_message_new', *columns,
+        sa.Column('message_id', sa.String(length=128), nullable=False),
+        sa.Column('message_name', sa.String(length=255), nullable=False),
+        sa.Column('correlation_key', sa.String(length=255), nullable=True),
+        sa.Column('payload', sa.JSON(), nullable=False),
+        sa.Column('status', sa.String(length=16), nullable=False),
+        sa.Column('instance_id', sa.Integer(), nullable=True),
+        sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint(*(['tenant'] if with_tenant else []), 'message_id', name='received_message_pkey_new'),
+    )
+
+
+def _swap_messages() -> None:
+    op.drop_index('ix_received_pending', table_name='received_message')
+    op.drop_table('received_message')
+    op.rename_table('received_message_new', 'received_message')
+    op.create_index('ix_received_pending', 'received_message', ['message_name', 'correlation_key', 'status'])
+
+
+def downgrade() -> None:
+    _rebuild_messages(with_tenant=False)
+    op.execute("INSERT INTO received_message_new (message_id, message_name, correlation_key, payload, status, "
+               "instance_id, received_at, expires_at) SELECT message_id, message_name, correlation_key, payload, "
+               "status, instance_id, received_at, expires_at FROM received_message WHERE tenant IN "
+               "(SELECT MIN(tenant) FROM received_message GROUP BY message_id)")  # one row per id survives
+    _swap_messages()
+    with op.batch_alter_table('start_timer', schema=None) as batch_op:
+        batch_op.drop_column('tenant')
+    for table, column in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(f"uq_{table}_tenant_{column}_version", type_='unique')
+            batch_op.create_unique_constraint(f"{table}_{column}_version_key", [column, 'version'])
+            batch_op.drop_column('tenant')
