@@ -22,12 +22,13 @@ install: $(BIN)/kentei $(VENDOR)/node_modules/.installed
 ## The main job: install, create the database, deploy workflows/, seed demo staff and run 200 demo
 ## applications through the lifecycle (simulators included), then serve the inbox with the scheduler
 ## on http://127.0.0.1:8000/ (sign in as reviewer1-13, password Kentei-demo-2026), with the demo's
-## simulators (住基ネット, national system, an SMTP sink) so approved applications can go on.
+## simulators (住基ネット, national system, an SMTP sink) so approved applications can go on, and the
+## portal's demo sign-in (/portal/login lists some demo applicants; never turn it on in production).
 run: install
 	$(BIN)/kentei init
 	$(BIN)/kentei deploy workflows/
 	$(BIN)/kentei demo -n 200
-	$(BIN)/kentei serve --simulators
+	KENTEI_PORTAL_DEMO_SIGNIN=1 $(BIN)/kentei serve --simulators
 
 ## The whole test suite (PostgreSQL tests start their own server from the installed binaries).
 test: install

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -36,12 +36,18 @@ class Settings:
     scheduler: str = "auto"  # embedded scheduler in `kentei serve`: auto (one per database) | always | off
     https: bool = False  # served over TLS (behind a proxy): Secure cookies and HSTS
     proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted
+    portal_demo_signin: bool = False  # the portal's demo sign-in (type a pseudonymous ID): `make run` only
+    portal_oidc_issuer: str = ""  # the OpenID Connect provider of the portal's sign-in (its discovery URL's base)
+    portal_oidc_client_id: str = ""
+    portal_oidc_client_secret: str = field(default="", repr=False)
+    portal_pseudonym_key: str = field(default="", repr=False)  # empty: a random key in a 0600 file by the keyring
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
         """Build settings from KENTEI_* variables; unset ones keep their defaults."""
         env = os.environ if environ is None else environ
         d = cls()
+        _check_oidc(env)
         return cls(
             database_url=env.get("KENTEI_DATABASE_URL", d.database_url),
             workflows_dir=Path(env.get("KENTEI_WORKFLOWS_DIR", str(d.workflows_dir))),
@@ -67,6 +73,11 @@ class Settings:
             scheduler=_choice(env, "KENTEI_SCHEDULER", d.scheduler, ("auto", "always", "off")),
             https=_choice(env, "KENTEI_HTTPS", "0", ("0", "1", "false", "true", "no", "yes")) in ("1", "true", "yes"),
             proxies=_number(env, "KENTEI_PROXIES", d.proxies, int, allow_zero=True),
+            portal_demo_signin=_flag(env, "KENTEI_PORTAL_DEMO_SIGNIN"),
+            portal_oidc_issuer=env.get("KENTEI_PORTAL_OIDC_ISSUER", d.portal_oidc_issuer).strip(),
+            portal_oidc_client_id=env.get("KENTEI_PORTAL_OIDC_CLIENT_ID", d.portal_oidc_client_id).strip(),
+            portal_oidc_client_secret=env.get("KENTEI_PORTAL_OIDC_CLIENT_SECRET", d.portal_oidc_client_secret),
+            portal_pseudonym_key=env.get("KENTEI_PORTAL_PSEUDONYM_KEY", d.portal_pseudonym_key),
         )
 
 
@@ -77,6 +88,25 @@ def _tenants(raw: str) -> tuple[str, ...]:
     if bad:
         raise ConfigError(f"KENTEI_TENANTS must list prefecture codes 01–47, not {', '.join(bad)}")
     return codes
+
+
+def _check_oidc(env: Mapping[str, str]) -> None:
+    """The portal's OpenID Connect provider: an https issuer (http only on this machine) and a client id."""
+    from urllib.parse import urlsplit
+    issuer = env.get("KENTEI_PORTAL_OIDC_ISSUER", "").strip()
+    if not issuer:
+        return
+    parts = urlsplit(issuer)
+    if not (parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"))) \
+            or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"KENTEI_PORTAL_OIDC_ISSUER must be an https URL (the provider's issuer), not {issuer!r}")
+    if not env.get("KENTEI_PORTAL_OIDC_CLIENT_ID", "").strip():
+        raise ConfigError("KENTEI_PORTAL_OIDC_ISSUER is set: KENTEI_PORTAL_OIDC_CLIENT_ID must be set too")
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    """An on/off setting: 1, true, yes (on) or 0, false, no (off, the default)."""
+    return _choice(env, name, "0", ("0", "1", "false", "true", "no", "yes")) in ("1", "true", "yes")
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:

@@ -254,7 +254,8 @@ def worker(once: bool, interval: float | None, name: str | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--reload", "use_reloader", is_flag=True, help="restart on code changes (development)")
 @click.option("--simulators", is_flag=True,
-              help="also run the 住基ネット and national-system simulators and an SMTP sink (the demo's, seed 1)")
+              help="the demo: also run the 住基ネット and national-system simulators and an SMTP sink (seed 1), "
+                   "and turn the portal's demo sign-in on (KENTEI_PORTAL_DEMO_SIGNIN=1)")
 @_errors
 def serve(host: str, port: int, use_reloader: bool, simulators: bool) -> None:
     """Serve the web app with the embedded scheduler (one process; production: gunicorn, see README)."""
@@ -266,10 +267,14 @@ def serve(host: str, port: int, use_reloader: bool, simulators: bool) -> None:
     settings = _engine(migrate=True).settings  # the schema first
     if use_reloader:
         os.environ["KENTEI_RELOADER"] = "1"
+    if simulators:  # the demo's: a pseudonymous ID alone signs in to the portal (read by create_app, the reloader's too)
+        os.environ["KENTEI_PORTAL_DEMO_SIGNIN"] = "1"
     if simulators and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         from kentei.demo import start_simulators
         started = start_simulators(settings)
         click.echo(f"simulators: {', '.join(started)}", err=True)
+    if os.environ.get("KENTEI_PORTAL_DEMO_SIGNIN", "").strip().lower() in ("1", "true", "yes"):
+        click.echo("portal: demo sign-in on (a pseudonymous ID alone signs in): for the demo only", err=True)
     click.echo(f"kentei serving on http://{host}:{port}", err=True)
     run_simple(host, port, create_app(), use_reloader=use_reloader, threaded=True)
 
@@ -300,6 +305,9 @@ def demo(count: int, seed: int, as_json: bool) -> None:
                   f"approver1-13, admin1-13 (also -27, -01), password {DEMO_PASSWORD}", highlight=False)
     console.print(f"{result['open_for_inbox']} new applications wait for review in the inbox "
                   "(kentei serve, then http://127.0.0.1:8000/ as reviewer1-13)", highlight=False)
+    console.print("applicants' portal: http://127.0.0.1:8000/portal/login lists some of the demo's applicants "
+                  "(pseudonymous IDs are random) with kentei serve --simulators, which turns the demo sign-in on",
+                  highlight=False)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
 

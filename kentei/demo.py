@@ -7,6 +7,7 @@ dates come in seconds. Applicants' 個人番号 go into the vault; workflow data
 from __future__ import annotations
 
 import random
+import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -164,7 +165,7 @@ def _apply(engine: Any, vault: Vault, clock: DemoClock, rng: random.Random, pers
         ref = vault.store(s, tenant, person["my_number"], actor="demo-portal", purpose=REGISTRATION)
     mismatch = rng.random() < 0.03  # a typo in the name: Juki-net's answer goes to a person
     data = {
-        "channel": "online" if rng.random() < 0.8 else "paper", "vault_ref": ref, "pseudonym_id": f"PSN-{tenant}-{i}",
+        "channel": "online" if rng.random() < 0.8 else "paper", "vault_ref": ref, "pseudonym_id": new_pseudonym(),
         "email": f"applicant{i}@example.jp" if rng.random() < 0.7 else None,
         "applicant_name": person["name"] + ("丸" if mismatch else ""), "name_kana": person["name_kana"],
         "birth_date": person["birth_date"], "sex": person["sex"], "address": person["address"],
@@ -176,6 +177,12 @@ def _apply(engine: Any, vault: Vault, clock: DemoClock, rng: random.Random, pers
         "announcementDate": (clock.now + timedelta(days=90)).isoformat(),
     }
     return int(engine.start("application", tenant, data, business_key=f"demo-{i}", actor="demo-portal"))
+
+
+def new_pseudonym() -> str:
+    """A pseudonymous ID as the portal issues them: 128 random bits from `secrets`, never from the demo's seed
+    (sequential or seeded IDs could be guessed, and an ID alone opens the demo portal)."""
+    return f"PSN-{secrets.token_hex(16)}"
 
 
 def _work(engine: Any, rng: random.Random, staff: Staff) -> None:

@@ -1,4 +1,5 @@
-"""A small applicant portal standing in for マイナポータル: demo sign-in by pseudonymous ID, online
+"""A small applicant portal standing in for マイナポータル: sign-in through an OpenID Connect provider
+(web/portal_oidc.py) or, in the demo only (KENTEI_PORTAL_DEMO_SIGNIN=1), by pseudonymous ID; online
 application (the 個人番号 goes to the vault, only its reference to the workflow), my applications with
 their status and the correction form, and the notices inbox.
 
@@ -56,10 +57,10 @@ bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 SESSION_KEY = "portal_pseudonym"
 APPLY_TOKEN = "portal_apply_token"  # one filing per form: a double click does not file twice
-# Demo pseudonymous IDs look like PSN-13-0042. Anything else is refused: the notices table also holds
-# staff reminders (staff:<tenant>:<who>) and paper applicants' inboxes (paper-<申請受付ID>).
-# At most 40 characters: "portal:<ID>" is the actor recorded as the instance's started_by (64 characters).
-PSEUDONYM = re.compile(r"PSN-[A-Za-z0-9][A-Za-z0-9-]{0,35}")
+# Pseudonymous IDs as they are issued: PSN- and 128 bits in hex, random (the demo's) or derived from the
+# provider's subject (portal_oidc.pseudonym_for). Anything else is refused: guessable IDs, and the notices
+# table's staff reminders (staff:<tenant>:<who>) and paper applicants' inboxes (paper-<申請受付ID>).
+PSEUDONYM = re.compile(r"PSN-[0-9a-f]{32}")
 PROCESS = "application"
 CORRECTION_MESSAGE = "correction_submitted"
 FEE_MESSAGE = "fee_paid"
@@ -108,6 +109,7 @@ def portal_context() -> dict[str, Any]:
             unread = s.scalar(select(func.count()).select_from(PortalMessage).where(
                 PortalMessage.pseudonym_id == pseudonym, PortalMessage.read_at.is_(None))) or 0
     return {"portal_pseudonym": pseudonym, "unread": unread, "prefecture_names": PREFECTURE_NAMES,
+            "portal_demo": engine().settings.portal_demo_signin,
             "status_labels": STATUS_LABELS, "kind_labels": KIND_LABELS, "choice_label": choice_label,
             "schooling_choices": SCHOOLING, "prior_pass_choices": PRIOR_PASSES}
 
@@ -119,23 +121,35 @@ def not_found(err: Any) -> Any:
 
 
 # -- sign-in ------------------------------------------------------------------------------------
+def sign_in(pseudonym: str) -> Any:
+    """A new session for the applicant: whatever this browser's session held (a staff sign-in too) ends here."""
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = pseudonym
+    flash(_("ログインしました。"), "info")
+    return redirect(url_for("portal.index"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
+    demo = engine().settings.portal_demo_signin
     error = None
     typed = ""
     if request.method == "POST":
+        if not demo:  # the demo sign-in is the demo's only: KENTEI_PORTAL_DEMO_SIGNIN=1
+            abort(404)
+        if request.form.get("new"):
+            return sign_in(portal_oidc.new_pseudonym())
         typed = (request.form.get("pseudonym") or "").strip()
         if not typed:
             error = _("仮名IDを入力してください。")
         elif not PSEUDONYM.fullmatch(typed):
-            error = _("仮名IDは「PSN-」で始まる半角英数字とハイフン（40文字以内）です。")
+            error = _("仮名IDは「PSN-」と32文字の半角英数字（0〜9、a〜f）です。")
         else:
-            session.clear()  # a staff sign-in in this browser ends here: the two never share a session
-            session.permanent = True
-            session[SESSION_KEY] = typed
-            flash(_("ログインしました。"), "info")
-            return redirect(url_for("portal.index"))
-    return render_template("portal_login.html", error=error, typed=typed), (422 if error else 200)
+            return sign_in(typed)
+    return render_template("portal_login.html", error=error, typed=typed, demo=demo,
+                           oidc=portal_oidc.configured(), listed=portal_oidc.demo_applicants() if demo else []), \
+        (422 if error else 200)
 
 
 @bp.post("/logout")
@@ -360,3 +374,6 @@ def notice(message_id: str) -> Any:
     except MessageNotFound:
         abort(404)
     return render_template("portal_notice.html", message=message, body=notice_body(message["body_html"]))
+
+
+from . import portal_oidc  # noqa: E402,F401  (its routes are on this blueprint)

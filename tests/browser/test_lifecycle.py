@@ -26,8 +26,9 @@ from engine.scheduler import Scheduler
 from handlers.notify.models import PortalMessage
 from handlers.registry.models import Application, ExamRecord, Passer
 from tests.browser.conftest import login
-from tests.browser.test_portal import (  # noqa: F401 (handlers, person, services: fixtures used by name)
+from tests.browser.test_portal import (  # noqa: F401 (demo_signin, handlers, person, services: fixtures)
     WORKFLOWS,
+    demo_signin,
     fill_application,
     handlers,
     person,
@@ -35,8 +36,9 @@ from tests.browser.test_portal import (  # noqa: F401 (handlers, person, service
     services,
     the_instance,
 )
+from web.portal_oidc import new_pseudonym
 
-PSEUDONYM = "PSN-13-0420"
+PSEUDONYM = new_pseudonym()
 
 
 def due_work(engine: Any) -> None:

@@ -10,6 +10,7 @@ registry handler (local) issues the 申請受付ID during start, and the test ru
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,16 @@ from handlers.national.simulator import serve as serve_national
 from handlers.vault import IDENTITY_CHECK, Keyring, Vault, access_log_entries
 from tests.browser.conftest import login
 from tests.support.smtp import SmtpServer
+from web.portal_oidc import new_pseudonym
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
-FIRST, OTHER = "PSN-13-0001", "PSN-13-0002"
+FIRST, OTHER = new_pseudonym(), new_pseudonym()
+
+
+@pytest.fixture(autouse=True)
+def demo_signin(engine):  # type: ignore[no-untyped-def]
+    """The demo sign-in (type a pseudonymous ID), as `make run` turns it on (KENTEI_PORTAL_DEMO_SIGNIN=1)."""
+    engine.settings = replace(engine.settings, portal_demo_signin=True)
 
 
 @pytest.fixture
@@ -158,7 +166,8 @@ def test_an_applicant_files_online_sees_the_receipt_and_answers_a_correction(eng
     page.goto(f"{web.url}/portal/")
     assert page.url.endswith("/portal/login")
     assert "デモ用のログインです" in page.locator("#demo-note").inner_text()
-    for refused in ("paper-13-2026-A000001", "PSN-" + "x" * 40, "staff:13:reviewer"):  # paper and staff inboxes
+    # paper and staff inboxes, and IDs of the guessable form the demo once issued
+    for refused in ("paper-13-2026-A000001", "PSN-" + "x" * 40, "staff:13:reviewer", "PSN-13-100002"):
         page.fill("#pseudonym", refused)
         page.click("#portal-login")
         assert "PSN-" in page.locator("#err-pseudonym").inner_text() and page.url.endswith("/portal/login")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.browser.test_portal import portal_login
+from tests.browser.test_portal import demo_signin, portal_login  # noqa: F401 (demo_signin: autouse fixture)
+from web.portal_oidc import new_pseudonym
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 NUMBER = "123456789019"  # 123456789018 with a wrong check digit
@@ -20,15 +21,16 @@ def no_overflow(page: Any) -> bool:
 
 def test_an_applicant_switches_the_portal_to_english(web, browser, shots):  # type: ignore[no-untyped-def]
     page = browser.new_page(locale="ja-JP")
-    portal_login(page, web.url, "PSN-13-0201")
+    pseudonym = new_pseudonym()
+    portal_login(page, web.url, pseudonym)
     assert page.locator("html").get_attribute("lang") == "ja"
-    assert page.locator("#portal-who").inner_text() == "仮名ID PSN-13-0201"
+    assert page.locator("#portal-who").inner_text() == f"仮名ID {pseudonym}"
     assert page.locator("#lang-switch").inner_text() == "English"
 
     page.click("#lang-switch")  # back on the same page, now in English
     assert page.url.endswith("/portal/")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("#portal-who").inner_text() == "Pseudonymous ID PSN-13-0201"
+    assert page.locator("#portal-who").inner_text() == f"Pseudonymous ID {pseudonym}"
     assert page.locator("#no-applications").inner_text() == "You have no applications yet."
     assert page.locator("#lang-switch").inner_text() == "日本語"
     shots(page, "01-my-applications-en")

@@ -34,9 +34,10 @@ from handlers.national.simulator import serve as serve_national
 from handlers.vault import check_digit
 from tests.browser.test_portal import WORKFLOWS, drain, handlers  # noqa: F401  (handlers: the fixture)
 from tests.support.smtp import SmtpServer
+from web.portal_oidc import new_pseudonym
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-PSEUDONYM = "PSN-13-0101"
+PSEUDONYM = new_pseudonym()
 NUMBER = "12345678901" + str(check_digit("12345678901"))
 WRONG_NUMBER = NUMBER[:-1] + str((int(NUMBER[-1]) + 1) % 10)
 # a resident whose register entry is ASCII (the kana reading excepted), so the 個人番号 lookup finds one hit
@@ -71,7 +72,8 @@ def services():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def app(engine, clock, tmp_path, handlers):  # type: ignore[no-untyped-def]  # noqa: F811
     from web import create_app
-    engine.settings = replace(engine.settings, keyring_path=tmp_path / "keyring.json")  # the handlers' keyring
+    # the handlers' keyring, and the demo sign-in as `make run` turns it on
+    engine.settings = replace(engine.settings, keyring_path=tmp_path / "keyring.json", portal_demo_signin=True)
     engine.deploy(collect([WORKFLOWS]))
     return create_app(engine=engine, identity=Identity(clock=clock, hasher=FAST_HASHER), scheduler=False)
 
@@ -170,7 +172,7 @@ def test_the_portal_speaks_the_chosen_language(engine, app, mode):  # type: igno
     assert says(html, en, "This is a demo sign-in.", "デモ用のログインです。")
     html = p.page(p.post("/portal/login", {"csrf_token": p.token(html), "pseudonym": "staff:13:reviewer"}), 422)
     error = re.search(r'id="err-pseudonym">([^<]+)<', html).group(1)
-    assert "PSN-" in error and says(error, en, "letters, digits and hyphens", "半角英数字とハイフン")
+    assert "PSN-" in error and says(error, en, "32 letters and digits", "32文字の半角英数字")
     html = p.page(p.post("/portal/login", {"csrf_token": p.token(html), "pseudonym": PSEUDONYM}), 200)
     assert says(html, en, "You have signed in.", "ログインしました。")
     assert says(html, en, f"Pseudonymous ID {PSEUDONYM}", f"仮名ID {PSEUDONYM}")
