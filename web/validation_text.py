@@ -20,6 +20,14 @@ _SENTENCES = [
     (r"the file is not valid UTF-8 \(byte (?P<byte>\d+)\); save it as UTF-8, as Camunda Modeler does",
      _l("ファイルが正しい UTF-8 ではありません（%(byte)s バイト目付近）。Camunda Modeler と同じく UTF-8 で保存してください。")),
     (r"the file is empty", _l("ファイルが空です。")),
+    ((r"the file declares a DOCTYPE; DTDs and entity declarations are not allowed in BPMN or DMN files: "
+      r"remove the DOCTYPE \(Camunda Modeler never writes one\)"),
+     _l("ファイルに DOCTYPE 宣言があります。BPMN・DMN のファイルでは DTD も実体（ENTITY）宣言も使えません。"
+        "DOCTYPE を削除してください（Camunda Modeler は書き出しません）。")),
+    ((r"the file has the processing instruction '(?P<target>.*)'; processing instructions are not allowed in "
+      r"BPMN or DMN files: remove it \(Camunda Modeler never writes one\)"),
+     _l("ファイルに処理命令 '%(target)s' があります。BPMN・DMN のファイルでは処理命令は使えません。"
+        "削除してください（Camunda Modeler は書き出しません）。")),
     (r"malformed XML at line (?P<line>\d+): (?P<detail>.*)",
      _l("XML の書き方が正しくありません（%(line)s 行目）: %(detail)s")),
     (r"not a BPMN 2\.0 or DMN file: the root element is (?P<root><.*>)",
@@ -75,6 +83,10 @@ _SENTENCES = [
      _l("呼び出しアクティビティには、呼び出すプロセスを指す calledElement が必要です。")),
     (r"called process '(?P<ref>.*)' is not deployed and not in this deployment",
      _l("呼び出すプロセス '%(ref)s' はデプロイされておらず、今回のファイルにもありません。")),
+    ((r"called process '(?P<ref>.*)' is in the deployed file '(?P<file>.*)', which can no longer be read; "
+      r"deploy a corrected (?P=file) first \((?P<detail>.*)\)"),
+     _l("呼び出すプロセス '%(ref)s' はデプロイ済みのファイル '%(file)s' にありますが、このファイルはもう読み込めません。"
+        "修正した %(file)s を先にデプロイしてください（%(detail)s）。")),
     # -- events --------------------------------------------------------------------------------------
     (r"the boundary event is attached to '(?P<ref>.*)', which is no activity of this process",
      _l("境界イベントの付け先 '%(ref)s' は、このプロセスのアクティビティではありません。")),
@@ -210,6 +222,8 @@ _SENTENCES = [
      _l("出力 '%(output)s' の出力エントリ %(text)s が、その出力の outputValues にありません。")),
     (r"required decision '(?P<ref>.*)' does not exist in this file", _l("必要とする決定 '%(ref)s' がこのファイルにありません。")),
     (r"decision requirements form a cycle \((?P<cycle>.*)\)", _l("決定の依存関係が循環しています（%(cycle)s）。")),
+    (r"decision requirements are nested more than (?P<n>\d+) levels deep",
+     _l("決定の依存関係の入れ子が %(n)s 段を超えています。")),
     # -- FEEL cells (engine/dmn/feel*.py, unary_tests.py): the why inside the sentences above ------------
     (r"function '(?P<name>.*?)' at column (?P<column>\d+) is not supported; only date\(\) is",
      _l("%(column)s 文字目の関数 '%(name)s' は使えません。使える関数は date() だけです")),
@@ -227,6 +241,7 @@ _SENTENCES = [
     (r"expected (?P<op>'.*?') but found the end of the text", _l("%(op)s がないままテキストが終わっています")),
     (r"expected (?P<op>'.*?') but found (?P<found>'.*')", _l("%(op)s があるべき位置に %(found)s があります")),
     (r"not\(\.\.\.\) must enclose the whole entry", _l("not(...) はエントリ全体を囲んでください")),
+    (r"the expression is nested more than (?P<n>\d+) levels deep", _l("式の入れ子が %(n)s 段を超えています")),
     (r"invalid \\u escape", _l("\\u エスケープが正しくありません")),
     (r"invalid escape '(?P<escape>.*)'", _l("エスケープ '%(escape)s' は使えません")),
     (r"(?P<text>.+) is not a valid date", _l("%(text)s は正しい日付ではありません")),

@@ -1,4 +1,4 @@
-"""Recursive-descent parser that compiles FEEL expression text into Expr trees."""
+"""Parser that compiles FEEL expression text into Expr trees: recursive descent for nesting, a stack for operators."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from .feel_lexer import Kind, Token, tokenize
 from .values import feel_negate, is_number
 
 COMPARISON_OPERATORS = ("=", "!=", "<", "<=", ">", ">=")
+#: Parentheses, not(), date() and unary minus nest at most this deep, and so do operations in operations
+#: (the expression tree's height), so that neither parsing nor evaluating can exhaust Python's stack.
+MAX_NESTING = 100
+NESTED_MESSAGE = f"the expression is nested more than {MAX_NESTING} levels deep"
+_OR, _AND, _COMPARISON, _ADDITIVE, _MULTIPLICATIVE = range(1, 6)
 KEYWORDS = frozenset({"true", "false", "null", "and", "or", "not"})
 _CONSTANTS = {"true": True, "false": False, "null": None}
 
@@ -19,6 +24,7 @@ class Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.index = 0
+        self.nesting = 0
 
     # -- cursor ---------------------------------------------------------------
 
@@ -67,57 +73,109 @@ class Parser:
         found = "the end of the text" if token.kind is Kind.END else f"'{token.text}'"
         return FeelSyntaxError(f"expected {expected} but found {found} at column {token.pos + 1}")
 
+    # -- nesting ---------------------------------------------------------------
+
+    def too_deep(self, token: Token | None = None) -> FeelSyntaxError:
+        """The error for text nested beyond MAX_NESTING, located at a token (the current one by default)."""
+        token = token or self.token
+        return FeelSyntaxError(f"{NESTED_MESSAGE} at column {token.pos + 1}")
+
+    def enter(self, token: Token) -> None:
+        """Open one level of nesting (a parenthesis, a call, a unary minus) at a token."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise self.too_deep(token)
+
+    def leave(self, levels: int = 1) -> None:
+        """Close levels of nesting."""
+        self.nesting -= levels
+
+    def checked(self, expression: Expr) -> Expr:
+        """The expression, unless its tree is deeper than MAX_NESTING (operations nested in operations)."""
+        if expression.depth > MAX_NESTING:
+            raise self.too_deep()
+        return expression
+
     # -- grammar --------------------------------------------------------------
 
     def expression(self) -> Expr:
-        """expression := conjunction ('or' conjunction)*"""
-        left = self.conjunction()
-        while self.at_keyword("or"):
-            self.advance()
-            left = Or(left, self.conjunction())
-        return left
-
-    def conjunction(self) -> Expr:
-        """conjunction := comparison ('and' comparison)*"""
-        left = self.comparison()
-        while self.at_keyword("and"):
-            self.advance()
-            left = And(left, self.comparison())
-        return left
-
-    def comparison(self) -> Expr:
-        """comparison := additive (comparison-operator additive)?"""
-        left = self.additive()
-        if self.at_op(*COMPARISON_OPERATORS):
-            op = self.advance().text
-            return Compare(op, left, self.additive())
-        return left
+        """expression := disjunction, i.e. operands joined by or, and, comparisons, + - and * /."""
+        return self.binary(_OR)
 
     def additive(self) -> Expr:
-        """additive := multiplicative (('+' | '-') multiplicative)*"""
-        left = self.multiplicative()
-        while self.at_op("+", "-"):
-            op = self.advance().text
-            left = Arithmetic(op, left, self.multiplicative())
-        return left
+        """An expression without comparisons, and or or (an endpoint of a unary test)."""
+        return self.binary(_ADDITIVE)
 
-    def multiplicative(self) -> Expr:
-        """multiplicative := unary (('*' | '/') unary)*"""
-        left = self.unary()
-        while self.at_op("*", "/"):
-            op = self.advance().text
-            left = Arithmetic(op, left, self.unary())
-        return left
+    def binary(self, lowest: int) -> Expr:
+        """Operands joined by operators of precedence `lowest` or higher, without recursing per operator.
+
+        The grammar, by precedence from low to high:
+            disjunction    := conjunction ('or' conjunction)*
+            conjunction    := comparison ('and' comparison)*
+            comparison     := additive (comparison-operator additive)?
+            additive       := multiplicative (('+' | '-') multiplicative)*
+            multiplicative := unary (('*' | '/') unary)*
+        Each open chain of one precedence waits on a stack; an operator of lower precedence closes the
+        chains above it.  Comparisons do not chain: a second one is left to the caller, which refuses it.
+        """
+        chains: list[tuple[int, list[Expr], list[str]]] = []
+        operand = self.unary()
+        while True:
+            level = self._binary_level()
+            if level is None or level < lowest:
+                break
+            while chains and chains[-1][0] > level:
+                operand = self._close(*chains.pop(), operand)
+            if chains and chains[-1][0] == level:
+                if level == _COMPARISON:
+                    break
+                chains[-1][1].append(operand)
+                chains[-1][2].append(self.advance().text)
+            else:
+                chains.append((level, [operand], [self.advance().text]))
+            operand = self.unary()
+        while chains:
+            operand = self._close(*chains.pop(), operand)
+        return operand
+
+    def _binary_level(self) -> int | None:
+        """The precedence of the binary operator at the cursor, None if there is none."""
+        token = self.token
+        if token.kind is Kind.NAME:
+            return {"or": _OR, "and": _AND}.get(token.text)
+        if token.kind is Kind.OP:
+            if token.text in COMPARISON_OPERATORS:
+                return _COMPARISON
+            return {"+": _ADDITIVE, "-": _ADDITIVE, "*": _MULTIPLICATIVE, "/": _MULTIPLICATIVE}.get(token.text)
+        return None
+
+    def _close(self, level: int, operands: list[Expr], ops: list[str], last: Expr) -> Expr:
+        """Build the node of one chain of operands, the last one included."""
+        items = (*operands, last)
+        if level == _OR:
+            node: Expr = Or(items)
+        elif level == _AND:
+            node = And(items)
+        elif level == _COMPARISON:
+            node = Compare(ops[0], items[0], items[1])
+        else:
+            node = Arithmetic(items, tuple(ops))
+        return self.checked(node)
 
     def unary(self) -> Expr:
-        """unary := '-' unary | primary; negative literals are folded."""
-        if self.at_op("-"):
-            self.advance()
-            operand = self.unary()
+        """unary := '-'* primary; negative literals are folded."""
+        signs = 0
+        while self.at_op("-"):
+            self.enter(self.advance())
+            signs += 1
+        operand = self.primary()
+        for _ in range(signs):
             if isinstance(operand, Literal) and is_number(operand.value):
-                return Literal(feel_negate(operand.value))
-            return Negate(operand)
-        return self.primary()
+                operand = Literal(feel_negate(operand.value))
+            else:
+                operand = self.checked(Negate(operand))
+        self.leave(signs)
+        return operand
 
     def primary(self) -> Expr:
         """primary := literal | path | function call | '(' expression ')'"""
@@ -126,9 +184,10 @@ class Parser:
             self.advance()
             return Literal(token.value)
         if self.at_op("("):
-            self.advance()
+            self.enter(self.advance())
             inner = self.expression()
             self.expect_op(")")
+            self.leave()
             return inner
         if token.kind is Kind.NAME:
             return self.name_expression()
@@ -140,10 +199,11 @@ class Parser:
         if name in _CONSTANTS:
             return Literal(_CONSTANTS[name])
         if name == "not":
-            self.expect_op("(")
+            self.enter(self.expect_op("("))
             operand = self.expression()
             self.expect_op(")")
-            return Not(operand)
+            self.leave()
+            return self.checked(Not(operand))
         if name in KEYWORDS:
             self.index -= 1
             raise self.unexpected("a value")
@@ -163,11 +223,12 @@ class Parser:
             column = self.tokens[self.index - 1].pos + 1
             raise FeelSyntaxError(f"function '{name}' at column {column} is not supported; only date() is")
         start = self.tokens[self.index - 1].pos
-        self.expect_op("(")
+        self.enter(self.expect_op("("))
         argument = self.expression()
         end = self.expect_op(")").pos + 1
+        self.leave()
         if not isinstance(argument, Literal):
-            return DateCall(argument)
+            return self.checked(DateCall(argument))
         try:
             return Literal(to_date(argument.value))
         except ValueError:
@@ -177,6 +238,9 @@ class Parser:
 def parse_expression(text: str) -> Expr:
     """Compile a complete FEEL expression; raise FeelSyntaxError if it does not parse."""
     parser = Parser(text)
-    expression = parser.expression()
-    parser.expect_end()
+    try:
+        expression = parser.expression()
+        parser.expect_end()
+    except RecursionError:  # a caller already deep in the stack: still a sentence, never a traceback
+        raise parser.too_deep() from None
     return expression

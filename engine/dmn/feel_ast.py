@@ -28,10 +28,17 @@ class Expr(ABC):
 
     #: True for expressions whose value is a boolean test (comparisons, and/or/not).
     is_predicate: bool = False
+    #: How many operations deep the tree below this node goes (a literal or a variable is 0); the parser
+    #: limits it, so that evaluating, comparing or printing a tree never exhausts Python's stack.
+    depth: int = 0
 
     @abstractmethod
     def evaluate(self, scope: Scope) -> Any:
         """Compute the value of the expression in the given variable scope."""
+
+    def _above(self, *children: Expr) -> None:
+        """Record the depth of a node over these children (called once, by __post_init__)."""
+        object.__setattr__(self, "depth", 1 + max((child.depth for child in children), default=0))
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,9 @@ class Negate(Expr):
 
     operand: Expr
 
+    def __post_init__(self) -> None:
+        self._above(self.operand)
+
     def evaluate(self, scope: Scope) -> Any:
         """Negate a number; anything else is null."""
         return feel_negate(self.operand.evaluate(scope))
@@ -94,15 +104,24 @@ _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
 
 @dataclass(frozen=True)
 class Arithmetic(Expr):
-    """A binary + - * / operation."""
+    """A chain of + and - (or of * and /) operations of one precedence, applied left to right.
 
-    op: str
-    left: Expr
-    right: Expr
+    `a - b + c` is one node with operands (a, b, c) and ops ('-', '+'): a long flat chain is a wide
+    node, not a deep tree, so neither evaluating nor comparing it recurses per operator.
+    """
+
+    operands: tuple[Expr, ...]
+    ops: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        self._above(*self.operands)
 
     def evaluate(self, scope: Scope) -> Any:
-        """Apply the operator with FEEL null propagation."""
-        return _ARITHMETIC[self.op](self.left.evaluate(scope), self.right.evaluate(scope))
+        """Apply the operators from left to right with FEEL null propagation."""
+        value = self.operands[0].evaluate(scope)
+        for op, operand in zip(self.ops, self.operands[1:]):
+            value = _ARITHMETIC[op](value, operand.evaluate(scope))
+        return value
 
 
 def compare(op: str, left: Any, right: Any) -> bool | None:
@@ -125,6 +144,9 @@ class Compare(Expr):
     right: Expr
     is_predicate = True
 
+    def __post_init__(self) -> None:
+        self._above(self.left, self.right)
+
     def evaluate(self, scope: Scope) -> bool | None:
         """Compare both operands."""
         return compare(self.op, self.left.evaluate(scope), self.right.evaluate(scope))
@@ -132,40 +154,46 @@ class Compare(Expr):
 
 @dataclass(frozen=True)
 class And(Expr):
-    """FEEL conjunction with three-valued logic."""
+    """FEEL conjunction of two or more operands with three-valued logic, evaluated left to right."""
 
-    left: Expr
-    right: Expr
+    operands: tuple[Expr, ...]
     is_predicate = True
 
+    def __post_init__(self) -> None:
+        self._above(*self.operands)
+
     def evaluate(self, scope: Scope) -> bool | None:
-        """False wins over null, null wins over true."""
-        left = _truth(self.left.evaluate(scope))
-        if left is False:
-            return False
-        right = _truth(self.right.evaluate(scope))
-        if right is False:
-            return False
-        return True if left and right else None
+        """False wins over null, null wins over true; the first false operand ends the evaluation."""
+        result: bool | None = True
+        for operand in self.operands:
+            value = _truth(operand.evaluate(scope))
+            if value is False:
+                return False
+            if value is None:
+                result = None
+        return result
 
 
 @dataclass(frozen=True)
 class Or(Expr):
-    """FEEL disjunction with three-valued logic."""
+    """FEEL disjunction of two or more operands with three-valued logic, evaluated left to right."""
 
-    left: Expr
-    right: Expr
+    operands: tuple[Expr, ...]
     is_predicate = True
 
+    def __post_init__(self) -> None:
+        self._above(*self.operands)
+
     def evaluate(self, scope: Scope) -> bool | None:
-        """True wins over null, null wins over false."""
-        left = _truth(self.left.evaluate(scope))
-        if left is True:
-            return True
-        right = _truth(self.right.evaluate(scope))
-        if right is True:
-            return True
-        return False if left is False and right is False else None
+        """True wins over null, null wins over false; the first true operand ends the evaluation."""
+        result: bool | None = False
+        for operand in self.operands:
+            value = _truth(operand.evaluate(scope))
+            if value is True:
+                return True
+            if value is None:
+                result = None
+        return result
 
 
 @dataclass(frozen=True)
@@ -174,6 +202,9 @@ class Not(Expr):
 
     operand: Expr
     is_predicate = True
+
+    def __post_init__(self) -> None:
+        self._above(self.operand)
 
     def evaluate(self, scope: Scope) -> bool | None:
         """Negate the operand."""
@@ -197,6 +228,9 @@ class DateCall(Expr):
     """date(x) with a non-literal argument (literal arguments are folded at load time)."""
 
     argument: Expr
+
+    def __post_init__(self) -> None:
+        self._above(self.argument)
 
     def evaluate(self, scope: Scope) -> datetime.date | None:
         """Convert the argument to a date."""

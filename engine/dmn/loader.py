@@ -19,6 +19,8 @@ DMN_NAMESPACES = {
 }
 
 T = TypeVar("T")
+#: A decision requiring a decision requiring … at most this deep: evaluating them recurses per level.
+MAX_REQUIREMENT_DEPTH = 100
 
 
 def load_dmn(xml: bytes | str, filename: str = "") -> dict[str, Decision]:
@@ -44,7 +46,12 @@ def load_dmn(xml: bytes | str, filename: str = "") -> dict[str, Decision]:
         if decision is not None:
             decision.required = requirements[decision_id]
             decisions[decision_id] = decision
-    check_requirements(requirements, errors)
+    too_deep = _too_deep(requirements)
+    if too_deep is not None:  # the graph checks walk it by recursion: refuse it before they do
+        errors.append(DmnError(too_deep, f"decision requirements are nested more than {MAX_REQUIREMENT_DEPTH} "
+                                         "levels deep"))
+    else:
+        check_requirements(requirements, errors)
     if errors:
         raise DmnErrors(errors, filename)
     for decision in decisions.values():
@@ -70,6 +77,33 @@ def _parse_root(xml: bytes | str, errors: list[DmnError]) -> Element | None:
         )
         return None
     return root
+
+
+def _too_deep(requirements: dict[str, list[str]]) -> str | None:
+    """The first decision whose chain of required decisions is longer than MAX_REQUIREMENT_DEPTH, found
+    without recursion (a cycle ends a chain; check_requirements reports it)."""
+    depth: dict[str, int] = {}
+    for start in requirements:
+        if start in depth:
+            continue
+        path, on_path = [start], {start}
+        pending = [iter(requirements[start])]
+        while pending:
+            child = next(pending[-1], None)
+            if child is None:
+                node = path.pop()
+                on_path.discard(node)
+                pending.pop()
+                depth[node] = 1 + max((depth.get(r, 0) for r in requirements[node]), default=0)
+                if depth[node] > MAX_REQUIREMENT_DEPTH + 1:
+                    return node
+            elif child in requirements and child not in depth and child not in on_path:
+                if len(path) > MAX_REQUIREMENT_DEPTH:
+                    return start
+                path.append(child)
+                on_path.add(child)
+                pending.append(iter(requirements[child]))
+    return None
 
 
 def _required_ids(element: Element, ns: str, decision_id: str, errors: list[DmnError]) -> list[str]:

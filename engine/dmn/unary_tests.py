@@ -190,4 +190,8 @@ class _UnaryTestParser(Parser):
 
 def parse_unary_tests(text: str) -> UnaryTest:
     """Compile an input entry; raise FeelSyntaxError if it is not a simple unary test."""
-    return _UnaryTestParser(text).unary_tests()
+    parser = _UnaryTestParser(text)
+    try:
+        return parser.unary_tests()
+    except RecursionError:  # a caller already deep in the stack: still a sentence, never a traceback
+        raise parser.too_deep() from None

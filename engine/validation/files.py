@@ -13,7 +13,7 @@ from engine.bpmn.parser import KenteiParser
 from engine.dmn import DmnErrors, load_dmn
 from engine.validation.bpmn_rules import B, Known, check_document, check_process
 from engine.validation.problems import Problem
-from engine.validation.xml_load import kind_of, load_xml
+from engine.validation.xml_load import kind_of, load_xml, stored_process_ids
 
 
 @dataclass
@@ -28,9 +28,59 @@ class CheckedFile:
     decisions: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class _Stored:
+    """The newest deployed BPMN files beside the batch: the ones still readable, and why the others are not."""
+
+    readable: list[tuple[str, etree._Element]] = field(default_factory=list)
+    unreadable: dict[str, tuple[str, str]] = field(default_factory=dict)  # process id -> (file, why)
+
+    def keys(self) -> set[str]:
+        return {p.get("id") for _, root in self.readable for p in root.iter(f"{B}process")}
+
+
+def _stored(deployed: dict[str, bytes], batch: set[str]) -> _Stored:
+    """Read the stored files as uploads are read now; one that fails (say a DOCTYPE stored before DOCTYPEs
+    were refused, or bytes that are no XML) is left out, so that it cannot break unrelated deployments."""
+    found = _Stored()
+    for name, content in deployed.items():
+        if name in batch:  # the batch brings a new version of it
+            continue
+        root, problems = load_xml(name, bytes(content))
+        if root is not None and kind_of(root) == "bpmn":
+            found.readable.append((name, root))
+            continue
+        if root is not None and kind_of(root) is not None:  # a DMN file: it defines no process
+            continue
+        why = problems[0].message if problems else (f"not a BPMN 2.0 or DMN file: the root element is "
+                                                    f"<{etree.QName(root).localname}>")
+        for key in stored_process_ids(bytes(content)):
+            found.unreadable[key] = (name, why)
+    return found
+
+
+def _calls_into_unreadable(name: str, root: etree._Element, known: Known, stored: _Stored,
+                           batch_keys: set[str]) -> list[Problem]:
+    """A call activity whose process is deployed only in a stored file that can no longer be read."""
+    problems: list[Problem] = []
+    readable = stored.keys()
+    for node in root.iter(f"{B}callActivity"):
+        called = node.get("calledElement")
+        if called in stored.unreadable and called in known.processes and called not in batch_keys | readable:
+            file, why = stored.unreadable[called]
+            problems.append(Problem(name, node.get("id") or "callActivity",
+                                    f"called process '{called}' is in the deployed file '{file}', which can no "
+                                    f"longer be read; deploy a corrected {file} first ({why})"))
+    return problems
+
+
 def check_files(files: list[tuple[str, bytes]], known: Known,
                 deployed_bpmn: dict[str, bytes] | None = None) -> tuple[list[CheckedFile], list[Problem]]:
-    """Validate every file; parse them only when the whole batch is clean."""
+    """Validate every file; parse them only when the whole batch is clean.
+
+    `deployed_bpmn` holds the newest stored BPMN file of each name (for call activities; where two define
+    one process, the later one in the mapping wins); stored files that cannot be read are left out.
+    """
     problems: list[Problem] = []
     trees: list[tuple[str, bytes, etree._Element, str]] = []
     for name, content in files:
@@ -57,16 +107,18 @@ def check_files(files: list[tuple[str, bytes]], known: Known,
             checked.append(CheckedFile(name, kind, content, _sha(content), decisions=decisions))
 
     bpmn = [(n, c, r) for n, c, r, k in trees if k == "bpmn"]
+    stored = _stored(deployed_bpmn or {}, {n for n, _ in files})
+    batch_keys = {p.get("id") for _, _, r in bpmn for p in r.iter(f"{B}process")}
     for _, _, root in bpmn:
         known.processes.update(p.get("id") for p in root.iter(f"{B}process") if p.get("isExecutable") == "true")
     for name, content, root in bpmn:
-        found = _check_bpmn(name, root, known)
+        found = _check_bpmn(name, root, known) or _calls_into_unreadable(name, root, known, stored, batch_keys)
         problems.extend(found)
         if not found:
             checked.append(CheckedFile(name, "bpmn", content, _sha(content)))
     if problems:
         return [], problems
-    return _parse(checked, bpmn, deployed_bpmn or {})
+    return _parse(checked, bpmn, stored.readable)
 
 
 def _check_bpmn(name: str, root: etree._Element, known: Known) -> list[Problem]:
@@ -87,16 +139,20 @@ def _check_bpmn(name: str, root: etree._Element, known: Known) -> list[Problem]:
 
 
 def _parse(checked: list[CheckedFile], bpmn: list[tuple[str, bytes, etree._Element]],
-           deployed_bpmn: dict[str, bytes]) -> tuple[list[CheckedFile], list[Problem]]:
+           stored: list[tuple[str, etree._Element]]) -> tuple[list[CheckedFile], list[Problem]]:
     parser = KenteiParser()
     problems: list[Problem] = []
-    batch_names = {n for n, _, _ in bpmn}
-    batch_keys = {p.get("id") for _, _, r in bpmn for p in r.iter(f"{B}process")}
+    taken = {p.get("id") for _, _, r in bpmn for p in r.iter(f"{B}process")}  # the batch's own win
+    for name, root in reversed(stored):  # the later of two stored files defining one process wins
+        keys = {p.get("id") for p in root.iter(f"{B}process")}
+        if keys & taken:
+            continue
+        try:
+            parser.add_bpmn_xml(root, name)
+        except Exception:  # a stored file the parser refuses now is left out; a call into it fails below
+            continue
+        taken |= keys
     try:
-        for name, content in deployed_bpmn.items():
-            deployed = etree.fromstring(content)
-            if name not in batch_names and not batch_keys & {p.get("id") for p in deployed.iter(f"{B}process")}:
-                parser.add_bpmn_xml(deployed, name)
         for name, _, root in bpmn:
             parser.add_bpmn_xml(root, name)
     except ValidationException as exc:

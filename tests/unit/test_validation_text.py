@@ -145,10 +145,29 @@ def library_bug() -> list[str]:
         return checked(("x.bpmn", linear()))
 
 
+def stored_doctype() -> list[str]:
+    """A deployment calling a process of a stored file that has a DOCTYPE (stored before they were refused)."""
+    stored = definitions(process('<bpmn:startEvent id="s"/>', pid="stored_flow")).replace(
+        b"?>\n", b'?>\n<!DOCTYPE bpmn:definitions [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n', 1)
+    known = Known(topics=frozenset({TOPIC}), processes={"stored_flow"})
+    return [p.message for p in check_files([("caller.bpmn", task('calledElement="stored_flow"', tag="callActivity"))],
+                                           known, {"stored.bpmn": stored})[1]]
+
+
+def chained_decisions(count: int) -> bytes:
+    return dmn(*(decision(attrs=f'id="d{n}" name="D"', extra=requires(f"d{n + 1}") if n < count - 1 else "")
+                 for n in range(count)))
+
+
 TWO = '<bpmn:startEvent id="s1"/><bpmn:startEvent id="s2"/><bpmn:endEvent id="e1"/>'
 CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("not valid UTF-8", bad(fixture_bytes("invalid/shift_jis_no_declaration.bpmn"))),
     ("the file is empty", bad(b"  \n")),
+    ("declares a DOCTYPE", bad(definitions(process('<bpmn:startEvent id="s"/>')).replace(
+        b"?>\n", b'?>\n<!DOCTYPE bpmn:definitions [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n', 1))),
+    ("processing instruction 'xml-stylesheet'", bad(definitions(process('<bpmn:startEvent id="s"/>')).replace(
+        b"?>\n", b'?>\n<?xml-stylesheet type="text/xsl" href="x.xsl"?>\n', 1))),
+    ("is in the deployed file 'stored.bpmn', which can no longer be read", stored_doctype),
     ("malformed XML at line", bad(b'<?xml version="1.0"?>\n<bpmn:definitions xmlns:bpmn="x">\n<a>\n</bpmn:definitions>')),
     ("not a BPMN 2.0 or DMN file", bad(b"<html><body/></html>")),
     ("defines no process", bad(definitions())),
@@ -275,6 +294,7 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
                                             "x.dmn")),
     ("not one of the output's outputValues", bad(priority('"a", "b"', '"c"'), "x.dmn")),
     ("required decision 'ghost'", bad(dmn(decision(extra=requires("ghost"))), "x.dmn")),
+    ("decision requirements are nested more than 100 levels deep", bad(chained_decisions(120), "x.dmn")),
     ("form a cycle", bad(dmn(decision(extra=requires("e")), decision(attrs='id="e"', extra=requires("d"))), "x.dmn")),
     ("found the end of the text", bad(dmn(decision(IN, OUT, rule("[1..2"))), "x.dmn")),
     ("name after '.'", bad(dmn(decision(IN, OUT, rule("a."))), "x.dmn")),
@@ -288,6 +308,8 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("invalid \\u escape at", bad(dmn(decision(IN, OUT, rule('"\\uZZZZ"'))), "x.dmn")),
     ("starting at column 1 is not closed", bad(dmn(decision(IN, OUT, rule('"abc'))), "x.dmn")),
     ("unexpected character '@'", bad(dmn(decision(IN, OUT, rule("@"))), "x.dmn")),
+    ("nested more than 100 levels deep at column", bad(dmn(decision(IN, OUT, rule("(" * 150 + "1" + ")" * 150))),
+                                                        "x.dmn")),
     ("must enclose the whole entry", bad(dmn(decision(IN, OUT, rule("1, not(2)"))), "x.dmn")),
     ("is not a valid date", bad(dmn(decision(IN, OUT, rule("1", out=('date("2026-13-01")',)))), "x.dmn")),
 ]
