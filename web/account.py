@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -19,7 +18,7 @@ from flask_login import current_user, login_required
 from engine.identity import IdentityError, StaffUser
 from engine.identity.tokens import issue, revoke, tokens_of
 
-from .auth import PASSWORD_STAMP, engine, password_stamp
+from .auth import engine, start_session
 from .identity_text import localized
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -80,8 +79,8 @@ def password() -> Any:
                 errors.append(_("新しいパスワードが2回とも同じになるように入力してください。"))
             else:
                 try:
-                    identity.set_password(s, user, new)
-                    session[PASSWORD_STAMP] = password_stamp(user)  # this session goes on; the others end
+                    identity.set_password(s, user, new)  # every session of the account ends, this one too
+                    start_session(s, user)  # this browser goes on, with a new session id; the others end
                 except IdentityError as err:
                     errors = [localized(p) for p in getattr(err, "problems", None) or [str(err)]]
         if not errors:

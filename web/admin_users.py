@@ -38,7 +38,7 @@ def users() -> Any:
         with engine().transaction() as s, s.begin():
             identity.create_user(s, request.form.get("username", ""), request.form.get("display_name", ""),
                                  current_user.tenant, request.form.getlist("roles"), request.form.get("password", ""),
-                                 actor=current_user.username)
+                                 actor=current_user.username, refuse_published=True)
         flash(_("アカウントを作成しました。"), "info")
         return redirect(url_for("admin.users"))
     except IdentityError as err:

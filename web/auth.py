@@ -1,7 +1,7 @@
-"""Sign-in and sign-out for staff: individual accounts, lockout, login history (engine.identity)."""
+"""Sign-in and sign-out for staff: individual accounts, lockout, login history, sessions kept on the server
+(engine.identity): the cookie carries a session id, and signing out or the idle timeout ends the record."""
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -74,25 +74,44 @@ def engine() -> Any:
     return current_app.extensions["kentei.engine"]
 
 
+SESSION_ID = "sid"  # the Flask session's key for the server-side session's id (engine.identity StaffSession)
+SIGNED_IN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds", SESSION_ID)  # Flask-Login's, ours
+
+
+def identity() -> Any:
+    return current_app.extensions["kentei.identity"]
+
+
+def start_session(s: Any, user: StaffUser) -> None:
+    """This browser's new session (a sign-in, a password change): a fresh id, whatever the cookie held."""
+    session[SESSION_ID] = identity().start_session(s, user, current_app.permanent_session_lifetime)
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> Staff | None:
-    if not user_id.isdigit():
-        return None
+    """The account of the request's session, checked on the server at every request: the session record must
+    exist (not signed out), have been seen within the idle timeout, and belong to this active account."""
+    token = session.get(SESSION_ID)
     with engine().reading() as s:
-        row = s.get(StaffUser, int(user_id))
-        if row is None or not row.active:
-            return None
-        if session.get(PASSWORD_STAMP) != password_stamp(row):
-            return None  # the password changed since this session signed in: every other session ends
-        return Staff(row.id, row.username, row.display_name, row.tenant, row.role_set)
+        live = identity().live_session(s, token, current_app.permanent_session_lifetime)
+        row = live.user
+        staff = (Staff(row.id, row.username, row.display_name, row.tenant, row.role_set)
+                 if row is not None and user_id == str(row.id) else None)
+    if staff is None:
+        if live.dead or live.user is not None:
+            with engine().transaction() as s, s.begin():
+                identity().end_session(s, token)
+        forget()
+    elif live.stale:
+        with engine().transaction() as s, s.begin():
+            identity().touch_session(s, token)
+    return staff
 
 
-PASSWORD_STAMP = "pw_at"
-
-
-def password_stamp(row: StaffUser) -> str:
-    """A fingerprint of the account's current password hash (its salt changes with every new password)."""
-    return hashlib.sha256(row.password_hash.encode()).hexdigest()[:16]
+def forget() -> None:
+    """Drop the sign-in from the Flask session (what else it holds, e.g. the language's flash, stays)."""
+    for key in SIGNED_IN_KEYS:
+        session.pop(key, None)
 
 
 class LoginForm(FlaskForm):
@@ -102,33 +121,30 @@ class LoginForm(FlaskForm):
                                                         Length(max=128)])
 
 
-MESSAGES = {"bad_password": _l("ユーザー名またはパスワードが違います。"),
-            "unknown_user": _l("ユーザー名またはパスワードが違います。"),
-            "inactive": _l("このアカウントは無効です。管理者に連絡してください。")}
+# one answer for every failure, whether the name is unknown, the password wrong, the account locked or
+# deactivated: the answer (and its time) tells nothing about the account; the login history keeps the reason
+FAILED = _l("ログインできませんでした。ユーザー名とパスワードを確かめてください。"
+            "続けて失敗するときは、15分待つか管理者に連絡してください。")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
-        identity = current_app.extensions["kentei.identity"]
         with engine().transaction() as s, s.begin():
-            result = identity.sign_in(s, form.username.data, form.password.data, request.remote_addr)
+            result = identity().sign_in(s, form.username.data, form.password.data, request.remote_addr)
             user = result.user
             staff = (Staff(user.id, user.username, user.display_name, user.tenant, user.role_set)
                      if result.outcome == "success" else None)
-            stamp = password_stamp(user) if staff is not None else ""
+            if staff is not None:
+                identity().end_session(s, session.get(SESSION_ID))  # a session this browser had ends
+                session.clear()
+                session.permanent = True
+                start_session(s, user)
         if staff is not None:
-            session.clear()
-            session.permanent = True
-            session[PASSWORD_STAMP] = stamp
             login_user(staff)
             return redirect(url_for("inbox.index"))
-        if result.outcome == "locked" or (result.locked_until is not None):
-            until = result.locked_until.astimezone(engine().tz).strftime("%H:%M")
-            flash(_("ログインの失敗が続いたため、%(until)s までロックされています。", until=until), "error")
-        else:
-            flash(str(MESSAGES.get(result.outcome, MESSAGES["bad_password"])), "error")
+        flash(str(FAILED), "error")
         return render_template("login.html", form=form), 401
     return render_template("login.html", form=form)
 
@@ -136,6 +152,8 @@ def login() -> Any:
 @bp.post("/logout")
 @login_required
 def logout() -> Any:
+    with engine().transaction() as s, s.begin():
+        identity().end_session(s, session.get(SESSION_ID))  # ended on the server: no copy of the cookie works
     logout_user()
     session.clear()
     flash(_("ログアウトしました。"), "info")

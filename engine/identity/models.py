@@ -1,4 +1,4 @@
-"""Staff accounts and their login history (migrated with the engine's tables)."""
+"""Staff accounts, their sessions and their login history (migrated with the engine's tables)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -42,10 +42,24 @@ class LoginEvent(IdentityBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     username: Mapped[str] = mapped_column(String(64))  # as typed (unknown names are logged too)
+    # the account's prefecture; for an unknown name (no user_id) the prefecture its "-13" suffix names, else
+    # None: shown, masked, in every prefecture's history (Identity.login_history)
     tenant: Mapped[str | None] = mapped_column(String(8))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     outcome: Mapped[str] = mapped_column(String(16))  # success | bad_password | locked | unknown_user | inactive
     remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+
+class StaffSession(IdentityBase):
+    """A signed-in browser: the cookie carries a random id, the database only its SHA-256. Signing out, the
+    idle timeout, a password change or deactivation deletes the row, so no copy of the cookie opens anything."""
+
+    __tablename__ = "staff_session"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # the idle timeout's
 
 
 class ApiToken(IdentityBase):

@@ -8,8 +8,19 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 HASHER = PasswordHasher()  # argon2id with the library's defaults (RFC 9106 low-memory profile)
-# For seeding demo and test accounts only: a sign-in rehashes them with HASHER's parameters.
+# For seeding demo and test accounts only: a sign-in rehashes them with HASHER's parameters. Until then a
+# sign-in still costs the same as any other (Identity verifies one hash at each of these costs every time).
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+
+# Passwords nobody may choose: published ones (the README's demo password) and a few of the most often
+# leaked ones that the policy would let through. Compared case-insensitively.
+PUBLISHED_PASSWORDS = frozenset(p.casefold() for p in (
+    "Kentei-demo-2026",  # kentei.demo_staff.DEMO_PASSWORD, printed by `kentei demo` and in the README
+    "Password123!", "Password@123", "Password1234", "Password12345", "P@ssw0rd1234", "P@ssword1234",
+    "Passw0rd!234", "Qwerty123456", "Qwerty@12345", "Welcome@1234", "Welcome12345", "Admin@123456",
+    "Abcd@1234567", "Aa123456789!", "1qaz2wsx3edc", "1qaz@WSX3edc", "Changeme1234", "Letmein12345",
+))
+PUBLISHED = "このパスワードは公開されている（デモ用や漏えいしたもの）ため使えません。"
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,11 @@ def check_password_policy(password: str, username: str = "", policy: PasswordPol
     return problems
 
 
+def is_published(password: str) -> bool:
+    """Whether `password` is one of PUBLISHED_PASSWORDS (whatever its letter case)."""
+    return password.strip().casefold() in PUBLISHED_PASSWORDS
+
+
 def hash_password(password: str, hasher: PasswordHasher = HASHER) -> str:
     """An argon2id hash of `password`."""
     return hasher.hash(password)
@@ -52,6 +68,11 @@ def verify_password(stored: str, password: str, hasher: PasswordHasher = HASHER)
         return hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def made_with(stored: str, hasher: PasswordHasher) -> bool:
+    """Whether the stored hash has exactly the hasher's parameters (so verifying it costs what the hasher's do)."""
+    return not needs_rehash(stored, hasher)
 
 
 def needs_rehash(stored: str, hasher: PasswordHasher = HASHER) -> bool:

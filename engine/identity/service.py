@@ -2,29 +2,38 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from . import changes
-from .models import LoginEvent, StaffUser
+from .models import LoginEvent, StaffSession, StaffUser
 from .passwords import (
     DEFAULT_POLICY,
+    FAST_HASHER,
     HASHER,
+    PUBLISHED,
     PasswordPolicy,
     check_password_policy,
     hash_password,
+    is_published,
+    made_with,
     needs_rehash,
     verify_password,
 )
 from .roles import ROLES
+from .tokens import digest
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 TENANTS = frozenset(f"{n:02d}" for n in range(1, 48))
+SUFFIX = re.compile(r"-(\d{2})$")  # the prefecture suffix of account names: reviewer1-13
+SAME_PASSWORD = "今のパスワードとは違うパスワードにしてください。"
 
 
 class IdentityError(ValueError):
@@ -52,6 +61,42 @@ class SignIn:
     locked_until: datetime | None = None
 
 
+@dataclass(frozen=True)
+class LiveSession:
+    """What a request's session id is worth: `user` when the session is live, and what the caller writes."""
+
+    user: StaffUser | None  # the account, active, of a session seen within the idle timeout
+    stale: bool = False  # live, but last seen long enough ago that the caller should touch it
+    dead: bool = False  # a record that has ended (idle, or its account deactivated): the caller ends it
+
+
+@dataclass(frozen=True)
+class LoginRow:
+    """One line of a prefecture's login history."""
+
+    id: int
+    at: datetime
+    username: str  # as typed, or masked (an unknown name shown to every prefecture)
+    outcome: str
+    remote_addr: str | None
+    masked: bool = False
+
+
+def masked(name: str) -> str:
+    """An unknown typed name as every prefecture's admins see it: its first character (people type passwords there)."""
+    return name[:1] + "…"
+
+
+def suffix_tenant(name: str) -> str | None:
+    """The prefecture an account name's suffix names (reviewer1-13 → 13), if any."""
+    m = SUFFIX.search(name)
+    return m.group(1) if m and m.group(1) in TENANTS else None
+
+
+def _cost(hasher: PasswordHasher) -> tuple[object, ...]:
+    return (hasher.type, hasher.time_cost, hasher.memory_cost, hasher.parallelism, hasher.hash_len, hasher.salt_len)
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -66,20 +111,44 @@ class Identity:
 
     def __init__(self, clock: Callable[[], datetime] = _utc_now, policy: PasswordPolicy = DEFAULT_POLICY,
                  max_failures: int = 5, lockout: timedelta = timedelta(minutes=15),
-                 hasher: PasswordHasher = HASHER) -> None:
-        """`hasher` hashes passwords; a sign-in rehashes one made with other parameters (e.g. a demo's)."""
+                 hasher: PasswordHasher = HASHER, seed_hashers: tuple[PasswordHasher, ...] = (FAST_HASHER,)) -> None:
+        """`hasher` hashes passwords; a sign-in rehashes one made with other parameters (e.g. the demo's
+        `seed_hashers`). Every sign-in attempt verifies one hash at each of these costs (`_verify`)."""
         self.clock, self.policy, self.max_failures, self.lockout = clock, policy, max_failures, lockout
         self.hasher = hasher
-        self._dummy: str | None = None
+        self.costs: list[PasswordHasher] = [hasher]
+        for seed in seed_hashers:
+            if all(_cost(seed) != _cost(h) for h in self.costs):
+                self.costs.append(seed)
+        self._dummies: list[str] | None = None
 
-    def _dummy_hash(self) -> str:
-        if self._dummy is None:
-            self._dummy = hash_password("a password nobody has, for timing parity", self.hasher)
-        return self._dummy
+    def _dummy_hashes(self) -> list[str]:
+        """A hash of a password nobody has at each cost (made on the first attempt, whatever its name)."""
+        if self._dummies is None:
+            self._dummies = [hash_password(secrets.token_urlsafe(16), h) for h in self.costs]
+        return self._dummies
+
+    def _verify(self, stored: str | None, password: str) -> bool:
+        """Whether `password` matches the stored hash (None: no such account), with the same argon2 work
+        whatever the account, its state or its hash's cost: one verification at each of `costs`, the stored
+        hash at its own cost and a dummy at the others. (A hash with yet other parameters, left by an older
+        policy, is verified besides, until the account's next sign-in rehashes it.)"""
+        own = next((i for i, h in enumerate(self.costs) if stored is not None and made_with(stored, h)), None)
+        matched = False
+        for i, dummy in enumerate(self._dummy_hashes()):
+            if i == own and stored is not None:
+                matched = verify_password(stored, password, self.costs[i])
+            else:
+                verify_password(dummy, password, self.costs[i])
+        if stored is not None and own is None:
+            matched = verify_password(stored, password, self.hasher)
+        return matched
 
     def create_user(self, session: Session, username: str, display_name: str, tenant: str,
-                    roles: Iterable[str], password: str, actor: str = "cli") -> StaffUser:
-        """A new account, recorded as created by `actor`; IdentityError (or a subclass) names what is wrong."""
+                    roles: Iterable[str], password: str, actor: str = "cli",
+                    refuse_published: bool = False) -> StaffUser:
+        """A new account, recorded as created by `actor`; IdentityError (or a subclass) names what is wrong.
+        With `refuse_published` (an admin's form) a published password (the demo's) is refused too."""
         username = username.strip().lower()
         if not USERNAME.match(username):
             raise IdentityError("ユーザー名は英小文字・数字・._- の3〜64文字で、英数字で始めてください。")
@@ -91,6 +160,8 @@ class Identity:
         if not display_name.strip():
             raise IdentityError("氏名を入力してください。")
         problems = check_password_policy(password, username, self.policy)
+        if refuse_published and is_published(password):
+            problems.append(PUBLISHED)
         if problems:
             raise WeakPassword(problems)
         if session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
@@ -105,17 +176,18 @@ class Identity:
         return user
 
     def sign_in(self, session: Session, username: str, password: str, remote_addr: str | None = None) -> SignIn:
-        """Check a password; every attempt is logged, `max_failures` in a row lock the account for `lockout`."""
+        """Check a password; every attempt is logged, `max_failures` in a row lock the account for `lockout`.
+        Every attempt does the same argon2 work first, so its time tells nothing of the name or the account."""
         now = self.clock()
         name = (username or "").strip().lower()[:64]
         user = session.scalar(select(StaffUser).where(StaffUser.username == name))
+        matched = self._verify(user.password_hash if user is not None else None, password)
         if user is None:
-            verify_password(self._dummy_hash(), password)  # the same work as for a real account
             return self._log(session, SignIn("unknown_user", None), name, remote_addr, now)
         locked_until = _aware(user.locked_until)
         if locked_until is not None and locked_until > now:
             return self._log(session, SignIn("locked", user, locked_until), name, remote_addr, now)
-        if not verify_password(user.password_hash, password):
+        if not matched:
             user.failed_attempts += 1
             if user.failed_attempts >= self.max_failures:
                 user.locked_until, user.failed_attempts = now + self.lockout, 0
@@ -128,13 +200,20 @@ class Identity:
         return self._log(session, SignIn("success", user), name, remote_addr, now)
 
     def set_password(self, session: Session, user: StaffUser, password: str, actor: str | None = None) -> None:
-        """Change a password under the policy (recorded, by the user unless `actor` says otherwise)."""
+        """Change a password under the policy, to neither the current one nor a published one (recorded, by the
+        user unless `actor` says otherwise). Every session of the account ends: the caller starts a new one
+        for the browser that changed it."""
         problems = check_password_policy(password, user.username, self.policy)
+        if is_published(password):
+            problems.append(PUBLISHED)
+        if not problems and verify_password(user.password_hash, password):
+            problems.append(SAME_PASSWORD)
         if problems:
             raise WeakPassword(problems)
         now = self.clock()
         user.password_hash, user.password_changed_at = hash_password(password, self.hasher), now
         user.failed_attempts, user.locked_until = 0, None
+        self.end_sessions(session, user.id)
         session.flush()
         changes.record(session, now, user.tenant, actor or user.username, user.username, "password")
 
@@ -155,16 +234,68 @@ class Identity:
             user.active = active
             if active:
                 user.failed_attempts, user.locked_until = 0, None
+            else:
+                self.end_sessions(session, user.id)
         session.flush()
 
-    def login_history(self, session: Session, tenant: str, limit: int = 100) -> list[LoginEvent]:
-        """One prefecture's sign-in attempts, newest first (unknown names have no prefecture: admins of none)."""
-        return list(session.scalars(select(LoginEvent).where(LoginEvent.tenant == tenant)
-                                    .order_by(LoginEvent.at.desc(), LoginEvent.id.desc()).limit(limit)))
+    def start_session(self, session: Session, user: StaffUser, idle: timedelta) -> str:
+        """A new session of `user` (after a sign-in or a password change): the id for its cookie. Sessions
+        anyone left idle for longer than `idle` are deleted on the way."""
+        now = self.clock()
+        session.execute(delete(StaffSession).where(StaffSession.last_seen_at < now - idle))
+        token = secrets.token_urlsafe(32)
+        session.add(StaffSession(user_id=user.id, token_hash=digest(token), created_at=now, last_seen_at=now))
+        session.flush()
+        return token
+
+    def live_session(self, session: Session, token: str | None, idle: timedelta,
+                     touch: timedelta = timedelta(minutes=1)) -> LiveSession:
+        """The account of a session id, if the session exists, was seen within `idle` and its account is
+        active. It only reads (on SQLite a read takes no write lock): the caller touches a session last seen
+        `touch` ago or more (`touch_session`) and ends a dead one (`end_session`)."""
+        if not token:
+            return LiveSession(None)
+        row = session.scalar(select(StaffSession).where(StaffSession.token_hash == digest(token)))
+        if row is None:
+            return LiveSession(None)
+        since = self.clock() - _aware(row.last_seen_at)  # type: ignore[operator]
+        user = session.get(StaffUser, row.user_id)
+        if since > idle or user is None or not user.active:
+            return LiveSession(None, dead=True)
+        return LiveSession(user, stale=since >= touch)
+
+    def touch_session(self, session: Session, token: str) -> None:
+        """The session was used now (the idle timeout counts from here)."""
+        session.execute(update(StaffSession).where(StaffSession.token_hash == digest(token))
+                        .values(last_seen_at=self.clock()))
+
+    def end_session(self, session: Session, token: str | None) -> None:
+        """Sign-out (or a dead session found): the record goes, so no copy of its cookie opens anything."""
+        if token:
+            session.execute(delete(StaffSession).where(StaffSession.token_hash == digest(token)))
+
+    def end_sessions(self, session: Session, user_id: int) -> None:
+        """Every session of one account ends (a password change, deactivation)."""
+        session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+
+    def login_history(self, session: Session, tenant: str, limit: int = 100) -> list[LoginRow]:
+        """One prefecture's sign-in attempts, newest first: its accounts', those with unknown names that end
+        in its suffix ("-13"), and those with unknown names without a prefecture suffix, which every
+        prefecture sees with the name masked (`masked`). No row is linked to an account."""
+        def newest(*where: Any) -> list[LoginEvent]:
+            return list(session.scalars(select(LoginEvent).where(*where)
+                                        .order_by(LoginEvent.at.desc(), LoginEvent.id.desc()).limit(limit)))
+        rows = [LoginRow(e.id, _aware(e.at), e.username, e.outcome, e.remote_addr)  # type: ignore[arg-type]
+                for e in newest(LoginEvent.tenant == tenant)]
+        rows += [LoginRow(e.id, _aware(e.at), masked(e.username), e.outcome, e.remote_addr, True)  # type: ignore[arg-type]
+                 for e in newest(LoginEvent.tenant.is_(None), LoginEvent.user_id.is_(None))]
+        rows.sort(key=lambda r: (r.at, r.id), reverse=True)
+        return rows[:limit]
 
     def _log(self, session: Session, result: SignIn, name: str, remote_addr: str | None, now: datetime) -> SignIn:
         user = result.user
-        session.add(LoginEvent(user_id=user.id if user else None, username=name, tenant=user.tenant if user else None,
+        session.add(LoginEvent(user_id=user.id if user else None, username=name,
+                               tenant=user.tenant if user else suffix_tenant(name),
                                at=now, outcome=result.outcome, remote_addr=remote_addr))
         session.flush()
         return result

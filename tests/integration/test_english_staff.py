@@ -180,8 +180,8 @@ def test_every_staff_page_is_english_without_a_japanese_character(site, mode):  
     expected = {
         "login": ["<title>Sign in | kentei</title>", "Please sign in.", "Username", "Password", "15 minutes"],
         "login-empty": ["Enter your username.", "Enter your password."],
-        "login-failed": ["The username or password is incorrect."],
-        "login-locked": ["Your account is locked until 09:15."],
+        "login-failed": ["Sign-in failed. Check your username and password."],
+        "login-locked": ["Sign-in failed. Check your username and password."],  # the same answer (issue 10)
         "csrf-expired": ["The form has expired", "Please try again."],
         "inbox": ['<span class="count" id="task-count">2 tasks</span>', "Reviewer One (Reviewer; Prefecture 13)",
                   "Trade Skill Test Staff System", "Sign out", "Overdue", "Application ID", "Page 1 of 1",
@@ -226,8 +226,8 @@ def test_without_a_choice_the_same_pages_are_japanese(site):  # type: ignore[no-
         assert LANG_SWITCH.search(body).group(1) == "English", name  # type: ignore[union-attr]
     expected = {
         "login": ["ログインしてください。", "個人ごとのアカウントでログインしてください。"],
-        "login-failed": ["ユーザー名またはパスワードが違います。"],
-        "login-locked": ["ログインの失敗が続いたため、09:15 までロックされています。"],
+        "login-failed": ["ログインできませんでした。ユーザー名とパスワードを確かめてください。"],
+        "login-locked": ["ログインできませんでした。ユーザー名とパスワードを確かめてください。"],
         "inbox": ['id="task-count">2 件</span>', "Reviewer One（審査担当・都道府県 13）", "期限超過"],
         "inbox-filtered": ['id="task-count">1 件</span>', "期限（遠い順）"],
         "inbox-empty": ["該当するタスクはありません。", "1 / 1 ページ"],
