@@ -114,10 +114,11 @@ def _known(engine: "Engine", session: "Session", tenant: str) -> tuple[Known, di
     newest = select(DeployedFile.tenant, DeployedFile.name, func.max(DeployedFile.version).label("v")).where(
         DeployedFile.kind == "bpmn", DeployedFile.tenant.in_({tenant, SHARED})).group_by(
         DeployedFile.tenant, DeployedFile.name).subquery()
-    rows = session.execute(select(DeployedFile.tenant, DeployedFile.name, DeployedFile.content).join(
+    rows = session.execute(select(DeployedFile.tenant, DeployedFile.name, DeployedFile.content, DeployedFile.id).join(
         newest, (DeployedFile.tenant == newest.c.tenant) & (DeployedFile.name == newest.c.name)
         & (DeployedFile.version == newest.c.v))).all()
     files: dict[str, bytes] = {}
-    for owner, name, content in sorted(rows, key=lambda r: r[0] == tenant):  # the tenant's own version wins
+    # later entries win (engine/validation/files.py): the tenant's own version over the shared one, newer over older
+    for _owner, name, content, _id in sorted(rows, key=lambda r: (r[0] == tenant, r[3])):
         files[name] = content
     return Known(engine.handlers.topics(), decisions, processes), files

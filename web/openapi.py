@@ -94,7 +94,9 @@ def document() -> dict[str, Any]:
                 {"type": "object", "properties": {"data": {"type": "object"}}})},
             "/api/v1/instances/{instance_id}": {"get": _op("A process instance", OBJ, [INSTANCE_ID])},
             "/api/v1/instances/{instance_id}/history": {"get": _op("Its hash-chained history", OBJ, [INSTANCE_ID])},
-            "/api/v1/messages": {"post": _op("Correlate a message (e.g. fee_paid) by name and 申請受付ID", OBJ, body={
+            "/api/v1/messages": {"post": _op("Correlate a message (e.g. fee_paid) by name and 申請受付ID; the "
+                                             "catching element declares who may send it and the variables it "
+                                             "may set (messageSenders, messageVariables)", OBJ, body={
                 "type": "object", "required": ["name", "key"],
                 "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 128},
                                "key": {"type": "string", "minLength": 1, "maxLength": 128},

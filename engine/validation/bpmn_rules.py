@@ -120,7 +120,15 @@ def _service(node: etree._Element, root: etree._Element, known: Known) -> Iterat
         yield f"no handler is registered for topic '{attrs['topic']}'"
 
 
+def _tenant_id(node: etree._Element, attribute: str, what: str) -> Iterator[str]:
+    """Camunda's explicit tenant of a called element: kentei binds by the instance's prefecture instead."""
+    if node.get(C + attribute) is not None:
+        yield (f"camunda:{attribute} is not supported: a {what} binds to the prefecture's own newest version, "
+               "else the shared one (docs/dialect.md, Tenants); remove the attribute")
+
+
 def _decision(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
+    yield from _tenant_id(node, "decisionRefTenantId", "decision")
     ref = node.get(C + "decisionRef")
     if any(node.get(C + a) for a in JAVA_DELEGATES + ("type",)):
         yield "a business rule task must reference a DMN decision with camunda:decisionRef"
@@ -157,6 +165,7 @@ def _user(node: etree._Element, root: etree._Element, known: Known) -> Iterator[
 
 
 def _call(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
+    yield from _tenant_id(node, "calledElementTenantId", "called process")
     called = node.get("calledElement")
     if not called:
         yield "a call activity needs calledElement naming a process"

@@ -101,6 +101,8 @@ def test_an_online_application_runs_to_the_pass_notice(engine, clock, staff, web
     staff("scorer1-13", "13", "scorer", "approver")  # holds both roles: four eyes must stop them
     staff("approver1-13", "13", "approver")
     staff("reviewer1-27", "27", "reviewer")
+    staff("payment1-13", "13", "payment")  # the payment gateway's account
+    staff("payment1-27", "27", "payment")
     # a paper application of the same prefecture waits in the inbox too: the reviewer has to filter
     paper = engine.start("application", "13", {"channel": "paper", "applicant_name": "紙 申請子"},
                          business_key="paper-0001", actor="reviewer1-13")
@@ -161,9 +163,11 @@ def test_an_online_application_runs_to_the_pass_notice(engine, clock, staff, web
     shots(applicant, "06-portal-fee-wait")
 
     # 3. the payment gateway reports the payment over the JSON API (a token of prefecture 13)
-    token = token_for(engine, "reviewer1-13", clock)
+    token = token_for(engine, "payment1-13", clock)
     payment = {"name": "fee_paid", "key": app_id, "id": "PAY-2026-0001", "data": {"fee_paid_amount": 21_300}}
-    status, body = api_post(web.url, token_for(engine, "reviewer1-27", clock), "/api/v1/messages", payment)
+    status, body = api_post(web.url, token_for(engine, "reviewer1-13", clock), "/api/v1/messages", payment)
+    assert status == 403  # a reviewer's token may not report a payment: only the payment role may
+    status, body = api_post(web.url, token_for(engine, "payment1-27", clock), "/api/v1/messages", payment)
     assert status == 404 and body["field"] == "key"  # prefecture 27's token cannot touch 13's application
     assert "fee_paid_amount" not in engine.instance(iid)["variables"]
     status, body = api_post(web.url, token, "/api/v1/messages", payment)
