@@ -1,9 +1,11 @@
-"""Server-side validation of camunda:formData: types, required, bounds, enums, read-only fields."""
+"""Server-side validation of camunda:formData: types, required, bounds, enums, read-only fields, and the
+characters a text may hold (engine/text_rules)."""
 from __future__ import annotations
 
 from datetime import date
 from typing import Any, Mapping
 
+from engine import text_rules
 from engine.errors import FormInvalid
 
 TRUE = {"true", "1", "on", "yes"}
@@ -13,7 +15,11 @@ FALSE = {"false", "0", "off", "no", ""}
 def validate_form(fields: list[dict[str, Any]], submitted: Mapping[str, Any],
                   current: Mapping[str, Any]) -> dict[str, Any]:
     """Coerce and check submitted values against the form; raise FormInvalid with every field's error."""
-    if not fields:
+    if not fields:  # no form: any data, but no text that no field may hold
+        refused = {key: text_rules.SENTENCE for key in submitted
+                   if text_rules.first_bad_string({key: submitted[key]}) is not None}
+        if refused:
+            raise FormInvalid(refused)
         return dict(submitted)
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
@@ -79,7 +85,15 @@ def _coerce(field: dict[str, Any], raw: Any) -> Any:
         return str(raw)
     if not isinstance(raw, str):
         raise ValueError("must be text")
+    # a text field is one line unless it says otherwise: <camunda:property id="multiline" value="true"/>
+    if not text_rules.is_clean(raw, multiline=is_multiline(field)):
+        raise ValueError(text_rules.SENTENCE)
     return raw
+
+
+def is_multiline(field: dict[str, Any]) -> bool:
+    """A text field that may hold line breaks and tabs (shown as a textarea)."""
+    return str((field.get("properties") or {}).get("multiline", "")).lower() == "true"
 
 
 def _check_bounds(kind: str, value: Any, rules: Mapping[str, str]) -> str | None:

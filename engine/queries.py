@@ -16,6 +16,17 @@ if TYPE_CHECKING:
     from engine.runtime import Engine
 
 
+# The largest id every id column holds: INTEGER (32 bits) on PostgreSQL for staff_user, api_token, incident and
+# the instance ids in history_event (SQLite's are 64 bits). A larger one names no row, and as a query parameter
+# it would overflow the driver (OverflowError on SQLite; "integer out of range" on PostgreSQL): a 500.
+ROW_ID_MAX = 2**31 - 1
+
+
+def is_row_id(value: Any) -> bool:
+    """True for an int a row id can be (1 to ROW_ID_MAX); any other id names no row."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= ROW_ID_MAX
+
+
 def _iso(dt: Any) -> str | None:
     value = utc(dt)
     return value.isoformat() if value else None
@@ -33,6 +44,8 @@ def task_dict(t: HumanTask, now: datetime) -> dict[str, Any]:
 def tasks(engine: "Engine", tenant: str | None = None, status: str = "open", group: str | None = None,
           assignee: str | None = None, instance_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Human tasks, filtered; oldest first."""
+    if instance_id is not None and not is_row_id(instance_id):
+        return []
     fast = engine.fast
     where, params = ["status = :status"], {"status": status, "limit": limit}
     for column, value in (("tenant", tenant), ("assignee", assignee), ("instance_id", instance_id)):
@@ -68,6 +81,8 @@ def _task_row(fast: Any, r: Any, now: datetime) -> dict[str, Any]:
 
 def instance(engine: "Engine", instance_id: int) -> dict[str, Any]:
     """An instance's status, waits, open tasks, jobs, incidents and variables."""
+    if not is_row_id(instance_id):
+        raise NotFound(f"process instance {instance_id} does not exist")
     with engine.reading() as session:
         row = session.get(ProcessInstance, instance_id)
         if row is None:
@@ -115,6 +130,8 @@ def _incidents(session: Any, tenant: str | None = None, status: str | None = "op
 
 def history(engine: "Engine", instance_id: int) -> list[dict[str, Any]]:
     """An instance's history events in order."""
+    if not is_row_id(instance_id):
+        return []
     with engine.reading() as session:
         rows = session.scalars(select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
                                .order_by(HistoryEvent.id)).all()
@@ -125,5 +142,7 @@ def history(engine: "Engine", instance_id: int) -> list[dict[str, Any]]:
 def verify_history(engine: "Engine", instance_id: int) -> list[str]:
     """Problems found in an instance's history chain; empty when intact."""
     from engine.history import verify
+    if not is_row_id(instance_id):
+        return []
     with engine.reading() as session:
         return verify(session, instance_id)

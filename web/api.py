@@ -30,6 +30,7 @@ from engine.inbox import (
     visible_task,
 )
 from engine.ops_incidents import ResolutionInvalid
+from engine.text_rules import SENTENCE, first_bad_string
 
 from .auth import engine
 from .openapi import document
@@ -114,6 +115,10 @@ def _body() -> dict[str, Any]:
         return {}
     if not isinstance(body, dict):
         raise ApiError(400, "the body must be a JSON object", "body")
+    # lone surrogates cannot be stored (a 500 later); NUL and other controls cut or reorder what pages show
+    where = first_bad_string(body)
+    if where is not None:
+        raise ApiError(400, f"text {SENTENCE}", where or "body")
     return body
 
 
@@ -277,3 +282,10 @@ def register(app: Any) -> None:
     from .app import csrf
     csrf.exempt(bp)
     app.register_blueprint(bp)
+
+    @app.after_request
+    def no_store(response: Response) -> Response:
+        """API answers carry personal data: no cache keeps them (errors and unknown paths under /api/ too)."""
+        if request.path.startswith("/api/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response

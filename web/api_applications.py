@@ -14,12 +14,11 @@ from sqlalchemy import select
 from engine.db.models import ProcessDefinition, ProcessInstance
 from engine.errors import Conflict, DuplicateBusinessKey, NotFound
 from handlers.registry.models import Applicant, Application
-from handlers.vault import REGISTRATION
 
 from .api import ApiError, _body, bp, token_required
 from .auth import engine
 from .portal_forms import application_values, check_my_number, start_data
-from .vaults import vault
+from .vaults import file_with_number
 
 PROCESS = "application"
 FILERS = {"reviewer", "admin"}  # 審査担当 keys in paper applications; 管理者 runs intake interfaces
@@ -97,14 +96,16 @@ def file_application() -> Any:
     with eng.reading() as s:  # before the number is stored: an undeployed process would leave it orphaned
         if s.scalar(select(ProcessDefinition.id).where(ProcessDefinition.key == PROCESS).limit(1)) is None:
             raise ApiError(409, f"the process '{PROCESS}' is not deployed")
-    with eng.transaction() as s, s.begin():
-        ref = vault().store(s, viewer.tenant, digits, actor=f"api:{viewer.user}", purpose=REGISTRATION)
-    data = start_data(values, ref, pseudonym or "", now, eng.tz)
-    data["channel"] = channel
-    if pseudonym is None:
-        data.pop("pseudonym_id")  # the registry makes the paper inbox paper-<申請受付ID>
-    try:
-        iid = eng.start(PROCESS, viewer.tenant, data, business_key=business_key, actor=f"api:{viewer.user}")
+    assert digits is not None
+
+    def data_for(ref: str) -> dict[str, Any]:
+        data = start_data(values, ref, pseudonym or "", now, eng.tz)
+        data["channel"] = channel
+        if pseudonym is None:
+            data.pop("pseudonym_id")  # the registry makes the paper inbox paper-<申請受付ID>
+        return data
+    try:  # the number is stored in the start's transaction: a filing that fails keeps none
+        iid = file_with_number(PROCESS, viewer.tenant, digits, f"api:{viewer.user}", data_for, business_key)
     except DuplicateBusinessKey:  # the same request id, sent again while the first was being filed
         found = _existing(business_key, viewer.tenant)
         if found is None:

@@ -8,10 +8,13 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.routing import IntegerConverter, Map
 
 from engine.bootstrap import bootstrap
 from engine.config import Settings
 from engine.identity import Identity
+from engine.identity.tokens import holder
+from engine.queries import ROW_ID_MAX
 from handlers.catalog import Adapters, default_registry
 
 from . import (  # noqa: F401
@@ -32,6 +35,15 @@ from .security import harden
 csrf = CSRFProtect()
 
 
+class RowId(IntegerConverter):
+    """<int:…> in every route: a database row id, 1 to ROW_ID_MAX (engine.queries); anything else is a 404
+    before the view runs (a larger number would overflow the database driver: a 500)."""
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int = 1, max: int = ROW_ID_MAX,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def create_app(settings: Settings | None = None, engine: Any = None, reloader_child: bool | None = None,
                identity: Identity | None = None, scheduler: bool = True) -> Flask:
     """Build the web app over `engine` (or one from `settings`/the environment)."""
@@ -41,6 +53,7 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
                             s.smtp_port, s.mail_from, s.staff_mail)
         engine = bootstrap(s, handlers=default_registry(adapters), migrate=False)
     app = Flask(__name__)
+    app.url_map.converters["int"] = RowId  # before any route is added: every <int:…> in the app is a row id
     harden(app, engine.settings.keyring_path.parent / "secret_key", engine.settings.https, engine.settings.proxies)
     app.extensions["kentei.engine"] = engine
     app.extensions["kentei.identity"] = identity or Identity(clock=engine.now)
@@ -76,10 +89,21 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
 
     @app.get("/healthz")
     def healthz() -> Any:
-        """Liveness, and whether this process runs the embedded scheduler."""
+        """Liveness for anyone; for an administrator's API token also this process and whether it runs the
+        embedded scheduler (an anonymous caller learns no host name or process id)."""
+        if not _admin_token():
+            return jsonify({"status": "ok"})
         running = app.extensions["kentei.scheduler"]
         return jsonify({"status": "ok", "pid": os.getpid(), "scheduler": running is not None,
                         "scheduler_name": running.name if running else None})
+
+    def _admin_token() -> bool:
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return False
+        with engine.transaction() as s, s.begin():
+            user = holder(s, header[7:].strip(), engine.now())
+            return user is not None and "admin" in user.role_set
 
     @app.errorhandler(CSRFError)
     def csrf_error(err: CSRFError) -> Any:

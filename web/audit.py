@@ -3,8 +3,6 @@ deleted a number, or was refused, when and why; a summary; a CSV of the same lis
 period was reviewed; the changes to access; and the deletion records. Auditors change nothing else; other roles get 404."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -28,6 +26,7 @@ from handlers.vault import audit
 from handlers.vault.models import ACTIONS
 from handlers.vault.purposes import ALLOWED_PURPOSES
 
+from . import csv_safe
 from .auth import engine, role_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -83,7 +82,7 @@ def _filter() -> tuple[audit.LogFilter, dict[str, Any], list[str]]:
 def index() -> Any:
     f, shown, errors = _filter()
     number = request.args.get("page", "1")
-    number_i = int(number) if number.isdigit() and 0 < int(number) <= 100_000 else 1
+    number_i = int(number) if number.isascii() and number.isdigit() and 0 < int(number) <= 100_000 else 1
     with engine().reading() as s:
         rows, total = audit.page(s, f, number_i)
         counts = audit.summary(s, f)
@@ -102,16 +101,11 @@ def index() -> Any:
 def log_csv() -> Response:
     """The same filtered list as a CSV (UTF-8 with BOM for Excel), this prefecture's rows only."""
     f, _shown, _errors = _filter()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("日時"), _("操作"), _("目的"), _("操作者"), _("記録の参照"), _("詳細")])
+    header = [_("日時"), _("操作"), _("目的"), _("操作者"), _("記録の参照"), _("詳細")]
     with engine().reading() as s:
-        for e in audit.every(s, f, CSV_LIMIT):
-            writer.writerow([e.at.astimezone(engine().tz).isoformat(timespec="seconds"),
-                             str(ACTION_NAMES.get(e.action, e.action)), e.purpose, e.actor, e.vault_ref or "",
-                             e.detail or ""])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=my-number-access-log.csv"})
+        rows = [[e.at.astimezone(engine().tz).isoformat(timespec="seconds"), str(ACTION_NAMES.get(e.action, e.action)),
+                 e.purpose, e.actor, e.vault_ref or "", e.detail or ""] for e in audit.every(s, f, CSV_LIMIT)]
+    return csv_safe.download("my-number-access-log.csv", header, rows)
 
 
 @bp.post("/reviews")

@@ -20,6 +20,7 @@ _PATTERNS = [
     (r"^must be at most (?P<limit>\S+)$", _l("%(limit)s以下で入力してください。")),
     (r"^is read-only$", _l("この項目は変更できません。")),
     (r"^is not a field of this form$", _l("このフォームの項目ではありません。")),
+    (r"^must not contain control characters.*$", _l("使えない文字（制御文字や文字の向きを変える記号）が含まれています。")),
 ]
 
 

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, redirect, request
 from flask_babel import Babel, get_locale
 
+from engine.text_rules import is_clean
+
 LANGUAGES = ("ja", "en")
 DEFAULT = "ja"
 COOKIE = "kentei_lang"
@@ -53,12 +55,20 @@ def _here() -> str:
     return "/"
 
 
+def _same_site(target: str) -> bool:
+    """A path on this site: no scheme or host, no "//", and no control or text-direction character (a CR/LF
+    would split the Location header: a 500; browsers drop tabs, so "/<TAB>/x" would be "//x")."""
+    if not target.startswith("/") or target.startswith("//") or not is_clean(target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
 @bp.get("/lang/<code>")
 def choose(code: str) -> Any:
     """Switch the language for this browser and go back where the user was (same site only)."""
     target = request.args.get("next") or "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if not _same_site(target):
         target = "/"
     response = redirect(target)
     if code in LANGUAGES:

@@ -1,8 +1,6 @@
 """The staff task inbox: list (filters, sort, pages, counts, CSV), task page, claim, unclaim, delegate, complete."""
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import (
@@ -36,6 +34,7 @@ from engine.inbox import (
 )
 from engine.inbox import complete as complete_claimed
 
+from . import csv_safe
 from .auth import colleague, engine
 from .form_view import localized, shown, submitted
 
@@ -74,16 +73,12 @@ def export() -> Response:
     """The current list (same filters, same prefecture), every page, as CSV."""
     query = _query(request.args, per_page=CSV_LIMIT)
     tasks, _total = task_page(engine(), current_user.viewer, TaskQuery(**{**query.__dict__, "page": 1}))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("タスクID"), pgettext("one task", "タスク"), _("プロセス"), _("申請受付ID"), _("氏名"), _("担当"),
-                     _("期限"), _("期限超過"), _("作成日時")])
+    header = [_("タスクID"), pgettext("one task", "タスク"), _("プロセス"), _("申請受付ID"), _("氏名"), _("担当"),
+              _("期限"), _("期限超過"), _("作成日時")]
     yes = _("はい")
-    for t in tasks:
-        writer.writerow([t["id"], t["name"], t["process_name"], t["application_id"] or t["business_key"] or "", t["applicant_name"] or "",
-                         t["assignee"] or "", t["due_at"] or "", yes if t["overdue"] else "", t["created_at"]])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=tasks.csv"})
+    return csv_safe.download("tasks.csv", header, (
+        [t["id"], t["name"], t["process_name"], t["application_id"] or t["business_key"] or "", t["applicant_name"] or "",
+         t["assignee"] or "", t["due_at"] or "", yes if t["overdue"] else "", t["created_at"]] for t in tasks))
 
 
 def _task_or_404(task_id: str) -> dict[str, Any]:

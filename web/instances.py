@@ -6,14 +6,15 @@ is shown in that one response only (no-store) and never stored in the page's dat
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, render_template, request
+from flask import Blueprint, Response, abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from engine.errors import NotFound
 from engine.inbox import diagram, visible_instance
-from handlers.vault import CHANGE, DELETION, IDENTITY_CHECK
+from handlers.vault import CHANGE, DELETION, IDENTITY_CHECK, Erased, VaultError
+from handlers.vault import NotFound as VaultNotFound
 
 from .auth import engine
 from .vaults import vault
@@ -54,28 +55,54 @@ def page(instance_id: int) -> Response:
 @bp.post("/instances/<int:instance_id>/reveal")
 @login_required
 def reveal(instance_id: int) -> Response:
-    """個人番号の表示: a role that may, a purpose from the purpose limit, and an access-log row, or nothing."""
+    """個人番号の表示: a role that may, a purpose from the purpose limit, and an access-log row, or nothing.
+
+    Every refusal of a number that exists (a role that may not, no purpose or an unknown one, an erased
+    record) is logged as "denied" in a transaction of its own that commits although the reveal fails."""
     try:  # 404 for another prefecture's instance, before anything else
         ref = visible_instance(engine(), current_user.viewer, instance_id)["variables"].get("vault_ref")
     except NotFound:
         abort(404)
-    if not ref or not current_user.roles & REVEAL_ROLES:
+    if not ref:
         abort(404)
-    purpose = request.form.get("purpose", "")
+    actor, purpose = f"staff:{current_user.username}", request.form.get("purpose", "")
+    if not current_user.roles & REVEAL_ROLES:
+        _deny(str(ref), actor, purpose, "role")
+        abort(404)
     if purpose not in PURPOSES:
+        _deny(str(ref), actor, purpose, "purpose")
         flash(_("表示する目的を選んでください。"), "error")
         return _page(instance_id, status=422)
+    failed: VaultError | None = None
     with engine().transaction() as session, session.begin():
-        number = vault().reveal(session, str(ref), current_user.tenant, actor=f"staff:{current_user.username}",
-                                purpose=purpose)
+        try:
+            number = vault().reveal(session, str(ref), current_user.tenant, actor=actor, purpose=purpose)
+        except VaultError as err:  # the vault has added its denial row: commit it, then say why
+            failed = err
+    if isinstance(failed, Erased):
+        flash(_("この個人番号は削除されています（保存期間の経過などによる消去）。表示できません。"), "error")
+        return _page(instance_id, status=410)
+    if failed is not None:
+        current_app.logger.error("reveal of %s refused by the vault: %s", ref, type(failed).__name__)
+        flash(_("個人番号を表示できませんでした。システム管理者に連絡してください。"), "error")
+        return _page(instance_id, status=404 if isinstance(failed, VaultNotFound) else 500)
     return _page(instance_id, revealed=number, purpose=PURPOSES[purpose])
+
+
+def _deny(ref: str, actor: str, purpose: str, detail: str) -> None:
+    with engine().transaction() as session, session.begin():
+        vault().deny(session, ref, current_user.tenant, actor, purpose, detail)
 
 
 @bp.get("/instances/<int:instance_id>/diagram.bpmn")
 @login_required
 def diagram_xml(instance_id: int) -> Response:
+    """The BPMN file, as a download (never a document the browser renders: an uploaded file may hold XHTML);
+    the instance page's viewer fetches it as text."""
     try:
         xml = diagram(engine(), current_user.viewer, instance_id)
     except NotFound:
         abort(404)
-    return Response(xml, mimetype="application/xml")
+    return Response(xml, mimetype="application/octet-stream",
+                    headers={"Content-Disposition": f"attachment; filename=instance-{instance_id}.bpmn",
+                             "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})

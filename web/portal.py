@@ -36,7 +36,7 @@ from handlers.notify.errors import MessageNotFound
 from handlers.notify.inbox import inbox, mark_read
 from handlers.notify.models import PortalMessage
 from handlers.registry.models import Applicant, Application
-from handlers.vault import REGISTRATION, VaultError
+from handlers.vault import VaultError
 
 from .portal_forms import (
     GRADES,
@@ -51,7 +51,7 @@ from .portal_forms import (
     correction_values,
     start_data,
 )
-from .vaults import vault
+from .vaults import file_with_number
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -320,18 +320,15 @@ def apply() -> Any:
     if errors:
         flash(_("入力内容を確認してください。"), "error")
         return _apply_form(values, errors, number_cleared=bool(typed_number.strip()), status=422)
-    assert digits is not None
-    try:
-        with eng.transaction() as s, s.begin():
-            ref = vault().store(s, values["tenant"], digits, actor=f"portal:{pseudonym}", purpose=REGISTRATION)
+    assert digits is not None and pseudonym is not None
+    business_key = f"portal-{uuid.uuid4()}"
+    try:  # the number is stored in the start's transaction: a filing that fails keeps none
+        iid = file_with_number(PROCESS, values["tenant"], digits, f"portal:{pseudonym}",
+                               lambda ref: start_data(values, ref, pseudonym, now, eng.tz), business_key)
     except VaultError:
         current_app.logger.exception("portal: the vault refused a filing")  # the message never holds the number
         return render_template("portal_error.html", title=_("ただいま申請を受け付けられません"),
                                message=_("時間をおいてもう一度お試しください。")), 503
-    business_key = f"portal-{uuid.uuid4()}"
-    try:
-        iid = eng.start(PROCESS, values["tenant"], start_data(values, ref, pseudonym, now, eng.tz),
-                        business_key=business_key, actor=f"portal:{pseudonym}")
     except (NotFound, Conflict):
         current_app.logger.exception("portal: the application process could not start")
         return render_template("portal_error.html", title=_("ただいま申請を受け付けられません"),

@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from engine.text_rules import is_clean
 from handlers.vault import check_digit, normalize
 
 PREFECTURES = (
@@ -64,7 +65,17 @@ def correction_values(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str
         errors["prior_pass"] = _("合格歴を選んでください。")
     if len(values["correction_note"]) > 400:
         errors["correction_note"] = _("%(limit)s文字以内で入力してください。", limit=400)
+    refuse_characters(values, ("correction_note",), errors, multiline=True)  # a textarea: line breaks and tabs stay
     return values, errors
+
+
+def refuse_characters(values: Mapping[str, Any], fields: tuple[str, ...], errors: dict[str, str],
+                      multiline: bool = False) -> None:
+    """A field holding a control character, a text-direction control or a lone surrogate is refused, whatever
+    else is wrong with it (engine/text_rules: a NUL cuts the name in the inbox, CSV and search)."""
+    for field in fields:
+        if isinstance(values.get(field), str) and not is_clean(values[field], multiline):
+            errors[field] = _("使えない文字（制御文字や文字の向きを変える記号）が含まれています。")
 
 
 def years(values: dict[str, Any], errors: dict[str, str]) -> None:
@@ -150,6 +161,7 @@ def application_values(form: Mapping[str, str], today: date) -> tuple[dict[str, 
         errors["schooling"] = _("学歴を選んでください。")
     if values["prior_pass"] not in PRIOR_PASSES:
         errors["prior_pass"] = _("合格歴を選んでください。")
+    refuse_characters(values, TEXT_FIELDS, errors)  # every field is one line
     return values, errors
 
 

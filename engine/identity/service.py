@@ -12,6 +12,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from engine.text_rules import require_clean
+
 from . import changes
 from .models import LoginEvent, StaffSession, StaffUser
 from .passwords import (
@@ -159,6 +161,7 @@ class Identity:
             raise IdentityError(f"役割は {', '.join(ROLES)} から1つ以上選んでください。")
         if not display_name.strip():
             raise IdentityError("氏名を入力してください。")
+        require_clean(display_name, IdentityError("氏名に使えない文字（制御文字や文字の向きを変える記号）が含まれています。"))
         problems = check_password_policy(password, username, self.policy)
         if refuse_published and is_published(password):
             problems.append(PUBLISHED)

@@ -14,6 +14,10 @@ class NotFound(VaultError):
     """No live record with that reference in this tenant (also for other tenants' records)."""
 
 
+class Erased(NotFound):
+    """The record was there and has been erased (its reference is kept, its number is gone)."""
+
+
 class PurposeNotAllowed(VaultError):
     """The stated purpose is not one the purpose limit allows."""
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from . import access_log
 from .check_digit import validate_my_number
 from .crypto import Sealed, blind_index, decrypt, encrypt
-from .errors import DecryptionFailed, NotFound, PurposeNotAllowed, VaultError
+from .errors import DecryptionFailed, Erased, NotFound, PurposeNotAllowed, VaultError
 from .keyring import Keyring
 from .masking import mask
 from .models import TENANT_LENGTH, MyNumberRecord
@@ -127,6 +127,11 @@ class Vault:
                           purpose=reason, action="delete")
         return True
 
+    def deny(self, session: Session, ref: str | None, tenant: str, actor: str, purpose: str, detail: str) -> None:
+        """Log an attempt the caller refused before asking the vault (a role that may not, no purpose given)."""
+        self._check_caller(tenant, actor)
+        self._deny(session, ref if _is_ref(ref) else None, tenant, actor, purpose, detail)
+
     def _check_caller(self, tenant: str, actor: str) -> None:
         """Refuse a call that does not say whose data and who asks (nothing to log it against)."""
         if not isinstance(tenant, str) or not tenant or len(tenant) > TENANT_LENGTH:
@@ -146,7 +151,7 @@ class Vault:
         row = self._tenant_row(session, ref, tenant, actor, purpose)
         if row.deleted_at is not None:
             self._deny(session, ref, tenant, actor, purpose, "deleted")
-            raise NotFound("The vault record with that reference was deleted.")
+            raise Erased("The vault record with that reference was deleted.")
         return row
 
     def _tenant_row(self, session: Session, ref: str, tenant: str, actor: str, purpose: str) -> MyNumberRecord:

@@ -26,10 +26,13 @@ def _port() -> int:
 
 
 def _health(port: int, deadline: float = 30.0) -> dict:  # type: ignore[type-arg]
+    """What /healthz tells an administrator's token: this process's id and whether it runs the scheduler."""
     end = time.monotonic() + deadline
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz",
+                                     headers={"Authorization": f"Bearer {os.environ['KENTEI_TEST_HEALTH_TOKEN']}"})
     while True:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
+            with urllib.request.urlopen(request, timeout=2) as resp:
                 return json.loads(resp.read())
         except OSError:
             if time.monotonic() > end:
@@ -55,11 +58,18 @@ def _serving(args: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen]
 
 
 @pytest.fixture
-def env(db_url: str, tmp_path: Path) -> dict[str, str]:
+def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("KENTEI_")}
     clean |= {"KENTEI_DATABASE_URL": db_url, "KENTEI_KEYRING": str(tmp_path / "keyring.json"),
               "KENTEI_POLL_SECONDS": "0.5"}
     subprocess.run([str(SCRIPT), "init"], env=clean, check=True, capture_output=True, timeout=120)
+    # /healthz names the process and its scheduler to an administrator's token only
+    subprocess.run([str(SCRIPT), "user-add", "ops-admin", "--tenant", "13", "--role", "admin", "--display-name", "ops",
+                    "--password-stdin"], env=clean, input="Sakura-2026-haru-ops\n", text=True, check=True,
+                   capture_output=True, timeout=120)
+    token = subprocess.run([str(SCRIPT), "token-create", "ops-admin", "--name", "health"], env=clean, text=True,
+                           check=True, capture_output=True, timeout=120).stdout.strip().splitlines()[-1]
+    monkeypatch.setenv("KENTEI_TEST_HEALTH_TOKEN", token)
     return clean
 
 
