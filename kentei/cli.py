@@ -67,6 +67,14 @@ def main() -> None:
     """kentei — the 技能検定 workflow system."""
 
 
+def _tenant(value: str | None) -> str | None:
+    """A --tenant option: a prefecture code, or None."""
+    from engine.ops_instances import TENANT
+    if value is not None and not TENANT.fullmatch(value):
+        raise click.BadParameter(f"a prefecture code 01–47, not {value!r}", param_hint="--tenant")
+    return value
+
+
 @main.command()
 @_errors
 def init() -> None:
@@ -75,16 +83,20 @@ def init() -> None:
     click.echo(f"database ready: {engine.db.url.render_as_string(hide_password=True)}")
 
 
+TENANT_OPTION = click.option("--tenant", default=None, help="都道府県コード 01–47; without it: shared, for every prefecture")
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
+@TENANT_OPTION
 @click.option("--json", "as_json", is_flag=True)
 @_errors
-def deploy(paths: tuple[str, ...], as_json: bool) -> None:
-    """Validate and deploy BPMN/DMN files (default: workflows/)."""
+def deploy(paths: tuple[str, ...], tenant: str | None, as_json: bool) -> None:
+    """Validate and deploy BPMN/DMN files (default: workflows/), shared or for one prefecture (--tenant)."""
     from engine.deploy import collect
     engine = _engine()
     files = collect(list(paths) or [str(engine.settings.workflows_dir)])
-    report = engine.deploy(files, actor="cli")
+    report = engine.deploy(files, actor="cli", tenant=_tenant(tenant))
     _emit(report.__dict__, as_json, lambda r: "\n".join(
         [f"deployed {x}" for x in r["deployed"]] + [f"unchanged {x}" for x in r["unchanged"]]
         + [f"process {x}" for x in r["processes"]] + [f"decision {x}" for x in r["decisions"]]) or "nothing to deploy")
@@ -92,13 +104,14 @@ def deploy(paths: tuple[str, ...], as_json: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
+@TENANT_OPTION
 @_errors
-def validate(paths: tuple[str, ...]) -> None:
+def validate(paths: tuple[str, ...], tenant: str | None) -> None:
     """Check BPMN/DMN files without deploying; problems as FILE:ELEMENT: sentence."""
     from engine.deploy import collect
     engine = _engine()
     files = collect(list(paths))
-    engine.validate(files)
+    engine.validate(files, tenant=_tenant(tenant))
     click.echo(f"{len(files)} file(s) valid")
 
 
@@ -146,12 +159,15 @@ def complete(task_id: str, user: str, data: str) -> None:
 @click.argument("name")
 @click.option("--key", default=None, help="correlation key (default: the business key)")
 @click.option("--data", default="{}")
-@click.option("--id", "message_id", default=None, help="message id; a repeated id is applied once")
+@click.option("--id", "message_id", default=None, help="message id; a repeated id is applied once per prefecture")
+@click.option("--tenant", default=None, help="the prefecture (default: the one the key names, 13-2026-…)")
 @click.option("--json", "as_json", is_flag=True)
 @_errors
-def message(name: str, key: str | None, data: str, message_id: str | None, as_json: bool) -> None:
+def message(name: str, key: str | None, data: str, message_id: str | None, tenant: str | None,
+            as_json: bool) -> None:
     """Correlate message NAME to the instance waiting with --key."""
-    result = _engine().correlate(name, key, _json_arg(data, "--data"), message_id=message_id)
+    result = _engine().correlate(name, key, _json_arg(data, "--data"), message_id=message_id,
+                                 tenant=_tenant(tenant))
     _emit(result, as_json, lambda r: f"{r['status']} (instance {r['instance_id']})")
 
 
@@ -316,7 +332,8 @@ def demo(count: int, seed: int, as_json: bool) -> None:
 @click.argument("username")
 @click.option("--tenant", required=True, help="都道府県コード, 01–47")
 @click.option("--role", "roles", multiple=True, required=True,
-              help="reviewer, scorer, approver, admin or auditor (repeat for several)")
+              help="reviewer, scorer, approver, admin, auditor, payment, or the system-wide operator "
+                   "(repeat for several)")
 @click.option("--display-name", required=True, help="the person's name as colleagues see it")
 @click.option("--password-stdin", is_flag=True, help="read the password from stdin instead of asking")
 @_errors

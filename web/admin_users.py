@@ -10,6 +10,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from engine.identity import ROLES, IdentityError, StaffUser
+from engine.identity.roles import SYSTEM_ROLES
+
+PREFECTURE_ROLES = tuple(r for r in ROLES if r not in SYSTEM_ROLES)  # what a prefecture's admin may give
 from engine.identity import changes as account_changes
 from engine.identity.tokens import revoke, tokens_of
 
@@ -23,7 +26,8 @@ def _page(errors: list[str], status: int = 200) -> Any:
         staff = s.scalars(select(StaffUser).where(StaffUser.tenant == current_user.tenant)
                           .order_by(StaffUser.username)).all()
         history = current_app.extensions["kentei.identity"].login_history(s, current_user.tenant, limit=50)
-        return render_template("admin_users.html", staff=staff, history=history, roles=ROLES, role_names=ROLE_NAMES,
+        return render_template("admin_users.html", staff=staff, history=history, roles=PREFECTURE_ROLES,
+                               role_names=ROLE_NAMES,
                                errors=errors, form=request.form,
                                changes=account_changes.history(s, current_user.tenant, 50)), status
 
@@ -65,7 +69,9 @@ def user(user_id: int) -> Any:
         else:
             try:
                 with engine().transaction() as s, s.begin():
-                    identity.change_user(s, _member(s, user_id), request.form.getlist("roles"), active,
+                    member = _member(s, user_id)
+                    kept = member.role_set & SYSTEM_ROLES  # the command line's to give or take, not the form's
+                    identity.change_user(s, member, [*request.form.getlist("roles"), *kept], active,
                                          actor=current_user.username)
                 flash(_("アカウントを変更しました。"), "info")
                 return redirect(url_for("admin.user", user_id=user_id))
@@ -73,7 +79,8 @@ def user(user_id: int) -> Any:
                 errors.append(localized(str(err)))
     with engine().reading() as s:
         member = _member(s, user_id)
-        return render_template("admin_user.html", member=member, tokens=tokens_of(s, [member.id]), roles=ROLES,
+        return render_template("admin_user.html", member=member, tokens=tokens_of(s, [member.id]),
+                               roles=PREFECTURE_ROLES,
                                role_names=ROLE_NAMES, errors=errors), (422 if errors else 200)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, EngineError, Forbidden, FormInvalid, NotFound
+from engine.errors import BadInput, Conflict, EngineError, Forbidden, FormInvalid, NotFound
 from engine.identity.tokens import holder
 from engine.inbox import (
     DUES,
@@ -29,6 +29,7 @@ from engine.inbox import (
     visible_instance,
     visible_task,
 )
+from engine.message_rules import Sender
 from engine.ops_incidents import ResolutionInvalid
 from engine.text_rules import SENTENCE, first_bad_string
 
@@ -131,7 +132,7 @@ def _choice(name: str, allowed: Any, default: str) -> str:
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name, str(default))
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise ApiError(400, f"must be a whole number from {low} to {high}", name)
     return int(raw)
 
@@ -220,7 +221,12 @@ def message() -> Response:
     data = body.get("data", {})
     if not isinstance(data, dict):
         raise ApiError(400, "data must be a JSON object", "data")
-    result = engine().correlate(name, key, data, message_id=message_id)
+    # who may send it and which variables it may set: declared by the elements that catch it (engine/message_rules)
+    sender = Sender(g.viewer.user, g.viewer.tenant, frozenset(g.viewer.roles))
+    try:
+        result = engine().correlate(name, key, data, message_id=message_id, sender=sender)
+    except BadInput as err:
+        raise ApiError(400, str(err), err.field) from None
     return jsonify(result), (202 if result["status"] == "buffered" else 200)
 
 

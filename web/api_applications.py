@@ -11,7 +11,7 @@ from typing import Any
 from flask import Response, g, jsonify
 from sqlalchemy import select
 
-from engine.db.models import ProcessDefinition, ProcessInstance
+from engine.db.models import SHARED, ProcessDefinition, ProcessInstance
 from engine.errors import Conflict, DuplicateBusinessKey, NotFound
 from handlers.registry.models import Applicant, Application
 
@@ -94,7 +94,8 @@ def file_application() -> Any:
         response = jsonify({"error": "the application is invalid", "field": next(iter(fields)), "fields": fields})
         return response, 422
     with eng.reading() as s:  # before the number is stored: an undeployed process would leave it orphaned
-        if s.scalar(select(ProcessDefinition.id).where(ProcessDefinition.key == PROCESS).limit(1)) is None:
+        if s.scalar(select(ProcessDefinition.id).where(ProcessDefinition.key == PROCESS, ProcessDefinition.tenant.in_(
+                (viewer.tenant, SHARED))).limit(1)) is None:
             raise ApiError(409, f"the process '{PROCESS}' is not deployed")
     assert digits is not None
 

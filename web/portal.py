@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 
 from engine.db.models import MessageSubscription, ProcessInstance
 from engine.errors import Conflict, NotFound
+from engine.message_rules import Sender
 from handlers.notify.errors import MessageNotFound
 from handlers.notify.inbox import inbox, mark_read
 from handlers.notify.models import PortalMessage
@@ -274,7 +275,8 @@ def correction(application_no: str) -> Any:
                "correction_submitted_by": f"portal:{me()}"}
     # one message per wait: a second click (or a second tab) is a duplicate, never a buffered stray
     outcome = engine().correlate(CORRECTION_MESSAGE, application_no, payload,
-                                 message_id=f"portal:{application_no}:correction:{wait.task_id}")
+                                 message_id=f"portal:{application_no}:correction:{wait.task_id}",
+                                 sender=Sender(f"portal:{me()}", app.tenant, frozenset({"portal"})))
     if outcome["status"] == "delivered":
         flash(_("補正を送信しました。審査担当が改めて確認します。"), "info")
     elif outcome["status"] == "duplicate":

@@ -69,6 +69,14 @@ _SENTENCES = [
      _l("ビジネスルールタスクでは camunda:decisionRef で DMN の決定を参照してください。")),
     (r"a business rule task needs camunda:decisionRef naming a DMN decision",
      _l("ビジネスルールタスクには、DMN の決定を指す camunda:decisionRef が必要です。")),
+    ((r"camunda:decisionRefTenantId is not supported: a decision binds to the prefecture's own newest version, "
+      r"else the shared one \(docs/dialect\.md, Tenants\); remove the attribute"),
+     _l("camunda:decisionRefTenantId は使えません。決定は案件の都道府県の最新版（なければ全国共通の最新版）を使います"
+        "（docs/dialect.md の Tenants）。この属性を削除してください。")),
+    ((r"camunda:calledElementTenantId is not supported: a called process binds to the prefecture's own newest "
+      r"version, else the shared one \(docs/dialect\.md, Tenants\); remove the attribute"),
+     _l("camunda:calledElementTenantId は使えません。呼び出すプロセスは都道府県の最新版（なければ全国共通の最新版）を"
+        "使います（docs/dialect.md の Tenants）。この属性を削除してください。")),
     (r"decision '(?P<ref>.*)' is not deployed and not in this deployment",
      _l("決定 '%(ref)s' はデプロイされておらず、今回のファイルにもありません。")),
     (r"a form field has no id", _l("ID のないフォーム項目があります。")),

@@ -29,7 +29,7 @@ from .passwords import (
     needs_rehash,
     verify_password,
 )
-from .roles import ROLES
+from .roles import ROLES, SYSTEM_ROLES
 from .tokens import digest
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -159,6 +159,7 @@ class Identity:
         wanted = sorted(set(roles))
         if not wanted or any(r not in ROLES for r in wanted):
             raise IdentityError(f"役割は {', '.join(ROLES)} から1つ以上選んでください。")
+        _system_roles_by_cli(wanted, actor)
         if not display_name.strip():
             raise IdentityError("氏名を入力してください。")
         require_clean(display_name, IdentityError("氏名に使えない文字（制御文字や文字の向きを変える記号）が含まれています。"))
@@ -229,6 +230,7 @@ class Identity:
             wanted = sorted(set(roles))
             if not wanted or any(r not in ROLES for r in wanted):
                 raise IdentityError(f"役割は {', '.join(ROLES)} から1つ以上選んでください。")
+            _system_roles_by_cli((set(wanted) ^ user.role_set) & SYSTEM_ROLES, actor)
             if ",".join(wanted) != user.roles:
                 changes.record(session, now, user.tenant, actor, user.username, "roles", user.roles, ",".join(wanted))
                 user.roles = ",".join(wanted)
@@ -302,3 +304,10 @@ class Identity:
                                at=now, outcome=result.outcome, remote_addr=remote_addr))
         session.flush()
         return result
+
+
+def _system_roles_by_cli(roles: Iterable[str], actor: str) -> None:
+    """A system-wide role (運用担当) is given or taken only on the operator's command line."""
+    system = sorted(set(roles) & SYSTEM_ROLES)
+    if system and actor != "cli":
+        raise IdentityError(f"役割 {', '.join(system)} は全国共通の役割で、運用担当がコマンドで付与します。")

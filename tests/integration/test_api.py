@@ -21,7 +21,7 @@ def api(engine, clock, tmp_path, handlers):  # type: ignore[no-untyped-def]
     tokens = {}
     with engine.transaction() as s, s.begin():
         for name, tenant, roles in (("reviewer1-13", "13", ["reviewer"]), ("admin1-13", "13", ["admin"]),
-                                    ("reviewer1-27", "27", ["reviewer"])):
+                                    ("reviewer1-27", "27", ["reviewer"]), ("payment1-13", "13", ["payment"])):
             user: StaffUser = identity.create_user(s, name, name, tenant, roles, "Sakura-2026-haru")
             tokens[name] = issue(s, user, "test", clock.now)
     engine.deploy([("review.bpmn", REVIEW)])
@@ -104,11 +104,15 @@ def test_tokens_are_required_and_checked(api):  # type: ignore[no-untyped-def]
     assert api("POST", "/api/v1/messages", data=b"{not json", content_type="application/json").status_code == 400
 
 
-def test_a_message_is_delivered_buffered_or_a_duplicate(engine, clock, api):  # type: ignore[no-untyped-def]
+def test_a_message_is_delivered_or_a_duplicate(engine, clock, api):  # type: ignore[no-untyped-def]
     deploy_fixture(engine, "payment.bpmn")
-    first = api("POST", "/api/v1/messages", json={"name": "fee_paid", "key": "13-2026-A000009", "id": "PAY-1"})
-    assert first.status_code == 202 and first.get_json()["status"] == "buffered"
-    again = api("POST", "/api/v1/messages", json={"name": "fee_paid", "key": "13-2026-A000009", "id": "PAY-1"})
+    iid = engine.start("payment", "13", {"payDeadline": (clock.now + timedelta(days=3)).isoformat()},
+                       business_key="13-2026-A000009")
+    body = {"name": "fee_paid", "key": "13-2026-A000009", "id": "PAY-1", "data": {"amount": 3100}}
+    first = api("POST", "/api/v1/messages", who="payment1-13", json=body)
+    assert first.status_code == 200 and first.get_json() == {"status": "delivered", "instance_id": iid,
+                                                             "message_id": "PAY-1"}
+    again = api("POST", "/api/v1/messages", who="payment1-13", json=body)
     assert again.get_json()["status"] == "duplicate"
 
 

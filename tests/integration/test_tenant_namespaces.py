@@ -301,3 +301,22 @@ def test_a_shared_schedule_starts_for_prefectures_without_their_own(engine, cloc
     assert {t["tenant"] for t in engine.start_timers()} == {None, "13"}
     clock.advance(days=1)
     assert engine.fire_due_timers() == 3  # and again the next day: once each, no doubles
+
+
+def test_the_admin_pages_neither_give_nor_take_the_operator_role(site):  # type: ignore[no-untyped-def]
+    from engine.identity import StaffUser
+    client = site.browser("admin1-13")
+    with site.engine.transaction() as s:
+        ids = {u.username: u.id for u in s.scalars(select(StaffUser))}
+    page = client.get(f"/admin/users/{ids['operator1']}").get_data(as_text=True)
+    assert 'value="operator"' not in page and 'value="payment"' in page
+
+    def change(user: str, *roles: str) -> Any:
+        path = f"/admin/users/{ids[user]}"
+        token = CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+        return client.post(path, data={"csrf_token": token, "active": "on", "roles": list(roles)})
+    assert change("operator1", "admin", "reviewer").status_code == 302  # operator1 keeps the operator role
+    assert change("reviewer1-13", "reviewer", "operator").status_code == 422
+    with site.engine.transaction() as s:
+        roles = {u.username: u.role_set for u in s.scalars(select(StaffUser))}
+    assert roles["operator1"] == {"admin", "reviewer", "operator"} and roles["reviewer1-13"] == {"reviewer"}

@@ -195,6 +195,10 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("must reference a DMN", bad(task('camunda:class="a.B"', tag="businessRuleTask"))),
     ("needs camunda:decisionRef", bad(task(tag="businessRuleTask"))),
     ("decision 'ghost' is not deployed", bad(task('camunda:decisionRef="ghost"', tag="businessRuleTask"))),
+    ("camunda:decisionRefTenantId is not supported", bad(task(
+        'camunda:decisionRef="ghost" camunda:decisionRefTenantId="${execution.tenantId}"', tag="businessRuleTask"))),
+    ("camunda:calledElementTenantId is not supported", bad(task(
+        'calledElement="ghost" camunda:calledElementTenantId="13"', tag="callActivity"))),
     ("camunda:assignee: missing '}'", bad(task('camunda:assignee="${who"'))),
     ("camunda:dueDate: 'tomorrow'", bad(task('camunda:dueDate="tomorrow"'))),
     ("a form field has no id", bad(field('type="string"'))),
