@@ -25,7 +25,7 @@ FILERS = {"reviewer", "admin"}  # 審査担当 keys in paper applications; 管�
 ONLINE_FILERS = {"admin"}  # an online filing names the applicant's portal ID: only an intake system's token
 FLAGS = ("written_exemption_claimed", "practical_exemption_claimed")
 REQUEST_ID = re.compile(r"[0-9A-Za-z._:-]{1,64}")
-PSEUDONYM = re.compile(r"PSN-[0-9A-Za-z-]{1,60}")
+PSEUDONYM = re.compile(r"PSN-[0-9a-f]{32}")  # as the portal issues them (web/portal.py): 128 bits, never guessable
 
 
 def _form(body: dict[str, Any]) -> dict[str, str]:
@@ -69,7 +69,8 @@ def file_application() -> Any:
     if channel not in ("paper", "online"):
         raise ApiError(400, "must be paper or online", "channel")
     if pseudonym is not None and (not isinstance(pseudonym, str) or not PSEUDONYM.fullmatch(pseudonym)):
-        raise ApiError(400, "must be a pseudonymous ID like PSN-…", "pseudonym_id")
+        raise ApiError(400, "must be a pseudonymous ID as the portal issues them: PSN- and 32 hex digits",
+                       "pseudonym_id")
     if channel == "online" and pseudonym is None:
         raise ApiError(400, "an online application needs the applicant's pseudonym_id", "pseudonym_id")
     if pseudonym is not None and not ONLINE_FILERS & set(viewer.roles):

@@ -33,7 +33,7 @@ from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from engine.identity import StaffUser
+from engine.identity import StaffUser, portal_sessions
 from engine.identity.roles import ADMIN, APPROVER, AUDITOR, OPERATOR, PAYMENT, REVIEWER, SCORER
 from engine.inbox import Viewer
 
@@ -75,6 +75,7 @@ def engine() -> Any:
 
 
 SESSION_ID = "sid"  # the Flask session's key for the server-side session's id (engine.identity StaffSession)
+PORTAL_SID = "portal_sid"  # the applicant portal's (engine.identity.portal_sessions), in the same cookie
 SIGNED_IN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds", SESSION_ID)  # Flask-Login's, ours
 
 
@@ -138,6 +139,7 @@ def login() -> Any:
                      if result.outcome == "success" else None)
             if staff is not None:
                 identity().end_session(s, session.get(SESSION_ID))  # a session this browser had ends
+                portal_sessions.end(s, session.get(PORTAL_SID))  # an applicant's too
                 session.clear()
                 session.permanent = True
                 start_session(s, user)

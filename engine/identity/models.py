@@ -62,6 +62,18 @@ class StaffSession(IdentityBase):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # the idle timeout's
 
 
+class PortalSession(IdentityBase):
+    """An applicant signed in to the portal: as for staff, the cookie carries a random id and the database its
+    SHA-256; signing out or the idle timeout deletes the row, so a copied cookie opens nothing afterwards."""
+
+    __tablename__ = "portal_session"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pseudonym_id: Mapped[str] = mapped_column(String(64), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class ApiToken(IdentityBase):
     """A program's token, issued to one user: only its SHA-256 is kept (the token itself is shown once)."""
 

@@ -85,7 +85,7 @@ def test_bad_applications_are_refused_by_field_and_store_nothing(engine, life, c
         ({**body, "pseudonym_id": "paper-13-1"}, 400, "pseudonym_id"),
         ({**body, "id": "a b"}, 400, "id"),
         ({**body, "written_exemption_claimed": "true"}, 400, "written_exemption_claimed"),
-        ({**body, "channel": "online", "pseudonym_id": "PSN-someone"}, 403, "pseudonym_id"),  # a reviewer's token
+        ({**body, "channel": "online", "pseudonym_id": "PSN-cccccccccccccccccccccccccccccccc"}, 403, "pseudonym_id"),  # a reviewer's token
     ]
     for sent, status, field in cases:
         answer = call("POST", "/api/v1/applications", json=sent)
@@ -100,16 +100,16 @@ def test_bad_applications_are_refused_by_field_and_store_nothing(engine, life, c
 
 
 def test_an_online_application_reaches_the_applicants_inbox(engine, life, call):  # type: ignore[no-untyped-def]
-    body, _ = _paper(life, channel="online", pseudonym_id="PSN-api-1")
+    body, _ = _paper(life, channel="online", pseudonym_id="PSN-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
     out = call("POST", "/api/v1/applications", json=body, who="admin1-13").get_json()
     assert out["status"] == "registered" and out["application_id"].startswith("13-")
     variables = engine.instance(out["instance_id"])["variables"]
-    assert variables["channel"] == "online" and variables["pseudonym_id"] == "PSN-api-1"
+    assert variables["channel"] == "online" and variables["pseudonym_id"] == "PSN-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 
 def test_an_incident_is_resolved_by_hand_over_the_api(engine, life, call, services):  # type: ignore[no-untyped-def]
     services["juki"].shutdown()  # 住基ネット is down: the identity check fails until an incident opens
-    body, _ = _paper(life, channel="online", pseudonym_id="PSN-api-2")
+    body, _ = _paper(life, channel="online", pseudonym_id="PSN-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
     out = call("POST", "/api/v1/applications", json=body, who="admin1-13").get_json()
     for _ in range(8):
         life.drain()

@@ -115,7 +115,7 @@ def test_an_applicant_signs_in_through_the_provider(app, provider) -> None:  # t
     pseudonym = signed_in(client)
     assert pseudonym is not None and ISSUED.fullmatch(pseudonym), pseudonym
     with client.session_transaction() as session:  # a new session: nothing from before, no OAuth leftovers
-        assert set(session) <= {SESSION_KEY, "_permanent", "_flashes", "csrf_token"}, dict(session)
+        assert set(session) <= {SESSION_KEY, "portal_sid", "_permanent", "_flashes", "csrf_token"}, dict(session)
     home = client.get("/portal/")
     assert home.status_code == 200 and pseudonym in home.get_data(as_text=True)
 
