@@ -20,7 +20,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -33,7 +32,6 @@ from sqlalchemy import func, select
 
 from engine.db.models import MessageSubscription, ProcessInstance
 from engine.errors import Conflict, NotFound
-from engine.identity import portal_sessions
 from engine.message_rules import Sender
 from handlers.notify.errors import MessageNotFound
 from handlers.notify.inbox import inbox, mark_read
@@ -54,17 +52,12 @@ from .portal_forms import (
     correction_values,
     start_data,
 )
-from .auth import PORTAL_SID, SESSION_ID as STAFF_SID
+from .portal_session import PSEUDONYM, begin, end, me
 from .vaults import file_with_number
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
-SESSION_KEY = "portal_pseudonym"
 APPLY_TOKEN = "portal_apply_token"  # one filing per form: a double click does not file twice
-# Pseudonymous IDs as they are issued: PSN- and 128 bits in hex, random (the demo's) or derived from the
-# provider's subject (portal_oidc.pseudonym_for). Anything else is refused: guessable IDs, and the notices
-# table's staff reminders (staff:<tenant>:<who>) and paper applicants' inboxes (paper-<申請受付ID>).
-PSEUDONYM = re.compile(r"PSN-[0-9a-f]{32}")
 PROCESS = "application"
 CORRECTION_MESSAGE = "correction_submitted"
 FEE_MESSAGE = "fee_paid"
@@ -86,28 +79,6 @@ BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 
 def engine() -> Any:
     return current_app.extensions["kentei.engine"]
-
-
-def me() -> str | None:
-    """The signed-in applicant's pseudonymous ID, or None: the session must live on the server (not signed
-    out, used within the idle timeout) and be that applicant's; a dead one is forgotten."""
-    if "portal_me" in g:
-        return g.portal_me  # type: ignore[no-any-return]
-    value, token = session.get(SESSION_KEY), session.get(PORTAL_SID)
-    found = None
-    if isinstance(value, str) and PSEUDONYM.fullmatch(value) and isinstance(token, str):
-        now, idle = engine().now(), current_app.permanent_session_lifetime
-        with engine().reading() as s:
-            owner, dead, stale = portal_sessions.live(s, token, now, idle)
-        if dead or stale:
-            with engine().transaction() as s, s.begin():
-                (portal_sessions.end(s, token) if dead else portal_sessions.touch(s, token, now))
-        found = value if owner == value else None
-    if found is None and (value is not None or token is not None):
-        session.pop(SESSION_KEY, None)
-        session.pop(PORTAL_SID, None)
-    g.portal_me = found
-    return found
 
 
 def applicant_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -143,14 +114,7 @@ def not_found(err: Any) -> Any:
 # -- sign-in ------------------------------------------------------------------------------------
 def sign_in(pseudonym: str) -> Any:
     """A new session for the applicant: whatever this browser's session held (a staff sign-in too) ends here."""
-    with engine().transaction() as s, s.begin():
-        portal_sessions.end(s, session.get(PORTAL_SID))  # what this browser had ends on the server too
-        current_app.extensions["kentei.identity"].end_session(s, session.get(STAFF_SID))
-        session.clear()
-        session.permanent = True
-        session[PORTAL_SID] = portal_sessions.start(s, pseudonym, engine().now(), current_app.permanent_session_lifetime)
-    session[SESSION_KEY] = pseudonym
-    g.portal_me = pseudonym
+    begin(pseudonym)
     flash(_("ログインしました。"), "info")
     return redirect(url_for("portal.index"))
 
@@ -179,9 +143,7 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    with engine().transaction() as s, s.begin():
-        portal_sessions.end(s, session.get(PORTAL_SID))  # a copy of the cookie opens nothing any more
-    session.clear()
+    end()
     flash(_("ログアウトしました。"), "info")
     return redirect(url_for("portal.login"))
 
@@ -401,4 +363,4 @@ def notice(message_id: str) -> Any:
     return render_template("portal_notice.html", message=message, body=notice_body(message["body_html"]))
 
 
-from . import portal_oidc  # noqa: E402,F401  (its routes are on this blueprint)
+from . import portal_oidc

@@ -38,7 +38,8 @@ from sqlalchemy import func, select
 
 from handlers.registry.models import Applicant
 
-from .portal import PSEUDONYM, SESSION_KEY, bp, engine, sign_in
+from .portal import bp, engine, sign_in
+from .portal_session import PSEUDONYM, SESSION_KEY
 
 CLIENT = "portal_oidc"  # Authlib's name for our client: its sign-ins in progress are session["_state_portal_oidc_…"]
 KEY_FILE = "portal_pseudonym.key"

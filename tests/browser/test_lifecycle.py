@@ -234,6 +234,10 @@ def test_an_online_application_runs_to_the_pass_notice(engine, clock, staff, web
         assert s.scalars(select(Application.status).where(Application.application_no == app_id)).one() == "pass"
         assert s.scalars(select(Passer)).all() == []  # nothing is announced before the day
     assert [t["element_id"] for t in engine.timers()] == ["announcement_day"]
+    # weeks have passed on the test clock since the applicant signed in: that session ended on the server
+    applicant.goto(f"{web.url}/portal/notices")
+    assert "/portal/login" in applicant.url
+    portal_login(applicant, web.url, PSEUDONYM)
     applicant.goto(f"{web.url}/portal/notices")
     assert "合格通知" not in applicant.locator("table.notices-table").inner_text()
 
@@ -261,6 +265,7 @@ def test_an_online_application_runs_to_the_pass_notice(engine, clock, staff, web
     assert engine.verify_history(iid) == [] and person["my_number"] not in str(history)
 
     # the instance page: the path to 合格 marked on the diagram
+    login(approver, web.url, "approver1-13")  # the announcement came weeks later: signed in again
     approver.goto(f"{web.url}/instances/{iid}")
     approver.wait_for_selector("#diagram[data-ready=true]", timeout=15_000)
     for element in ("eligibility_review", "score_entry", "result_approval", "send_pass_notice", "end_passed"):
