@@ -77,10 +77,9 @@ def test_a_failed_step_cannot_be_skipped(engine):  # type: ignore[no-untyped-def
     assert engine.incidents()[0]["status"] == "open"
 
 
-def test_a_retry_that_wins_the_race_leaves_the_resolution_nothing_to_do(engine, failing, db_url):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)  # row locks (SQLite has one writer: no overlap)
+def test_a_retry_that_wins_the_race_leaves_the_resolution_nothing_to_do(engine, failing):  # type: ignore[no-untyped-def]
     """Resolve has read the incident as open; a retry closes it first: resolve must change nothing."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("row locks: PostgreSQL (SQLite has one writer, so the two never overlap)")
     import threading
 
     from sqlalchemy import text
