@@ -158,16 +158,21 @@ def _mine(s: Any, pseudonym: str, application_no: str | None = None) -> list[tup
     return [tuple(row) for row in s.execute(query.order_by(Application.created_at.desc(), Application.id.desc()))]
 
 
-def _waits(s: Any, numbers: list[str]) -> dict[str, dict[str, MessageSubscription]]:
-    """For each 申請受付ID, the messages its process waits for (補正, 手数料)."""
-    if not numbers:
+def _waits(s: Any, applications: list[Application]) -> dict[str, dict[str, MessageSubscription]]:
+    """For each 申請受付ID, the messages its process waits for (補正, 手数料): only waits of instances of the
+    application's own prefecture, as the engine correlates them (another prefecture's process may subscribe
+    with any key, even one naming this application)."""
+    tenant_of = {a.application_no: a.tenant for a in applications}
+    if not tenant_of:
         return {}
-    rows = s.scalars(select(MessageSubscription).where(
-        MessageSubscription.correlation_key.in_(numbers),
+    rows = s.execute(select(MessageSubscription, ProcessInstance.tenant).join(
+        ProcessInstance, ProcessInstance.id == MessageSubscription.instance_id).where(
+        MessageSubscription.correlation_key.in_(tenant_of),
         MessageSubscription.message_name.in_((CORRECTION_MESSAGE, FEE_MESSAGE)))).all()
     out: dict[str, dict[str, MessageSubscription]] = {}
-    for row in rows:
-        out.setdefault(row.correlation_key, {})[row.message_name] = row
+    for row, tenant in rows:
+        if tenant == tenant_of[row.correlation_key]:
+            out.setdefault(row.correlation_key, {})[row.message_name] = row
     return out
 
 
@@ -202,7 +207,7 @@ def index() -> Any:
     pseudonym = me()
     with engine().reading() as s:
         rows = _mine(s, pseudonym)
-        waits = _waits(s, [a.application_no for a, _person in rows])
+        waits = _waits(s, [a for a, _person in rows])
     return render_template("portal_applications.html", rows=rows, waits=waits)
 
 
@@ -212,7 +217,7 @@ def _own_application(application_no: str) -> tuple[Application, Applicant, dict[
         if not found:
             abort(404)
         application, applicant = found[0]
-        return application, applicant, _waits(s, [application_no]).get(application_no, {})
+        return application, applicant, _waits(s, [application]).get(application_no, {})
 
 
 @bp.get("/applications/<application_no>")
