@@ -110,7 +110,9 @@ def deployments() -> Any:
     if request.method == "POST":
         shared = request.form.get("scope") == "shared"
         if shared and not may_share:
-            abort(403)
+            flash(_("全国共通のデプロイは運用担当だけが行えます。何も保存していません。"), "error")
+            return render_template("admin_deployments.html", definitions=definitions(engine(), current_user.tenant),
+                                   problems=[], report=None, may_share=False), 403
         tenant = None if shared else current_user.tenant
         files = [(f.filename or "upload.bpmn", f.read(MAX_UPLOAD + 1)) for f in request.files.getlist("files")
                  if f.filename]
