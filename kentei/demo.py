@@ -7,7 +7,6 @@ dates come in seconds. Applicants' 個人番号 go into the vault; workflow data
 from __future__ import annotations
 
 import random
-import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -18,10 +17,11 @@ from typing import Any, Callable
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from engine import start_timers
 from engine.bootstrap import bootstrap
 from engine.config import Settings
-from engine import start_timers
 from engine.deploy import collect
+from engine.identity import pseudonyms
 from handlers.base import HandlerRegistry
 from handlers.catalog import Adapters, default_registry
 from handlers.jukinet.simulator import SimulatorServer
@@ -182,7 +182,7 @@ def _apply(engine: Any, vault: Vault, clock: DemoClock, rng: random.Random, pers
 def new_pseudonym() -> str:
     """A pseudonymous ID as the portal issues them: 128 random bits from `secrets`, never from the demo's seed
     (sequential or seeded IDs could be guessed, and an ID alone opens the demo portal)."""
-    return f"PSN-{secrets.token_hex(16)}"
+    return pseudonyms.new()
 
 
 def _work(engine: Any, rng: random.Random, staff: Staff) -> None:

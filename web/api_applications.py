@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from engine.db.models import SHARED, ProcessDefinition, ProcessInstance
 from engine.errors import Conflict, DuplicateBusinessKey, NotFound
+from engine.identity.pseudonyms import PSEUDONYM
 from handlers.registry.models import Applicant, Application
 
 from .api import ApiError, _body, bp, token_required
@@ -25,7 +26,6 @@ FILERS = {"reviewer", "admin"}  # 審査担当 keys in paper applications; 管�
 ONLINE_FILERS = {"admin"}  # an online filing names the applicant's portal ID: only an intake system's token
 FLAGS = ("written_exemption_claimed", "practical_exemption_claimed")
 REQUEST_ID = re.compile(r"[0-9A-Za-z._:-]{1,64}")
-PSEUDONYM = re.compile(r"PSN-[0-9a-f]{32}")  # as the portal issues them (web/portal.py): 128 bits, never guessable
 
 
 def _form(body: dict[str, Any]) -> dict[str, str]:
@@ -69,7 +69,7 @@ def file_application() -> Any:
     if channel not in ("paper", "online"):
         raise ApiError(400, "must be paper or online", "channel")
     if pseudonym is not None and (not isinstance(pseudonym, str) or not PSEUDONYM.fullmatch(pseudonym)):
-        raise ApiError(400, "must be a pseudonymous ID as the portal issues them: PSN- and 32 hex digits",
+        raise ApiError(400, "must be a pseudonymous ID as the portal issues them: PSN- and 32 letters a-p",
                        "pseudonym_id")
     if channel == "online" and pseudonym is None:
         raise ApiError(400, "an online application needs the applicant's pseudonym_id", "pseudonym_id")

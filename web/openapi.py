@@ -29,7 +29,7 @@ APPLICATION = {
         "id": {"type": "string", "pattern": "^[0-9A-Za-z._:-]{1,64}$",
                "description": "the caller's request id: a repeated call with it files nothing twice"},
         "channel": {"enum": ["paper", "online"]},
-        "pseudonym_id": {"type": "string", "pattern": "^PSN-[0-9a-f]{32}$"},
+        "pseudonym_id": {"type": "string", "pattern": "^PSN-[a-p]{32}$"},
         "applicant_name": _TEXT, "name_kana": _TEXT, "birth_date": {"type": "string", "format": "date"},
         "sex": {"enum": ["1", "2"]}, "address": _TEXT, "email": _TEXT, "tenant": {"type": "string"},
         "grade": {"type": "string"}, "trade_code": {"type": "string"}, "trade_name": _TEXT, "task_name": _TEXT,

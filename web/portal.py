@@ -133,7 +133,7 @@ def login() -> Any:
         if not typed:
             error = _("仮名IDを入力してください。")
         elif not PSEUDONYM.fullmatch(typed):
-            error = _("仮名IDは「PSN-」と32文字の半角英数字（0〜9、a〜f）です。")
+            error = _("仮名IDは「PSN-」と32文字の半角英小文字（a〜p）です。")
         else:
             return sign_in(typed)
     return render_template("portal_login.html", error=error, typed=typed, demo=demo,

@@ -8,7 +8,7 @@ provider's discovery document names; never `none`), `iss` (the configured issuer
 must name exactly), `aud` (our client id), `exp`/`iat` and the nonce. Anything else is a 400 with a sentence,
 and nobody is signed in; the reason goes to the log.
 
-The pseudonymous ID is derived, never stored in a table of its own: PSN- and the first 128 bits (32 hex digits)
+The pseudonymous ID is derived, never stored in a table of its own: PSN- and the first 128 bits (32 letters a–p, engine.identity.pseudonyms)
 of HMAC-SHA256(key, issuer + "|" + subject). The same person at the same provider always gets the same ID, so
 their applications and notices are theirs again at the next sign-in; another provider's subject gives another
 ID. The key (KENTEI_PORTAL_PSEUDONYM_KEY, else a random key in a 0600 file beside the keyring, created once)
@@ -36,6 +36,7 @@ from flask_babel import gettext as _
 from joserfc.errors import JoseError
 from sqlalchemy import func, select
 
+from engine.identity import pseudonyms
 from handlers.registry.models import Applicant
 
 from .portal import bp, engine, sign_in
@@ -53,7 +54,7 @@ def configured() -> bool:
 
 def new_pseudonym() -> str:
     """A new random pseudonymous ID (128 bits from `secrets`): the demo's new applicant."""
-    return f"PSN-{secrets.token_hex(16)}"
+    return pseudonyms.new()
 
 
 def demo_applicants(listed: int = 5) -> list[str]:
@@ -66,8 +67,7 @@ def demo_applicants(listed: int = 5) -> list[str]:
 
 def pseudonym_for(issuer: str, subject: str) -> str:
     """The applicant's pseudonymous ID for the provider's subject (see the module's docstring)."""
-    digest = hmac.new(_key(), f"{issuer}|{subject}".encode(), hashlib.sha256).hexdigest()
-    return f"PSN-{digest[:32]}"
+    return pseudonyms.from_bits(hmac.new(_key(), f"{issuer}|{subject}".encode(), hashlib.sha256).digest())
 
 
 def _key() -> bytes:

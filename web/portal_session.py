@@ -2,21 +2,20 @@
 portal_sessions) and its applicant; signing in ends whatever this browser's session held, staff's too."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import current_app, g, session
 
 from engine.identity import portal_sessions
+from engine.identity.pseudonyms import PSEUDONYM
 
 from .auth import PORTAL_SID
 from .auth import SESSION_ID as STAFF_SID
 
 SESSION_KEY = "portal_pseudonym"
-# Pseudonymous IDs as they are issued: PSN- and 128 bits in hex, random (the demo's) or derived from the
+# Pseudonymous IDs as they are issued (engine.identity.pseudonyms), random (the demo's) or derived from the
 # provider's subject (portal_oidc.pseudonym_for). Anything else is refused: guessable IDs, and the notices
 # table's staff reminders (staff:<tenant>:<who>) and paper applicants' inboxes (paper-<申請受付ID>).
-PSEUDONYM = re.compile(r"PSN-[0-9a-f]{32}")
 
 
 def _engine() -> Any:

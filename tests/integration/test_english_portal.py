@@ -172,7 +172,7 @@ def test_the_portal_speaks_the_chosen_language(engine, app, mode):  # type: igno
     assert says(html, en, "This is a demo sign-in.", "デモ用のログインです。")
     html = p.page(p.post("/portal/login", {"csrf_token": p.token(html), "pseudonym": "staff:13:reviewer"}), 422)
     error = re.search(r'id="err-pseudonym">([^<]+)<', html).group(1)
-    assert "PSN-" in error and says(error, en, "32 letters and digits", "32文字の半角英数字")
+    assert "PSN-" in error and says(error, en, "32 lowercase letters", "32文字の半角英小文字")
     html = p.page(p.post("/portal/login", {"csrf_token": p.token(html), "pseudonym": PSEUDONYM}), 200)
     assert says(html, en, "You have signed in.", "ログインしました。")
     assert says(html, en, f"Pseudonymous ID {PSEUDONYM}", f"仮名ID {PSEUDONYM}")

@@ -18,7 +18,7 @@ from handlers.vault import AccessLogEntry, MyNumberRecord
 # ruff: noqa: F811 — the lifecycle fixtures are imported by name, and tests take them as arguments
 from tests.integration.test_lifecycle import Life, handlers, life, services  # noqa: F401
 
-PSEUDONYM = "PSN-" + "0123456789abcdef" * 2  # as the portal issues them: 128 bits in hex
+PSEUDONYM = "PSN-" + "abcdefghijklmnop" * 2  # as the portal issues them: 128 bits in letters a-p
 
 
 class Filing:
@@ -35,10 +35,15 @@ class Filing:
 
     def portal(self) -> Any:
         """A test client signed in to the portal as PSEUDONYM (the session the portal's sign-in leaves)."""
-        from web.portal import SESSION_KEY
+        from engine.identity import portal_sessions
+        from web.auth import PORTAL_SID
+        from web.portal_session import SESSION_KEY
+        engine = self.app.extensions["kentei.engine"]
+        with engine.transaction() as s, s.begin():  # the server-side session a sign-in starts
+            token = portal_sessions.start(s, PSEUDONYM, engine.now(), self.app.permanent_session_lifetime)
         client = self.app.test_client()
         with client.session_transaction() as session:
-            session[SESSION_KEY] = PSEUDONYM
+            session[SESSION_KEY], session[PORTAL_SID] = PSEUDONYM, token
         return client
 
 

@@ -36,7 +36,7 @@ from tests.support.oidc_provider import OidcProvider, rsa_key
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID, CLIENT_SECRET = "kentei-portal", "portal-secret-for-tests"
 CALLBACK = "http://localhost/portal/login/oidc/callback"
-ISSUED = re.compile(r"PSN-[0-9a-f]{32}")  # 128 bits
+ISSUED = re.compile(r"PSN-[a-p]{32}")  # 128 bits, in letters (engine.identity.pseudonyms)
 SESSION_KEY = "portal_pseudonym"
 
 
@@ -223,7 +223,7 @@ def test_the_demo_sign_in_is_off_unless_the_demo_turns_it_on(engine, clock, tmp_
     assert Settings().portal_demo_signin is False
     assert Settings.from_env({}).portal_demo_signin is False
     assert Settings.from_env({"KENTEI_PORTAL_DEMO_SIGNIN": "1"}).portal_demo_signin is True
-    known = "PSN-" + "0123456789abcdef" * 2
+    known = "PSN-" + "abcdefghijklmnop" * 2
     _demo_applicant(engine, known)
 
     client = make_app(engine, clock, tmp_path).test_client()
@@ -247,7 +247,7 @@ def test_the_demo_sign_in_is_off_unless_the_demo_turns_it_on(engine, clock, tmp_
 
 def test_the_portal_accepts_only_the_issued_form_of_pseudonymous_id(engine, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from web.portal import PSEUDONYM
-    assert PSEUDONYM.fullmatch("PSN-" + "0123456789abcdef" * 2)
+    assert PSEUDONYM.fullmatch("PSN-" + "abcdefghijklmnop" * 2)
     for refused in ("PSN-13-100002", "PSN-13-0001", "PSN-0001", "staff:13:reviewer", "paper-13-2026-A000001",
                     "PSN-" + "0123456789ABCDEF" * 2, "PSN-" + "0" * 31, "PSN-" + "0" * 33):
         assert not PSEUDONYM.fullmatch(refused), refused

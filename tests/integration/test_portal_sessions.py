@@ -9,7 +9,7 @@ import pytest
 
 from tests.integration.test_portal_oidc import _demo_applicant, make_app
 
-APPLICANT = "PSN-" + "a1" * 16
+APPLICANT = "PSN-" + "ab" * 16
 
 
 @pytest.fixture

@@ -57,3 +57,15 @@ def test_a_formula_cell_is_made_text(cell: str, safe: str) -> None:
 def test_numbers_and_none_stay_what_they_are() -> None:
     from web.csv_safe import cell as safe_cell
     assert safe_cell(None) == "" and safe_cell(3) == 3 and safe_cell(-3) == -3
+
+
+def test_issued_pseudonyms_never_look_like_a_my_number() -> None:
+    """A hex ID holds a run of 12 digits about once in 30: every guard would redact or refuse it."""
+    from engine.identity import pseudonyms
+    from handlers.national.guard import looks_like_my_number
+    from handlers.vault.masking import scrub
+    issued = [pseudonyms.new() for _ in range(3000)] + [pseudonyms.from_bits(bytes(16)), pseudonyms.from_bits(b"\x99" * 16)]
+    for pseudonym in issued:
+        assert pseudonyms.PSEUDONYM.fullmatch(pseudonym)
+        assert not looks_like_my_number(pseudonym) and scrub(f"portal:{pseudonym}", 64) == f"portal:{pseudonym}"
+    assert len(set(issued)) == len(issued)
