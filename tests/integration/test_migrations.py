@@ -18,3 +18,36 @@ def test_the_migrated_schema_matches_the_models(engine):  # type: ignore[no-unty
         context = MigrationContext.configure(conn, opts={"compare_type": False})
         differences = compare_metadata(context, METADATA)
     assert differences == [], "models and migrations differ; add a migration:\n" + "\n".join(map(str, differences))
+
+
+def test_tenant_deployments_migrate_existing_data_and_downgrade(db_url):  # type: ignore[no-untyped-def]
+    """0014 on a database with data: a prefecture account's deployment becomes its own, the CLI's shared, a
+    buffered message takes the prefecture its key names; down to 0013 and up again keeps working."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from engine.db.migrate import alembic_config
+    cfg = alembic_config(db_url)
+    command.upgrade(cfg, "0013")
+    db = sa.create_engine(db_url)
+    with db.begin() as conn:
+        conn.execute(sa.text("INSERT INTO staff_user (id, username, display_name, tenant, roles, password_hash, active, "
+                             "failed_attempts, password_changed_at, created_at) VALUES (1, 'admin1-27', 'A', '27', "
+                             "'admin', 'x', :yes, 0, '2026-01-01', '2026-01-01')"), {"yes": True})
+        for file_id, by in ((1, "admin1-27"), (2, "cli")):
+            conn.execute(sa.text("INSERT INTO deployed_file (id, name, kind, sha256, version, content, deployed_at, "
+                                 "deployed_by) VALUES (:id, :name, 'bpmn', 'h', 1, :c, '2026-01-01', :by)"),
+                         {"id": file_id, "name": f"f{file_id}.bpmn", "c": b"<x/>", "by": by})
+        conn.execute(sa.text("INSERT INTO received_message (message_id, message_name, correlation_key, payload, "
+                             "status, received_at) VALUES ('PAY-1', 'fee_paid', '27-2026-A000001', '{}', 'buffered', "
+                             "'2026-01-01')"))
+    command.upgrade(cfg, "head")
+    with db.begin() as conn:
+        owners = dict(conn.execute(sa.text("SELECT deployed_by, tenant FROM deployed_file")).all())
+        message = conn.execute(sa.text("SELECT tenant, message_id FROM received_message")).one()
+    assert owners == {"admin1-27": "27", "cli": ""} and tuple(message) == ("27", "PAY-1")
+    command.downgrade(cfg, "0013")
+    command.upgrade(cfg, "head")
+    with db.begin() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM received_message")).scalar() == 1
+    db.dispose()

@@ -25,9 +25,9 @@ TABLES = (("deployed_file", "name"), ("process_definition", "key"), ("decision_d
 
 
 def upgrade() -> None:
-    pg = op.get_bind().dialect.name == "postgresql"
+    inspector = sa.inspect(op.get_bind())
     for table, column in TABLES:
-        old = f"{table}_{column}_version_key" if pg else f"uq_{table}_{column}"
+        old = _old_unique(inspector, table, column)
         with op.batch_alter_table(table, schema=None, naming_convention=OLD_UNIQUE) as batch_op:
             batch_op.add_column(sa.Column('tenant', sa.String(length=8), server_default='', nullable=False))
             batch_op.drop_constraint(old, type_='unique')
@@ -52,6 +52,14 @@ def upgrade() -> None:
     _swap_messages()
 
 
+def _old_unique(inspector: sa.engine.Inspector, table: str, column: str) -> str:
+    """The (column, version) constraint's name: PostgreSQL's own, a downgrade's, or OLD_UNIQUE's for 0001's unnamed."""
+    for found in inspector.get_unique_constraints(table):
+        if found["column_names"] == [column, "version"] and found.get("name"):
+            return str(found["name"])
+    return f"uq_{table}_{column}"
+
+
 def _rebuild_messages(with_tenant: bool) -> None:
     columns = [sa.Column('tenant', sa.String(length=8), server_default='', nullable=False)] if with_tenant else []
     op.create_table(
@@ -64,7 +72,9 @@ def _rebuild_messages(with_tenant: bool) -> None:
         sa.Column('instance_id', sa.Integer(), nullable=True),
         sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint(*(['tenant'] if with_tenant else []), 'message_id', name='received_message_pkey_new'),
+        # the old table's key keeps its name until it is dropped (PostgreSQL: one namespace), so each shape has its own
+        sa.PrimaryKeyConstraint(*(['tenant'] if with_tenant else []), 'message_id',
+                                name='received_message_tenant_pkey' if with_tenant else 'received_message_pkey'),
     )
 
 
