@@ -17,7 +17,7 @@ class EngineApi:
         return deploy.deploy(self, files, actor, tenant)  # type: ignore[arg-type]
 
     def validate(self, files: list[tuple[str, bytes]], tenant: str | None = None) -> None:
-        """Check files without storing them, against what the prefecture (None: shared) sees; raises ValidationFailed."""
+        """Check files without storing them, against what the prefecture (None: shared) sees; ValidationFailed."""
         deploy.validate(self, files, tenant)  # type: ignore[arg-type]
 
     def start(self, key: str, tenant: str, data: dict[str, Any] | None = None, business_key: str | None = None,

@@ -51,7 +51,7 @@ def collect(paths: list[str | Path]) -> list[tuple[str, bytes]]:
 
 
 def validate(engine: "Engine", files: list[tuple[str, bytes]], tenant: str | None = None) -> None:
-    """Check files against the dialect and what the tenant sees deployed; raise ValidationFailed listing every problem."""
+    """Check files against the dialect and what the tenant sees deployed; raise ValidationFailed listing all."""
     with engine.transaction() as session:
         known, deployed = _known(engine, session, tenant or SHARED)
         _, problems = check_files(files, known, deployed)
@@ -61,7 +61,8 @@ def validate(engine: "Engine", files: list[tuple[str, bytes]], tenant: str | Non
 
 def deploy(engine: "Engine", files: list[tuple[str, bytes]], actor: str | None = None,
            tenant: str | None = None) -> DeployReport:
-    """Validate and store files for a prefecture (or shared); unchanged files are skipped, changed ones get a new version."""
+    """Validate and store files for a prefecture (or shared); unchanged files are skipped, changed ones get a
+    new version."""
     report, scope = DeployReport(), tenant or SHARED
     dupes = {n for n in (f[0] for f in files) if [f[0] for f in files].count(n) > 1}
     if dupes:
@@ -79,15 +80,16 @@ def deploy(engine: "Engine", files: list[tuple[str, bytes]], actor: str | None =
             if latest is not None and latest.sha256 == item.sha256:
                 report.unchanged.append(item.name)
                 continue
-            f = DeployedFile(tenant=scope, name=item.name, kind=item.kind, sha256=item.sha256, content=item.content,
+            f = DeployedFile(tenant=scope, name=item.name, kind=item.kind, sha256=item.sha256,
+                             content=item.content,
                              version=(latest.version + 1) if latest else 1, deployed_at=now, deployed_by=actor)
             session.add(f)
             session.flush()
             report.deployed.append(f"{item.name} v{f.version}")
             for key, (spec, subs, name) in item.processes.items():
                 version = _next_version(session, ProcessDefinition, key, scope)
-                definition = ProcessDefinition(tenant=scope, key=key, version=version, name=name, file_id=f.id, deployed_at=now,
-                                               spec_json=engine.serializer.dump_spec(spec, subs))
+                definition = ProcessDefinition(tenant=scope, key=key, version=version, name=name, file_id=f.id,
+                                               deployed_at=now, spec_json=engine.serializer.dump_spec(spec, subs))
                 session.add(definition)
                 session.flush()
                 start_timers.schedule(session, definition.id, key, scope, spec, engine.tz, now)

@@ -78,7 +78,8 @@ def correlate(engine: "Engine", name: str, key: str | None, data: dict[str, Any]
             record = {"tenant": tenant, "id": message_id, "name": name, "key": key, "payload": fast.js(payload),
                       "now": fast.ts(now), "status": "buffered", "instance_id": None, "expires": None}
             if sub is None:
-                if rule is not None and (key is None or not message_rules.key_is_known(engine, conn, tenant, rule, key)):
+                if rule is not None and (key is None
+                                         or not message_rules.key_is_known(engine, conn, tenant, rule, key)):
                     raise NotFound(f"no application of prefecture {tenant} has the key {key!r}")
                 record["expires"] = fast.ts(now + timedelta(seconds=engine.settings.message_ttl_seconds))
                 fast.run(conn, RECORD, record)
@@ -113,7 +114,8 @@ def take_buffered(engine: "Engine", conn: Connection, name: str, key: str | None
     if found is None:
         return None
     fast.run(conn, "UPDATE received_message SET status = 'delivered', instance_id = :iid "
-                   "WHERE tenant = :tenant AND message_id = :id", {"iid": instance_id, "tenant": found[0], "id": found[1]})
+                   "WHERE tenant = :tenant AND message_id = :id",
+             {"iid": instance_id, "tenant": found[0], "id": found[1]})
     return (found[0], found[1]), dict(fast.read_js(found[2]) or {})
 
 

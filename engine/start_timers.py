@@ -39,7 +39,8 @@ def schedule(session: Session, definition_id: int, key: str, tenant: str, spec: 
         if not timer:
             continue
         due, origin = StartSchedule(timer["kind"], timer["value"], tz).first(now)
-        session.add(StartTimer(definition_id=definition_id, tenant=tenant, process_key=key, element_id=task_spec.bpmn_id,
+        session.add(StartTimer(definition_id=definition_id, tenant=tenant, process_key=key,
+                               element_id=task_spec.bpmn_id,
                                kind=timer["kind"], value=timer["value"], origin=origin, slot=0, due_at=due,
                                status="waiting" if due else "done", fired_count=0))
         added += 1
@@ -116,4 +117,5 @@ def upcoming(engine: "Engine") -> list[dict[str, Any]]:
         rows = session.scalars(select(StartTimer).where(StartTimer.status == "waiting")
                                .order_by(StartTimer.due_at)).all()
         return [{"id": t.id, "tenant": t.tenant or None, "process": t.process_key, "element_id": t.element_id,
-                 "kind": t.kind, "value": t.value, "due_at": utc(t.due_at).isoformat(), "fired": t.fired_count} for t in rows]
+                 "kind": t.kind, "value": t.value, "due_at": utc(t.due_at).isoformat(), "fired": t.fired_count}
+                for t in rows]
