@@ -6,8 +6,9 @@ On the receive task, message catch event or message boundary event (camunda:prop
                       payment gateway), `portal` (the applicant portal, never a staff account)
     messageVariables  the variables it may set, comma-separated; anything else is refused
 
-A message that no deployed process of the sender's prefecture declares senders for is refused:
-what is not declared is not open. In-process callers with no sender (the CLI, the demo, a test)
+A message is checked against the element it reaches, in the version its instance runs; a message
+that waits in the buffer, against every element that could take it (all must allow it). What is
+not declared is not open. In-process callers with no sender (the CLI, the demo, a test)
 are trusted and unchecked; the API and the portal always pass one.
 """
 from __future__ import annotations
@@ -40,53 +41,77 @@ class Sender:
 
 @dataclass
 class MessageRule:
-    """What the catching elements of one message name declare, merged over a prefecture's processes."""
+    """What one catching element declares for one message name (or what several must all allow)."""
 
-    senders: set[str] = field(default_factory=set)
-    variables: set[str] = field(default_factory=set)
-    key_variables: set[str] = field(default_factory=set)  # `${v}` correlation keys: the instance variable holding it
-    by_business_key: bool = False  # an element correlates on the business key
-
-
-def _split(value: str | None) -> set[str]:
-    return {v.strip() for v in (value or "").split(",") if v.strip()}
+    senders: frozenset[str] = frozenset()
+    variables: frozenset[str] = frozenset()
+    key_variables: frozenset[str] = frozenset()  # `${v}` correlation keys: the instance variable holding it
+    by_business_key: bool = False  # the element correlates on the business key
 
 
-def of_spec(spec: Any, subs: dict[str, Any]) -> dict[str, MessageRule]:
-    """The message rules a process declares (its own elements and those of the processes it embeds)."""
-    rules: dict[str, MessageRule] = {}
+def _split(value: str | None) -> frozenset[str]:
+    return frozenset(v.strip() for v in (value or "").split(",") if v.strip())
+
+
+def _catches(task_spec: Any) -> list[tuple[str, dict[str, str]]]:
+    """(message name, the declaring element's properties) for each message a waiting element catches.
+
+    After an event-based gateway SpiffWorkflow moves each following catch event's definition onto the
+    gateway (in the order of its outputs): the declarations stay on those catch events.
+    """
+    definition = getattr(task_spec, "event_definition", None)
+    own = getattr(task_spec, "extensions", {}).get("properties", {})
+    children = getattr(definition, "event_definitions", None)
+    if children is None:
+        return [(definition.name, own)] if isinstance(definition, MessageEventDefinition) else []
+    outputs = list(getattr(task_spec, "outputs", []))
+    found = []
+    for index, d in enumerate(children):
+        if isinstance(d, MessageEventDefinition):
+            child = outputs[index] if index < len(outputs) and "Gateway" in type(task_spec).__name__ else task_spec
+            found.append((d.name, getattr(child, "extensions", {}).get("properties", {}) or own))
+    return found
+
+
+def of_spec(spec: Any, subs: dict[str, Any]) -> dict[str, dict[str, MessageRule]]:
+    """Message name → {element id of the wait → its rule}, for a process and the processes it embeds."""
+    rules: dict[str, dict[str, MessageRule]] = {}
     for process in (spec, *subs.values()):
         for task_spec in process.task_specs.values():
-            definition = getattr(task_spec, "event_definition", None)
             if not isinstance(task_spec, CatchingEvent):
                 continue
-            for d in getattr(definition, "event_definitions", None) or [definition]:
-                if not isinstance(d, MessageEventDefinition):
-                    continue
-                props = getattr(task_spec, "extensions", {}).get("properties", {})
-                rule = rules.setdefault(d.name, MessageRule())
-                rule.senders |= _split(props.get("messageSenders"))
-                rule.variables |= _split(props.get("messageVariables"))
-                key = props.get("correlationKey")
-                plain = PLAIN_VARIABLE.fullmatch(key.strip()) if key else None
-                if plain:
-                    rule.key_variables.add(plain.group(1))
-                elif not key:
-                    rule.by_business_key = True
+            # the correlation key is the waiting element's, as the subscription takes it (engine/projections)
+            key = getattr(task_spec, "extensions", {}).get("properties", {}).get("correlationKey")
+            plain = PLAIN_VARIABLE.fullmatch(key.strip()) if key else None
+            for name, props in _catches(task_spec):
+                rules.setdefault(name, {})[task_spec.bpmn_id] = MessageRule(
+                    _split(props.get("messageSenders")), _split(props.get("messageVariables")),
+                    frozenset({plain.group(1)}) if plain else frozenset(), not key)
     return rules
 
 
-def effective(engine: "Engine", conn: "Connection", tenant: str, name: str) -> MessageRule:
-    """The rule for `name` over the processes a prefecture runs: its own newest versions, else the shared ones."""
-    merged = MessageRule()
-    for definition_id in engine.repository.current_definitions(engine.fast, conn, tenant):
-        rule = engine.repository.message_rules(conn, definition_id).get(name)
-        if rule is not None:
-            merged.senders |= rule.senders
-            merged.variables |= rule.variables
-            merged.key_variables |= rule.key_variables
-            merged.by_business_key |= rule.by_business_key
-    return merged
+def for_wait(engine: "Engine", conn: "Connection", definition_id: int, element_ids: list[str],
+             name: str) -> MessageRule:
+    """What the elements a message is about to reach allow, in the version their instance runs (an element
+    that declares nothing allows nothing)."""
+    declared = engine.repository.message_rules(conn, definition_id).get(name, {})
+    return _all_of([declared.get(e, MessageRule()) for e in element_ids])
+
+
+def for_buffer(engine: "Engine", conn: "Connection", tenant: str, name: str) -> MessageRule:
+    """What every element that could take a buffered message allows (the prefecture's current versions):
+    the senders and variables all of them declare; the keys any of them correlates on."""
+    return _all_of([r for definition_id in engine.repository.current_definitions(engine.fast, conn, tenant)
+                    for r in engine.repository.message_rules(conn, definition_id).get(name, {}).values()])
+
+
+def _all_of(rules: list[MessageRule]) -> MessageRule:
+    """The senders and variables every rule allows; the keys any of them correlates on."""
+    if not rules:
+        return MessageRule()
+    return MessageRule(frozenset.intersection(*(r.senders for r in rules)),
+                       frozenset.intersection(*(r.variables for r in rules)),
+                       frozenset().union(*(r.key_variables for r in rules)), any(r.by_business_key for r in rules))
 
 
 def check(rule: MessageRule, name: str, sender: Sender, payload: dict[str, Any]) -> None:

@@ -26,8 +26,10 @@ if TYPE_CHECKING:
 
 TENANT_KEY = re.compile(r"(0[1-9]|[1-3][0-9]|4[0-7])-")  # a 申請受付ID names its prefecture
 SEEN = "SELECT instance_id FROM received_message WHERE tenant = :tenant AND message_id = :id"
-SUBSCRIBER = ("SELECT s.instance_id FROM message_subscription s JOIN process_instance i ON i.id = s.instance_id "
+SUBSCRIBER = ("SELECT s.instance_id, s.element_id, i.definition_id FROM message_subscription s "
+              "JOIN process_instance i ON i.id = s.instance_id "
               "WHERE s.message_name = :name AND s.correlation_key {key_test}{tenant_test} ORDER BY s.id LIMIT 1")
+WAITING = "SELECT element_id FROM message_subscription WHERE instance_id = :i AND message_name = :name"
 RECORD = ("INSERT INTO received_message (tenant, message_id, message_name, correlation_key, payload, status, "
           "instance_id, received_at, expires_at) VALUES (:tenant, :id, :name, :key, JSON(:payload), :status, "
           ":instance_id, :now, :expires)")
@@ -64,17 +66,21 @@ def correlate(engine: "Engine", name: str, key: str | None, data: dict[str, Any]
     message_id = message_id or f"gen-{uuid.uuid4()}"
     try:
         with engine.unit() as conn:
+            tenant_test = " AND i.tenant = :tenant" if tenant else ""
+            sub = fast.run(conn, SUBSCRIBER.format(key_test=_key_test(key), tenant_test=tenant_test),
+                           {"name": name, "key": key, "tenant": tenant}).first()
             rule = None
-            if sender is not None:
-                rule = message_rules.effective(engine, conn, tenant, name)
+            if sender is not None:  # the element it reaches decides; a buffered one, every element that may take it
+                if sub is not None:  # every element of that instance the message would reach
+                    waits = [r[0] for r in fast.run(conn, WAITING, {"i": sub[0], "name": name}).all()]
+                    rule = message_rules.for_wait(engine, conn, sub[2], waits, name)
+                else:
+                    rule = message_rules.for_buffer(engine, conn, tenant, name)
                 message_rules.check(rule, name, sender, payload)
             seen = fast.run(conn, SEEN, {"tenant": tenant, "id": message_id}).first()
             if seen is not None:
                 return {"status": "duplicate", "instance_id": seen[0], "message_id": message_id}
             now = engine.now()
-            tenant_test = " AND i.tenant = :tenant" if tenant else ""
-            sub = fast.run(conn, SUBSCRIBER.format(key_test=_key_test(key), tenant_test=tenant_test),
-                           {"name": name, "key": key, "tenant": tenant}).first()
             record = {"tenant": tenant, "id": message_id, "name": name, "key": key, "payload": fast.js(payload),
                       "now": fast.ts(now), "status": "buffered", "instance_id": None, "expires": None}
             if sub is None:

@@ -27,7 +27,7 @@ class Repository:
     def __init__(self, serializer: StateSerializer) -> None:
         self.serializer = serializer
         self._specs: dict[int, tuple[Any, dict[str, Any]]] = {}
-        self._rules: dict[int, dict[str, message_rules.MessageRule]] = {}
+        self._rules: dict[int, dict[str, dict[str, message_rules.MessageRule]]] = {}
         self._dmn: dict[int, dict[str, Decision]] = {}
         self._lock = threading.Lock()
 
@@ -60,8 +60,8 @@ class Repository:
                 self._specs[definition_id] = cached
         return cached
 
-    def message_rules(self, conn: Connection, definition_id: int) -> dict[str, message_rules.MessageRule]:
-        """What a definition's catching elements declare about who may send their messages (cached)."""
+    def message_rules(self, conn: Connection, definition_id: int) -> dict[str, dict[str, message_rules.MessageRule]]:
+        """Message name → element → what it declares about who may send it (cached per definition)."""
         rules = self._rules.get(definition_id)
         if rules is None:
             rules = message_rules.of_spec(*self.spec(conn, definition_id))

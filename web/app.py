@@ -15,6 +15,7 @@ from engine.config import Settings
 from engine.identity import Identity
 from engine.identity.tokens import holder
 from engine.queries import ROW_ID_MAX
+from engine.text_rules import SENTENCE, bad_character
 from handlers.catalog import Adapters, default_registry
 
 from . import (  # noqa: F401
@@ -115,6 +116,23 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
         if request.path.startswith("/api/"):
             return jsonify({"error": api_error, "field": field}), status
         return render_template("error.html", title=title, message=message), status
+
+    LOGS_ITS_OWN_REFUSAL = {"instances.reveal"}  # a refused 個人番号 reveal writes its "denied" row itself
+
+    @app.before_request
+    def refuse_control_characters() -> Any:
+        """NUL and other control characters in the address, the query or a form: a 400 before any page or
+        query sees them (PostgreSQL cannot even store a NUL). Tab and line breaks stay for text areas;
+        each field's own rule (engine/text_rules) is stricter."""
+        if request.endpoint in LOGS_ITS_OWN_REFUSAL:
+            return None
+        values = [request.path, *request.args.keys(), *request.args.values()]
+        if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [*request.form.keys(), *request.form.values()]
+        if any(bad_character(v, multiline=True) for v in values):
+            return error_page(400, SENTENCE, None, _("入力を確認してください"),
+                              _("使えない文字（制御文字や文字の向きを変える記号）が含まれています。"))
+        return None
 
     app.register_error_handler(404, lambda err: error_page(
         404, "not found", None, _("見つかりません"), _("お探しのページはありません。")))

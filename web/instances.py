@@ -6,13 +6,22 @@ is shown in that one response only (no-store) and never stored in the page's dat
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from engine.errors import NotFound
 from engine.inbox import diagram, visible_instance
+from engine.text_rules import bad_character
 from handlers.vault import CHANGE, DELETION, IDENTITY_CHECK, Erased, VaultError
 from handlers.vault import NotFound as VaultNotFound
 
@@ -65,7 +74,12 @@ def reveal(instance_id: int) -> Response:
         abort(404)
     if not ref:
         abort(404)
-    actor, purpose = f"staff:{current_user.username}", request.form.get("purpose", "")
+    # a purpose with characters no field may hold is an unknown purpose, logged without them (a NUL cannot
+    # even be stored on PostgreSQL); the edge's refusal of such input leaves this route to log its own
+    typed = request.form.get("purpose", "")
+    actor, purpose = f"staff:{current_user.username}", "".join(c for c in typed if not bad_character(c))
+    if purpose != typed:
+        purpose = f"{purpose}?"  # never one of PURPOSES
     if not current_user.roles & REVEAL_ROLES:
         _deny(str(ref), actor, purpose, "role")
         abort(404)

@@ -84,6 +84,17 @@ class LoginRow:
     masked: bool = False
 
 
+def masked_address(address: str | None) -> str | None:
+    """An unknown name's address as every prefecture sees it: the network only (203.0.*.*), since the attempt
+    may have come from another prefecture's office; a burst from one network still shows."""
+    if not address:
+        return address
+    if ":" in address:
+        return ":".join(address.split(":")[:2]) + ":*"
+    parts = address.split(".")
+    return ".".join(parts[:2] + ["*"] * (len(parts) - 2)) if len(parts) == 4 else "*"
+
+
 def masked(name: str) -> str:
     """An unknown typed name as every prefecture's admins see it: its first character (people type passwords there)."""
     return name[:1] + "…"
@@ -292,7 +303,8 @@ class Identity:
                                         .order_by(LoginEvent.at.desc(), LoginEvent.id.desc()).limit(limit)))
         rows = [LoginRow(e.id, _aware(e.at), e.username, e.outcome, e.remote_addr)  # type: ignore[arg-type]
                 for e in newest(LoginEvent.tenant == tenant)]
-        rows += [LoginRow(e.id, _aware(e.at), masked(e.username), e.outcome, e.remote_addr, True)  # type: ignore[arg-type]
+        rows += [LoginRow(e.id, _aware(e.at), masked(e.username), e.outcome, masked_address(e.remote_addr),
+                          True)  # type: ignore[arg-type]
                  for e in newest(LoginEvent.tenant.is_(None), LoginEvent.user_id.is_(None))]
         rows.sort(key=lambda r: (r.at, r.id), reverse=True)
         return rows[:limit]

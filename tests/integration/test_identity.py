@@ -77,7 +77,7 @@ def test_every_attempt_is_in_the_login_history_of_its_prefecture(engine, identit
     with engine.transaction() as s:
         history = identity.login_history(s, "13")
         assert [(e.username, e.outcome, e.remote_addr) for e in history] == [  # "nobody": every prefecture's, masked
-            ("n…", "unknown_user", "192.0.2.7"), ("reviewer1-13", "bad_password", "192.0.2.7"),
+            ("n…", "unknown_user", "192.0.*.*"), ("reviewer1-13", "bad_password", "192.0.2.7"),
             ("reviewer1-13", "success", "192.0.2.7")]
         unknown = s.scalars(select(LoginEvent).where(LoginEvent.tenant.is_(None))).all()
         assert [(e.username, e.outcome) for e in unknown] == [("nobody", "unknown_user")]

@@ -320,3 +320,76 @@ def test_the_admin_pages_neither_give_nor_take_the_operator_role(site):  # type:
     with site.engine.transaction() as s:
         roles = {u.username: u.role_set for u in s.scalars(select(StaffUser))}
     assert roles["operator1"] == {"admin", "reviewer", "operator"} and roles["reviewer1-13"] == {"reviewer"}
+
+
+OTHER = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="o" targetNamespace="http://kentei.test">
+  <bpmn:process id="other" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:receiveTask id="lenient" messageRef="m_fee"><bpmn:extensionElements><camunda:properties>
+      <camunda:property name="correlationKey" value="${application_id}"/>
+      <camunda:property name="messageSenders" value="reviewer,payment"/>
+      <camunda:property name="messageVariables" value="applicant_name,fee_paid_amount"/>
+    </camunda:properties></bpmn:extensionElements></bpmn:receiveTask>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="lenient"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="lenient" targetRef="end"/>
+  </bpmn:process>
+  <bpmn:message id="m_fee" name="fee_paid"/>
+</bpmn:definitions>"""
+
+
+def test_the_element_a_message_reaches_decides_not_a_laxer_one_elsewhere(site):  # type: ignore[no-untyped-def]
+    site.engine.deploy([("fee.bpmn", fee_bpmn()), ("other.bpmn", OTHER.encode())])
+    iid, key = _waiting_for_fee(site, "13", 5)
+    # another process lets reviewers send fee_paid and set applicant_name: not to the fee's element
+    refused = site.send("reviewer1-13", "fee_paid", key, {"applicant_name": "X"})
+    assert refused.status_code == 403
+    refused = site.send("payment1-13", "fee_paid", key, {"fee_paid_amount": 1, "applicant_name": "X"})
+    assert refused.status_code == 400 and refused.get_json()["field"] == "data.applicant_name"
+    assert "applicant_name" not in site.engine.instance(iid)["variables"] and _messages(site.engine) == 0
+    # a buffered message must suit every element that could take it: the fee's too
+    early = site.engine.start("fee", "13", {"application_id": "13-2026-A000006"})
+    assert site.send("reviewer1-13", "fee_paid", "13-2026-A000006", {"applicant_name": "X"}).status_code == 403
+    ok = site.send("payment1-13", "fee_paid", "13-2026-A000006", {"fee_paid_amount": 3100})
+    assert ok.status_code == 202 and site.engine.instance(early)["status"] == "running"
+
+
+GATEWAY = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="g" targetNamespace="http://kentei.test">
+  <bpmn:process id="either" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:eventBasedGateway id="which"/>
+    <bpmn:intermediateCatchEvent id="paid"><bpmn:extensionElements><camunda:properties>
+      <camunda:property name="messageSenders" value="payment"/>
+      <camunda:property name="messageVariables" value="fee_paid_amount"/>
+    </camunda:properties></bpmn:extensionElements><bpmn:messageEventDefinition messageRef="m_fee"/></bpmn:intermediateCatchEvent>
+    <bpmn:intermediateCatchEvent id="late"><bpmn:timerEventDefinition><bpmn:timeDuration>P14D</bpmn:timeDuration>
+    </bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+    <bpmn:endEvent id="end_paid"/><bpmn:endEvent id="end_late"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="which"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="which" targetRef="paid"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="which" targetRef="late"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="paid" targetRef="end_paid"/>
+    <bpmn:sequenceFlow id="f5" sourceRef="late" targetRef="end_late"/>
+  </bpmn:process>
+  <bpmn:message id="m_fee" name="fee_paid"/>
+</bpmn:definitions>"""
+
+
+def test_declarations_on_a_catch_after_an_event_based_gateway_hold(site):  # type: ignore[no-untyped-def]
+    site.engine.deploy([("either.bpmn", GATEWAY.encode())])
+    iid = site.engine.start("either", "13", business_key="13-2026-A000009")
+    assert site.send("reviewer1-13", "fee_paid", "13-2026-A000009", {"fee_paid_amount": 1}).status_code == 403
+    done = site.send("payment1-13", "fee_paid", "13-2026-A000009", {"fee_paid_amount": 3100})
+    assert done.status_code == 200 and done.get_json()["instance_id"] == iid
+    assert site.engine.instance(iid)["status"] == "completed"
+
+
+def test_an_unknown_names_failure_shows_only_its_network_to_every_prefecture(site):  # type: ignore[no-untyped-def]
+    with site.engine.transaction() as s, s.begin():
+        site.identity.sign_in(s, "somebody", "wrong", remote_addr="198.51.100.23")  # no prefecture suffix
+        site.identity.sign_in(s, "reviewer9-27", "wrong", remote_addr="203.0.113.7")  # 27's naming: 27's only
+    with site.engine.transaction() as s:
+        seen = [(r.username, r.remote_addr) for r in site.identity.login_history(s, "13") if r.outcome != "success"]
+    assert seen == [("s…", "198.51.*.*")]

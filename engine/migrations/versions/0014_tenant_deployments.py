@@ -5,9 +5,11 @@ Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-03 14:00:00
 
-Existing deployments made by a prefecture's account become that prefecture's; the rest (the CLI's)
-become shared. Existing messages take the tenant of the instance they reached, else the prefecture
-their key names (申請受付ID "13-…"), else shared.
+Existing deployments all become shared, whoever deployed them: before this revision every prefecture
+started the newest version of a key, whoever's it was, and after it every prefecture still does (a
+prefecture's own version would otherwise win over a newer one, and change what it starts). Existing
+messages take the tenant of the instance they reached, else the prefecture their key names (申請受付ID
+"13-…"), else shared. Downgrading refuses while any prefecture has deployments of its own.
 """
 from typing import Sequence, Union
 
@@ -34,12 +36,7 @@ def upgrade() -> None:
             batch_op.create_unique_constraint(f"uq_{table}_tenant_{column}_version", ['tenant', column, 'version'])
     with op.batch_alter_table('start_timer', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tenant', sa.String(length=8), server_default='', nullable=False))
-    op.execute("UPDATE deployed_file SET tenant = COALESCE((SELECT u.tenant FROM staff_user u "
-               "WHERE u.username = deployed_file.deployed_by), '')")
-    for table in ("process_definition", "decision_definition"):
-        op.execute(f"UPDATE {table} SET tenant = (SELECT f.tenant FROM deployed_file f WHERE f.id = {table}.file_id)")
-    op.execute("UPDATE start_timer SET tenant = (SELECT d.tenant FROM process_definition d "
-               "WHERE d.id = start_timer.definition_id)")
+    # every existing deployment is shared now (the server default ''): see the docstring
 
     # received_message: the key is (tenant, message_id) now; rebuilt (SQLite cannot change a primary key)
     _rebuild_messages(with_tenant=True)
@@ -86,11 +83,15 @@ def _swap_messages() -> None:
 
 
 def downgrade() -> None:
+    own = op.get_bind().execute(sa.text("SELECT COUNT(*) FROM deployed_file WHERE tenant <> ''")).scalar()
+    if own:
+        raise RuntimeError(f"cannot downgrade below 0014: {own} deployed file(s) belong to one prefecture, and "
+                           "the older schema has one line of versions for all; remove them first")
     _rebuild_messages(with_tenant=False)
     op.execute("INSERT INTO received_message_new (message_id, message_name, correlation_key, payload, status, "
                "instance_id, received_at, expires_at) SELECT message_id, message_name, correlation_key, payload, "
-               "status, instance_id, received_at, expires_at FROM received_message WHERE tenant IN "
-               "(SELECT MIN(tenant) FROM received_message GROUP BY message_id)")  # one row per id survives
+               "status, instance_id, received_at, expires_at FROM received_message m WHERE m.tenant = "
+               "(SELECT MIN(o.tenant) FROM received_message o WHERE o.message_id = m.message_id)")  # one row per id
     _swap_messages()
     with op.batch_alter_table('start_timer', schema=None) as batch_op:
         batch_op.drop_column('tenant')
