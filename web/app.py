@@ -117,14 +117,18 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
             return jsonify({"error": api_error, "field": field}), status
         return render_template("error.html", title=title, message=message), status
 
-    LOGS_ITS_OWN_REFUSAL = {"instances.reveal"}  # a refused 個人番号 reveal writes its "denied" row itself
+    # routes that judge such text themselves: forms that show the error beside the field and keep what was
+    # typed (engine/text_rules), the language link (goes home), a reveal (logs its "denied" row), the sign-in
+    # (a failure like any other, in the login history)
+    CHECKS_ITS_OWN_TEXT = {"portal.apply", "portal.correction", "inbox.complete", "api.complete_task",
+                           "admin.users", "admin.user", "i18n.choose", "instances.reveal", "auth.login"}
 
     @app.before_request
     def refuse_control_characters() -> Any:
         """NUL and other control characters in the address, the query or a form: a 400 before any page or
         query sees them (PostgreSQL cannot even store a NUL). Tab and line breaks stay for text areas;
         each field's own rule (engine/text_rules) is stricter."""
-        if request.endpoint in LOGS_ITS_OWN_REFUSAL:
+        if request.endpoint in CHECKS_ITS_OWN_TEXT:
             return None
         values = [request.path, *request.args.keys(), *request.args.values()]
         if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from engine.text_rules import require_clean
+from engine.text_rules import bad_character, require_clean
 
 from . import changes
 from .models import LoginEvent, StaffSession, StaffUser
@@ -195,7 +195,9 @@ class Identity:
         Every attempt does the same argon2 work first, so its time tells nothing of the name or the account."""
         now = self.clock()
         name = (username or "").strip().lower()[:64]
-        user = session.scalar(select(StaffUser).where(StaffUser.username == name))
+        if any(bad_character(c) for c in name):  # no account has such a name (nor may a database see a NUL)
+            name = "".join(c for c in name if not bad_character(c))[:63] + "?"
+        user = None if name.endswith("?") else session.scalar(select(StaffUser).where(StaffUser.username == name))
         matched = self._verify(user.password_hash if user is not None else None, password)
         if user is None:
             return self._log(session, SignIn("unknown_user", None), name, remote_addr, now)

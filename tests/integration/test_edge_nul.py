@@ -4,7 +4,9 @@ fixes); now a 400 at the edge, and a reveal still logs its refusal."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from engine.identity import LoginEvent
 from tests.integration.test_edge_hardening import CSRF, _denials, site  # noqa: F401 — fixtures by name
 
 
@@ -13,7 +15,9 @@ def test_control_characters_in_a_query_or_a_form_are_a_400(site, bad):  # type: 
     anonymous = site.client()
     csrf = CSRF.search(anonymous.get("/login").get_data(as_text=True)).group(1)
     login = anonymous.post("/login", data={"csrf_token": csrf, "username": f"ab{bad}c", "password": "x"})
-    assert login.status_code == 400
+    assert login.status_code == 401  # the one answer of every failed sign-in, and logged as one
+    with site.engine.reading() as s:
+        assert s.scalars(select(LoginEvent.username).where(LoginEvent.outcome == "unknown_user")).all() == ["abc?"]
     reviewer = site.client("reviewer1-13")
     for path in ("/", "/tasks.csv"):
         assert reviewer.get(path, query_string={"q": f"山田{bad}"}).status_code == 400, path
