@@ -14,11 +14,12 @@ are trusted and unchecked; the API and the portal always pass one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
 
 from engine.errors import BadInput, Forbidden, NotFound
 
@@ -68,7 +69,7 @@ def _catches(task_spec: Any) -> list[tuple[str, dict[str, str]]]:
     found = []
     for index, d in enumerate(children):
         if isinstance(d, MessageEventDefinition):
-            child = outputs[index] if index < len(outputs) and "Gateway" in type(task_spec).__name__ else task_spec
+            child = outputs[index] if isinstance(task_spec, EventBasedGateway) and index < len(outputs) else task_spec
             found.append((d.name, getattr(child, "extensions", {}).get("properties", {}) or own))
     return found
 

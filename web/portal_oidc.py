@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import threading
-from pathlib import Path
 from typing import Any
 
 import requests
@@ -41,6 +39,7 @@ from handlers.registry.models import Applicant
 
 from .portal import bp, engine, sign_in
 from .portal_session import PSEUDONYM, SESSION_KEY
+from .security import kept_secret
 
 CLIENT = "portal_oidc"  # Authlib's name for our client: its sign-ins in progress are session["_state_portal_oidc_…"]
 KEY_FILE = "portal_pseudonym.key"
@@ -74,20 +73,7 @@ def _key() -> bytes:
     settings = engine().settings
     if settings.portal_pseudonym_key:
         return settings.portal_pseudonym_key.encode()
-    path = settings.keyring_path.parent / KEY_FILE
-    if not path.exists():  # several gunicorn workers may race here: write aside, link in, the first one wins
-        path.parent.mkdir(parents=True, exist_ok=True)
-        aside = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-        try:
-            os.link(aside, path)
-        except FileExistsError:
-            pass
-        finally:
-            aside.unlink()
-    return Path(path).read_text().strip().encode()
+    return kept_secret(settings.keyring_path.parent / KEY_FILE, lambda: secrets.token_hex(32)).encode()
 
 
 def _client() -> Any:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,15 +18,18 @@ SESSION_MINUTES = 30  # idle timeout: every request renews it
 
 def secret_key(path: Path) -> str:
     """KENTEI_SECRET_KEY, or a random key kept in a 0600 file beside the keyring (created once)."""
-    given = os.environ.get("KENTEI_SECRET_KEY")
-    if given:
-        return given
-    if not path.exists():  # several gunicorn workers may race here: write aside, link in, first one wins
+    return os.environ.get("KENTEI_SECRET_KEY") or kept_secret(path, lambda: secrets.token_urlsafe(48))
+
+
+def kept_secret(path: Path, new: Callable[[], str]) -> str:
+    """The secret in a 0600 file, made with `new()` the first time. Several gunicorn workers may race here:
+    each writes aside and links in, and the first one wins."""
+    if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        aside = path.with_name(f".{path.name}.{os.getpid()}")
+        aside = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
         fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+            handle.write(new())
         try:
             os.link(aside, path)
         except FileExistsError:
