@@ -7,12 +7,17 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.parser.event_parsers import StartEventParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.util import first, full_tag
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 
+from engine.bpmn import families
+from engine.bpmn.dialect_base import DialectMixin, with_dialect
 from engine.bpmn.extensions import CAMUNDA_NS, task_extensions
-from engine.bpmn.specs import DecisionTask, ExternalServiceTask, PassThroughManualTask, PassThroughTask
-from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
+from engine.bpmn.specs import (
+    DecisionTask,
+    ExternalServiceTask,
+    PassThroughManualTask,
+    PassThroughTask,
+)
 
 NSMAP = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -20,25 +25,6 @@ NSMAP = {
     "dc": "http://www.omg.org/spec/DD/20100524/DC",
     "camunda": CAMUNDA_NS,
 }
-
-
-class DialectMixin:
-    """Reads camunda:* into `spec.extensions` and builds clock-aware timers."""
-
-    node: Any
-
-    def parse_extensions(self, node: Any = None) -> dict[str, Any]:
-        return task_extensions(node if node is not None else self.node)
-
-    def parse_timer_event(self, event: Any) -> Any:
-        name = self.node.get("name", self.node.get("id"))
-        description = self.get_event_description(event)  # type: ignore[attr-defined]
-        for tag, cls in (("timeDate", ClockTimeDate), ("timeDuration", ClockDuration), ("timeCycle", ClockCycle)):
-            node = first(self.xpath(f".//bpmn:{tag}"))  # type: ignore[attr-defined]
-            if node is not None:
-                return cls(name, (node.text or "").strip(), description=description)
-        raise ValidationException("the timer has no timeDate, timeDuration or timeCycle",
-                                  node=self.node, file_name=self.filename)  # type: ignore[attr-defined]
 
 
 class TimerStartEventParser(DialectMixin, StartEventParser):
@@ -64,18 +50,15 @@ class TimerStartEventParser(DialectMixin, StartEventParser):
         return task
 
 
-def _with_dialect(parser_cls: type) -> type:
-    return type(f"Kentei{parser_cls.__name__}", (DialectMixin, parser_cls), {})
-
-
 def _override_classes() -> dict[str, tuple[type, type]]:
-    classes = {tag: (_with_dialect(p), s) for tag, (p, s) in BpmnParser.PARSER_CLASSES.items()}
-    classes[full_tag("serviceTask")] = (_with_dialect(TaskParser), ExternalServiceTask)
-    classes[full_tag("sendTask")] = (_with_dialect(TaskParser), ExternalServiceTask)
-    classes[full_tag("businessRuleTask")] = (_with_dialect(TaskParser), DecisionTask)
-    classes[full_tag("task")] = (_with_dialect(TaskParser), PassThroughTask)
-    classes[full_tag("manualTask")] = (_with_dialect(TaskParser), PassThroughManualTask)
+    classes = {tag: (with_dialect(p), s) for tag, (p, s) in BpmnParser.PARSER_CLASSES.items()}
+    classes[full_tag("serviceTask")] = (with_dialect(TaskParser), ExternalServiceTask)
+    classes[full_tag("sendTask")] = (with_dialect(TaskParser), ExternalServiceTask)
+    classes[full_tag("businessRuleTask")] = (with_dialect(TaskParser), DecisionTask)
+    classes[full_tag("task")] = (with_dialect(TaskParser), PassThroughTask)
+    classes[full_tag("manualTask")] = (with_dialect(TaskParser), PassThroughManualTask)
     classes[full_tag("startEvent")] = (TimerStartEventParser, classes[full_tag("startEvent")][1])
+    classes.update({full_tag(tag): pair for tag, pair in families.parsers().items()})
     return classes
 
 

@@ -9,15 +9,23 @@ import orjson
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
+    TimerConditionalEventDefinitionConverter,
+)
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
-from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from engine.bpmn.specs import DecisionTask, ExternalServiceTask, PassThroughManualTask, PassThroughTask
+from engine.bpmn import families
+from engine.bpmn.specs import (
+    DecisionTask,
+    ExternalServiceTask,
+    PassThroughManualTask,
+    PassThroughTask,
+)
 from engine.bpmn.timers import TIMER_CLASSES
 
 FORMAT = 1
@@ -32,6 +40,7 @@ def _registry() -> DefaultRegistry:
     config[PassThroughManualTask] = BpmnTaskSpecConverter
     for cls in TIMER_CLASSES:
         config[cls] = TimerConditionalEventDefinitionConverter
+    config.update(families.converters())
     registry = BpmnWorkflowSerializer.configure(config)
     registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
     return registry

@@ -10,13 +10,21 @@ from datetime import date, datetime, timezone
 from functools import wraps
 from typing import Any, Callable
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition, DurationTimerEventDefinition, TimeDateEventDefinition,
-)
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+)
 from SpiffWorkflow.bpmn.util import PendingBpmnEvent
 
-from engine.expr import EvaluationError, ExpressionError, parse_cycle, parse_datetime, parse_duration
+from engine.expr import (
+    EvaluationError,
+    ExpressionError,
+    parse_cycle,
+    parse_datetime,
+    parse_duration,
+)
 
 
 def _task_errors(method: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,0 +1,225 @@
+"""Run one conformance case: a small BPMN file and its YAML script, through the public engine API.
+
+Every step runs on a fresh Engine over the same database (an empty workflow cache), so each wait
+state is restored from what was saved: a restore in the middle of every construct. The case file:
+
+    description: what the case shows
+    files: [other.bpmn, rules.dmn]        # besides <stem>.bpmn, in the same folder (optional)
+    process: key                          # the process to start (default: the first executable one)
+    handlers:                             # topic -> what its handler does (local unless kind: remote)
+      score.fetch: {returns: {points: 7}}
+      juki.check: {error: NOT_FOUND}      # raise BpmnError(code)
+      flaky: {fail: "boom", kind: remote} # raise an exception
+    start: {data: {a: 1}, business_key: K-1}
+    steps:                                # each a one-key mapping
+      - complete: {element: review, data: {ok: true}, user: u1}   # the oldest open task at the element
+      - message: {name: paid, key: K-1, data: {}}                 # key defaults to the business key
+      - signal: {name: alarm, data: {}}
+      - advance: {minutes: 5}                                     # the test clock, then fire due timers
+      - jobs: {}                                                  # run the external jobs that are due
+      - start: {process: other, data: {}, business_key: K-2}     # another instance
+      - expect: {...}                                             # checks in the middle (as below)
+    expect:
+      status: completed | running | incident                      # of the first instance
+      path: [start, a, b, end]                                    # the elements completed, in order
+      path_in_any_order: [a, b]                                   # ...where BPMN fixes no order
+      passes: [a]            # elements that must be on the path
+      skips: [b]             # elements that must not be
+      variables: {x: 1}      # a subset of the variables at the end
+      tasks: [review, review]   # open user tasks by element (sorted)
+      timers: [wait]            # waiting timers by element (sorted)
+      incident_at: element
+      instances: {other: completed}   # status of the last instance of another process
+    refused:                  # instead of start/steps/expect: the deploy must refuse
+      - {element: mi, says: "multi-instance"}   # a problem at that element whose sentence contains it
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.config import Settings
+from engine.db.session import make_db
+from engine.runtime import Engine
+from engine.validation import ValidationFailed
+from handlers.base import BpmnError, HandlerRegistry
+from tests.conftest import TestClock
+
+TENANT = "13"
+# the history events that say an element completed: run by the engine, by a person, by a worker
+PATH_KINDS = ("step", "task_completed", "job_completed")
+
+
+@dataclass
+class Case:
+    path: Path
+    spec: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return f"{self.path.parent.name}/{self.path.stem}"
+
+    def files(self) -> list[tuple[str, bytes]]:
+        names = [self.path.with_suffix(".bpmn").name, *self.spec.get("files", [])]
+        return [(n, (self.path.parent / n).read_bytes()) for n in names]
+
+
+def load_cases(root: Path) -> list[Case]:
+    return [Case(p, yaml.safe_load(p.read_text(encoding="utf-8"))) for p in sorted(root.glob("*/*.yaml"))]
+
+
+def _handlers(spec: dict[str, Any]) -> HandlerRegistry:
+    registry = HandlerRegistry()
+    for topic, how in (spec.get("handlers") or {}).items():
+        how = how or {}
+
+        def handler(ctx: Any, data: Any, how: dict[str, Any] = how) -> dict[str, Any] | None:
+            if "error" in how:
+                raise BpmnError(str(how["error"]), str(how.get("message", how["error"])))
+            if "fail" in how:
+                raise RuntimeError(str(how["fail"]))
+            return dict(how.get("returns") or {}) or None
+
+        registry.register(topic, handler, how.get("kind", "local"))
+    return registry
+
+
+@dataclass
+class Run:
+    """One case on one database; `engine()` is a new Engine each time (nothing cached)."""
+
+    case: Case
+    settings: Settings
+    clock: TestClock = field(default_factory=TestClock)
+    instances: list[tuple[str, int]] = field(default_factory=list)  # (process key, id), in start order
+
+    def __post_init__(self) -> None:
+        self.db = make_db(self.settings.database_url)
+        self.registry = _handlers(self.case.spec)
+
+    def engine(self) -> Engine:
+        return Engine(self.db, self.registry, self.settings, self.clock)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    @property
+    def first(self) -> int:
+        return self.instances[0][1]
+
+    def deploy(self) -> None:
+        self.engine().deploy(self.case.files(), "analyst")
+
+    def refusals(self) -> list[tuple[str, str]]:
+        try:
+            self.deploy()
+        except ValidationFailed as exc:
+            return [(p.element_id, p.message) for p in exc.problems]
+        return []
+
+    def start(self, how: dict[str, Any]) -> None:
+        key = how.get("process") or self.case.spec.get("process") or _first_process(self.case)
+        iid = self.engine().start(key, TENANT, dict(how.get("data") or {}),
+                                  business_key=how.get("business_key", f"case-{len(self.instances) + 1}"))
+        self.instances.append((key, iid))
+
+    def step(self, kind: str, how: dict[str, Any]) -> None:
+        how = how or {}
+        eng = self.engine()
+        if kind == "complete":
+            open_tasks = [t for t in eng.tasks(limit=1000) if t["element_id"] == how["element"]]
+            assert open_tasks, f"no open task at {how['element']}; open: {[t['element_id'] for t in eng.tasks()]}"
+            eng.complete_task(open_tasks[how.get("nth", 0)]["id"], how.get("user", "u1"), how.get("data") or {})
+        elif kind == "message":
+            business_key = eng.instance(self.first)["business_key"]
+            eng.correlate(how["name"], how.get("key", business_key), how.get("data") or {},
+                          how.get("id"), TENANT)
+        elif kind == "signal":
+            eng.signal(how["name"], TENANT, how.get("data") or {})  # type: ignore[attr-defined]
+        elif kind == "advance":
+            self.clock.advance(**{k: float(v) for k, v in how.items()})
+            while eng.fire_due_timers():
+                eng = self.engine()
+        elif kind == "jobs":
+            for _ in range(int(how.get("rounds", 5))):
+                eng.run_jobs("conformance")
+                self.clock.advance(seconds=self.settings.job_backoff_seconds * 8)
+        elif kind == "start":
+            self.start(how)
+        elif kind == "expect":
+            self.check(how)
+        else:
+            raise AssertionError(f"unknown step {kind!r}")
+
+    def path(self, iid: int) -> list[str]:
+        return [h["element_id"] for h in self.engine().history(iid) if h["kind"] in PATH_KINDS and h["element_id"]]
+
+    def check(self, expect: dict[str, Any]) -> None:
+        eng = self.engine()
+        info = eng.instance(self.first)
+        path = self.path(self.first)
+        where = f"{self.case.name}: path {path}, status {info['status']}"
+        open_incidents = [i for i in info["incidents"] if i["status"] == "open"]
+        status = "incident" if open_incidents and info["status"] == "running" else info["status"]
+        if "status" in expect:
+            assert status == expect["status"], f"{where}: incidents {open_incidents}"
+        if "path" in expect:
+            assert path == list(expect["path"]), where
+        if "path_in_any_order" in expect:
+            assert sorted(path) == sorted(expect["path_in_any_order"]), where
+        for element in expect.get("passes", []):
+            assert element in path, f"{where}: {element} was not passed"
+        for element in expect.get("skips", []):
+            assert element not in path, f"{where}: {element} was passed"
+        for name, value in (expect.get("variables") or {}).items():
+            assert name in info["variables"], f"{where}: no variable {name} in {info['variables']}"
+            assert info["variables"][name] == value, f"{where}: {name} = {info['variables'][name]!r}"
+        for name in expect.get("no_variables", []):
+            assert name not in info["variables"], f"{where}: variable {name} is set"
+        if "tasks" in expect:
+            assert sorted(t["element_id"] for t in info["tasks"]) == sorted(expect["tasks"]), where
+        if "timers" in expect:
+            waiting = [t["element_id"] for t in info["timers"] if t["status"] == "waiting"]
+            assert sorted(waiting) == sorted(expect["timers"]), where
+        if "incident_at" in expect:
+            assert [i["element_id"] for i in open_incidents] == [expect["incident_at"]], f"{where}: {open_incidents}"
+        for key, wanted in (expect.get("instances") or {}).items():
+            ids = [i for k, i in self.instances if k == key]
+            assert ids, f"{where}: no instance of {key} was started"
+            assert eng.instance(ids[-1])["status"] == wanted, f"{where}: {key} is {eng.instance(ids[-1])['status']}"
+
+
+def _first_process(case: Case) -> str:
+    from lxml import etree
+    root = etree.fromstring(case.path.with_suffix(".bpmn").read_bytes())
+    for process in root.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}process"):
+        if process.get("isExecutable") == "true":
+            return process.get("id")
+    raise AssertionError(f"{case.name}: no executable process")
+
+
+def play(case: Case, settings: Settings) -> None:
+    """Deploy, start, run the steps and check the expectations (or the refusals)."""
+    run = Run(case, settings)
+    try:
+        if "refused" in case.spec:
+            problems = run.refusals()
+            assert problems, f"{case.name}: deployed, but should have been refused"
+            for want in case.spec["refused"]:
+                hits = [m for e, m in problems if e == want["element"] and want.get("says", "") in m]
+                assert hits, f"{case.name}: no refusal at {want['element']} saying {want.get('says')!r}: {problems}"
+            for element, message in problems:
+                assert "\n" not in message and len(message) > 15 and not message.endswith((" of", " type", ":")), \
+                    f"{case.name}: not one whole sentence: {message!r}"
+            return
+        run.deploy()
+        run.start(case.spec.get("start") or {})
+        for item in case.spec.get("steps") or []:
+            (kind, how), = item.items()
+            run.step(kind, how)
+        run.check(case.spec.get("expect") or {})
+    finally:
+        run.close()
