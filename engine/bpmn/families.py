@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from engine.bpmn import event_subprocesses, flows, mappings, multi_instance, signals
+from engine.bpmn import (
+    async_points, compensation, event_subprocesses, flows, mappings, multi_instance, signals,
+)
 
-FAMILIES: tuple[ModuleType, ...] = (multi_instance, mappings, event_subprocesses, signals, flows)
+FAMILIES: tuple[ModuleType, ...] = (
+    multi_instance, mappings, event_subprocesses, signals, flows, async_points, compensation,
+)
 
 
 def parsers() -> dict[str, tuple[type, type]]:
