@@ -86,8 +86,6 @@ WHITELIST = [
      _l("Java のフォームハンドラーはここでは動きません。フォームは camunda:formData で定義してください。")),
     (r"who may start a process is decided by roles in kentei; remove (?P<name>camunda:\w+)",
      _l("kentei では、プロセスを開始できる人は役割で決まります。%(name)s を削除してください。")),
-    (r"camunda:initiator is not supported yet: the starting user is recorded in the history; remove it",
-     _l("camunda:initiator にはまだ対応していません。開始したユーザーは履歴に記録されます。削除してください。")),
     (r"decisions bind to the newest deployed version; remove (?P<name>camunda:\w+)",
      _l("決定はデプロイ済みの最新版を使います。%(name)s を削除してください。")),
     (r"called processes bind to the version deployed with the caller; remove (?P<name>camunda:\w+)",

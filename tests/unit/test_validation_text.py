@@ -330,8 +330,6 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("remove camunda:candidateStarterGroups", bad(linear().replace(b'isExecutable="true"', b'isExecutable="true" '
                                                                    b'camunda:candidateStarterGroups="clerk"'))),
     ("remove camunda:potentialStarter", bad(loose(ext("<camunda:potentialStarter/>")))),
-    ("camunda:initiator is not supported yet", bad(linear().replace(b'<bpmn:startEvent id="start"/>',
-                                                                    b'<bpmn:startEvent id="start" camunda:initiator="who"/>'))),
     ("remove camunda:decisionRefVersionTag",
      bad(task('camunda:decisionRef="d" camunda:decisionRefVersionTag="v1"', tag="businessRuleTask"))),
     ("remove camunda:calledElementVersion",
