@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions import ErrorEventDefinition, Mes
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn.multi_instance import process_view
 from engine.bpmn.specs import ExternalServiceTask
 from engine.bpmn.timers import TIMER_CLASSES, due_at
 
@@ -98,7 +99,10 @@ class Instance:
     def data(self) -> dict[str, Any]:
         """The process variables as of the last completed task."""
         last = self.workflow.last_task
-        return dict(last.data) if last is not None else dict(self.workflow.data)
+        if last is None:
+            return dict(self.workflow.data)
+        inside_loop = process_view(last)  # an inner instance's locals are not process variables
+        return inside_loop if inside_loop is not None else dict(last.data)
 
     def waits(self) -> Waits:
         """Collect what the workflow waits on, in one pass."""

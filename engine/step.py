@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from engine.bpmn.multi_instance import is_body
 from engine.dmn import DecisionError
 from engine.errors import NotFound
 from handlers.base import BpmnError, HandlerContext, HandlerRegistry
@@ -70,7 +71,9 @@ class Step:
         """Called after each engine step: one history event per BPMN element run."""
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)
         if bpmn_id is not None:
-            self.record("step", bpmn_id, {"type": type(task.task_spec).__name__, "state": task.state})
+            # a multi-instance body or loop is no element of its own: its inner instances are the steps
+            kind = "loop_body" if is_body(task.task_spec) else "step"
+            self.record(kind, bpmn_id, {"type": type(task.task_spec).__name__, "state": task.state})
 
     def run_service(self, task: Any, topic: str) -> bool | None:
         registration = self.handlers.get(topic)
