@@ -88,9 +88,18 @@ class LoopBody(BpmnSpecMixin, LoopTask):
         base = my_task.data if self.parallel else self.visible(my_task)
         written = my_task.internal_data.setdefault("written", {})
         local = self.local_names()
-        for key, value in child.data.items():
-            if key not in local and (key not in base or base[key] != value):
-                written[key] = deepcopy(value)
+        changes = {k: deepcopy(v) for k, v in child.data.items()
+                   if k not in local and (k not in base or base[k] != v)}
+        written.update(changes)
+        split = my_task.parent
+        if changes and split is not None and type(split.task_spec).__name__ == "BoundaryEventSplit":
+            # the boundary events copy their data from the split: let them see what was written
+            from engine.bpmn.serializer import data_changed
+            split.data.update(deepcopy(changes))
+            data_changed(split)
+            for event in split.children:
+                if event is not my_task and not event.has_state(TaskState.FINISHED_MASK):
+                    event.data.update(deepcopy(changes))
 
     def condition_met(self, my_task: Any, child: Any) -> bool:
         if not self.condition:

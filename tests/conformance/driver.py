@@ -14,6 +14,7 @@ state is restored from what was saved: a restore in the middle of every construc
     steps:                                # each a one-key mapping
       - complete: {element: review, data: {ok: true}, user: u1}   # the oldest open task at the element
       - complete: {element: review, assignee: ann, user: ann}     # ...the one assigned to ann
+      - complete: {element: review, group: scorer_paper}          # ...the one with these candidate groups
       - complete: {element: review, user: u1, refused: "four eyes"}  # must be refused, saying this
       - claim: {element: review, user: ann, roles: [reviewer]}    # the inbox's claim (nth: the n-th task)
       - message: {name: paid, key: K-1, data: {}}                 # key defaults to the business key
@@ -139,7 +140,8 @@ class Run:
         eng = self.engine()
         if kind == "complete":
             open_tasks = [t for t in eng.tasks(limit=1000) if t["element_id"] == how["element"]
-                          and ("assignee" not in how or t["assignee"] == how["assignee"])]
+                          and ("assignee" not in how or t["assignee"] == how["assignee"])
+                          and ("group" not in how or t["candidate_groups"] == how["group"])]
             assert open_tasks, f"no open task at {how['element']}; open: {[t['element_id'] for t in eng.tasks()]}"
             task_id = open_tasks[how.get("nth", 0)]["id"]
             if "refused" in how:  # the completion must be refused (Forbidden/Conflict) with this text
