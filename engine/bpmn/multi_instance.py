@@ -114,6 +114,55 @@ class LoopBody(BpmnSpecMixin, LoopTask):
         my_task.data.update(my_task.internal_data.pop("written", {}))
         return True
 
+    def _on_cancel(self, my_task: Any) -> None:
+        """An interrupted body has dropped its running instances: drop their subprocesses and waits too."""
+        self.scrub_boundary_path(my_task)
+        top = my_task.workflow.top_workflow
+        for task_id in list(top.subprocesses):
+            if task_id in top.subprocesses and not _exists(top, task_id):
+                _discard(top, task_id)
+        super()._on_cancel(my_task)
+
+    def scrub_boundary_path(self, my_task: Any) -> None:
+        """An error thrown inside an instance carries the instance's data (SpiffWorkflow's payload) to
+        the boundary event that interrupts the body: take the instance's locals back out of that path."""
+        split = my_task.parent
+        if split is None or type(split.task_spec).__name__ != "BoundaryEventSplit":
+            return
+        from engine.bpmn.serializer import data_changed
+        local = self.local_names()
+        todo = [c for c in split.children if c is not my_task]
+        while todo:
+            task = todo.pop()
+            if task.workflow is not my_task.workflow:
+                continue
+            touched = False
+            for name in local & task.data.keys():
+                if name in split.data:
+                    task.data[name] = deepcopy(split.data[name])
+                else:
+                    del task.data[name]
+                touched = True
+            if touched and task.has_state(TaskState.FINISHED_MASK):
+                data_changed(task)
+            todo.extend(task.children)
+
+
+def _exists(top: Any, task_id: Any) -> bool:
+    try:
+        return top.get_task_from_id(task_id) is not None
+    except Exception:  # SpiffWorkflow raises when no workflow holds the task
+        return False
+
+
+def _discard(top: Any, task_id: Any) -> None:
+    """Forget a subprocess (and those inside it) whose task is gone, with its event waits."""
+    sub = top.subprocesses.pop(task_id)
+    for task in list(sub.tasks.values()):
+        top.event_manager.remove_task(task)
+        if task.id in top.subprocesses:
+            _discard(top, task.id)
+
 
 class MultiInstanceBody(LoopBody):
     """multiInstanceLoopCharacteristics: loopCardinality or camunda:collection, completionCondition."""

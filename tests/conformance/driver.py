@@ -16,7 +16,7 @@ state is restored from what was saved: a restore in the middle of every construc
       - complete: {element: review, assignee: ann, user: ann}     # ...the one assigned to ann
       - complete: {element: review, group: scorer_paper}          # ...the one with these candidate groups
       - complete: {element: review, user: u1, refused: "four eyes"}  # must be refused, saying this
-      - claim: {element: review, user: ann, roles: [reviewer]}    # the inbox's claim (nth: the n-th task)
+      - claim: {element: review, user: ann, roles: [reviewer]}    # the inbox's claim of an unassigned task (nth)
       - message: {name: paid, key: K-1, data: {}}                 # key defaults to the business key
       - signal: {name: alarm, data: {}}
       - advance: {minutes: 5}                                     # the test clock, then fire due timers
@@ -154,8 +154,8 @@ class Run:
             else:
                 eng.complete_task(task_id, how.get("user", "u1"), how.get("data") or {})
         elif kind == "claim":  # the inbox's claim, as a user with roles (default: the task's first group)
-            open_tasks = [t for t in eng.tasks(limit=1000) if t["element_id"] == how["element"]]
-            assert open_tasks, f"no open task at {how['element']}"
+            open_tasks = [t for t in eng.tasks(limit=1000) if t["element_id"] == how["element"] and not t["assignee"]]
+            assert open_tasks, f"no unassigned open task at {how['element']}"
             task = open_tasks[how.get("nth", 0)]
             roles = how.get("roles") or [(task["candidate_groups"] or "").split(",")[0]]
             inbox.claim(eng, inbox.Viewer(how["user"], TENANT, frozenset(roles)), task["id"])
