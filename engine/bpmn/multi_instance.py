@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.specs.mixins import BpmnSpecMixin
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.extensions import C
@@ -30,6 +31,16 @@ from engine.expr import EvaluationError, ExpressionError, compile_condition, com
 
 COUNTERS = ("nrOfInstances", "nrOfActiveInstances", "nrOfCompletedInstances")
 LOOP_COUNTER = "loopCounter"
+
+
+def _whole_number(value: Any) -> int | None:
+    """A number as Camunda 7 reads loopCardinality: a number (truncated) or the text of an integer."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    text = str(value).strip()
+    return int(text) if text.lstrip("-").isdigit() else None
 
 
 def _evaluate(task: Any, text: str, data: dict[str, Any], condition: bool = False) -> Any:
@@ -151,7 +162,7 @@ class LoopBody(BpmnSpecMixin, LoopTask):
 def _exists(top: Any, task_id: Any) -> bool:
     try:
         return top.get_task_from_id(task_id) is not None
-    except Exception:  # SpiffWorkflow raises when no workflow holds the task
+    except TaskNotFoundException:
         return False
 
 
@@ -177,13 +188,10 @@ class MultiInstanceBody(LoopBody):
         """nrOfInstances: loopCardinality (a number or ${...}) if given, else the collection's size."""
         if self.cardinality is not None:
             value = _evaluate(my_task, self.cardinality, self.visible(my_task))
-            try:
-                if isinstance(value, bool):
-                    raise ValueError
-                number = int(value) if isinstance(value, (int, float)) else int(str(value).strip())
-            except (TypeError, ValueError):
+            number = _whole_number(value)
+            if number is None:
                 raise WorkflowTaskException(f"loopCardinality '{self.cardinality}' is {value!r}, not a whole number",
-                                            task=my_task) from None
+                                            task=my_task)
         else:
             number = len(self.items(my_task))
         if number < 0:

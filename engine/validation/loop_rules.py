@@ -1,15 +1,15 @@
 """The dialect's rules for multi-instance and standard loop characteristics (engine/bpmn/multi_instance.py)."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from lxml import etree
 
-from engine.bpmn.extensions import C, CAMUNDA_NS
+from engine.bpmn.extensions import CAMUNDA_NS, C
 from engine.expr import ExpressionError, compile_condition, compile_expression
 from engine.validation.xml_load import BPMN_NS
 
-B = "{%s}" % BPMN_NS
+B = f"{{{BPMN_NS}}}"
 LOOP_TAGS = ("multiInstanceLoopCharacteristics", "standardLoopCharacteristics")
 # the activities a loop may be drawn on; a receive task (one message for many waits) and a transaction are not
 LOOPABLE = {"userTask", "serviceTask", "sendTask", "businessRuleTask", "callActivity", "subProcess", "task",
@@ -33,10 +33,13 @@ def _compile(label: str, text: str, condition: bool = False) -> Iterator[str]:
 def check_loop(node: etree._Element) -> Iterator[str]:
     """Problems with one multiInstanceLoopCharacteristics or standardLoopCharacteristics (on its activity)."""
     tag, activity = _local(node), _local(node.getparent())
-    what = "multi-instance" if tag == "multiInstanceLoopCharacteristics" else "a standard loop"
     if activity not in LOOPABLE:
-        yield (f"{what} is not supported on a {activity}; draw it on a user, service, send, business rule or "
-               "plain task, a subprocess or a call activity")
+        if tag == "multiInstanceLoopCharacteristics":
+            yield (f"multi-instance is not supported on a {activity}; draw it on a user, service, send, business "
+                   "rule or plain task, a subprocess or a call activity")
+        else:
+            yield (f"a standard loop is not supported on a {activity}; draw it on a user, service, send, business "
+                   "rule or plain task, a subprocess or a call activity")
         return
     for name in node.attrib:
         q = etree.QName(name)

@@ -50,8 +50,8 @@ import yaml
 
 from engine import inbox
 from engine.config import Settings
-from engine.errors import Conflict, Forbidden
 from engine.db.session import make_db
+from engine.errors import Conflict, Forbidden
 from engine.runtime import Engine
 from engine.validation import ValidationFailed
 from handlers.base import BpmnError, HandlerRegistry
