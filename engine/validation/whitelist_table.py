@@ -89,8 +89,8 @@ DECISION_BINDING = {"decisionRefBinding": (frozenset({"latest"}), "decisions bin
 MAP_RESULT = {"mapDecisionResult": (frozenset({"singleEntry", "singleResult", "collectEntries", "resultList"}),
                                     "camunda:mapDecisionResult takes singleEntry, singleResult, collectEntries "
                                     "or resultList")}
-EXPRESSION_LANGUAGE = (frozenset({"", "juel", "JUEL"}), "script conditions cannot run here; write the condition as "
-                                                        "an expression ${…} without a language")
+EXPRESSION_LANGUAGE = (frozenset({"", "juel", "JUEL"}), ("script conditions cannot run here; write the condition "
+                                                         "as an expression ${…} without a language"))
 LOOP_DATA = ("multi-instance {} (BPMN data inputs and outputs) is not supported; use camunda:collection and "
              "camunda:elementVariable, and output mappings to gather results")
 ACTIVITY = "isForCompensation startQuantity completionQuantity default"
