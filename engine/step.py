@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from engine.bpmn.multi_instance import is_body
 from engine.dmn import DecisionError
 from engine.errors import NotFound, StepFailed
 from handlers.base import BpmnError, HandlerContext, HandlerRegistry
@@ -88,7 +89,9 @@ class Step:
             raise StepFailed(bpmn_id, f"call activities are nested more than {MAX_CALL_DEPTH} deep; a process "
                                       "that calls itself needs a condition that ends the recursion")
         if bpmn_id is not None:
-            self.record("step", bpmn_id, {"type": type(task.task_spec).__name__, "state": task.state})
+            # a multi-instance body or loop is no element of its own: its inner instances are the steps
+            kind = "loop_body" if is_body(task.task_spec) else "step"
+            self.record(kind, bpmn_id, {"type": type(task.task_spec).__name__, "state": task.state})
 
     def run_service(self, task: Any, topic: str) -> bool | None:
         registration = self.handlers.get(topic)
