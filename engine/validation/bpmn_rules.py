@@ -10,14 +10,8 @@ from lxml import etree
 
 from engine.bpmn.extensions import C, camunda_attributes, form_fields
 from engine.expr import (
-    EvaluationError,
-    ExpressionError,
-    compile_condition,
-    compile_expression,
-    is_expression,
-    parse_cycle,
-    parse_datetime,
-    parse_duration,
+    EvaluationError, ExpressionError, compile_condition, compile_expression, is_expression, parse_cycle,
+    parse_datetime, parse_duration,
 )
 from engine.start_schedule import check as check_start_timer
 from engine.validation.loop_rules import LOOP_TAGS, check_loop
@@ -32,13 +26,6 @@ FLOW_NODES = {
     "userTask", "serviceTask", "sendTask", "businessRuleTask", "task", "manualTask", "receiveTask",
     "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
     "callActivity", "subProcess", "transaction",
-}
-REFUSED = {
-    "scriptTask": "script tasks are not allowed: put the rule in a DMN table or the work in an external service task",
-    "complexGateway": "complex gateways are not supported; use exclusive, inclusive or parallel gateways",
-    "adHocSubProcess": "ad-hoc subprocesses are not supported",
-    "compensateEventDefinition": "compensation events are not supported",
-    "linkEventDefinition": "link events are not supported; draw the sequence flow",
 }
 JAVA_DELEGATES = ("class", "delegateExpression", "expression")
 FIELD_TYPES = {"string", "long", "boolean", "date", "enum"}
@@ -92,10 +79,7 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
     ids = {n.get("id"): n for n in process.iter() if isinstance(n.tag, str) and n.get("id")}
     for node in process.iter():
         tag = local(node)
-        if tag in REFUSED:
-            owner = node if node.get("id") else node.getparent()
-            add(owner, REFUSED[tag])
-        elif tag in FLOW_NODES:
+        if tag in FLOW_NODES:  # refused elements are the whitelist's (engine/validation/whitelist.py)
             for check in NODE_CHECKS.get(tag, ()):
                 for message in check(node, root, known):
                     add(node, message)

@@ -230,11 +230,8 @@ ELEMENTS: dict[str, Rule] = {
     "complexGateway": rule(refused="complex gateways are not supported; use exclusive, inclusive or parallel "
                                    "gateways"),
     "adHocSubProcess": rule(refused="ad-hoc subprocesses are not supported"),
-    "globalTask": rule(refused="global tasks are not supported; draw the task in the process"),
-    "globalUserTask": rule(refused="global tasks are not supported; draw the task in the process"),
-    "globalManualTask": rule(refused="global tasks are not supported; draw the task in the process"),
-    "globalScriptTask": rule(refused="global tasks are not supported; draw the task in the process"),
-    "globalBusinessRuleTask": rule(refused="global tasks are not supported; draw the task in the process"),
+    **dict.fromkeys(("globalTask", "globalUserTask", "globalManualTask", "globalScriptTask", "globalBusinessRuleTask"),
+                    rule(refused="global tasks are not supported; draw the task in the process")),
     "import": rule(refused="imports are not supported; put what the diagram needs in the file"),
     "humanPerformer": rule(refused="BPMN performers are not supported; use camunda:assignee or "
                                    "camunda:candidateGroups"),
@@ -250,13 +247,10 @@ ELEMENTS: dict[str, Rule] = {
                                    "correlationKey"),
     "correlationSubscription": rule(refused="BPMN correlation subscriptions are not supported; set the key with "
                                             "camunda:property correlationKey"),
-    "choreography": rule(refused="choreographies are not executable"),
-    "choreographyTask": rule(refused="choreographies are not executable"),
-    "subChoreography": rule(refused="choreographies are not executable"),
-    "callChoreography": rule(refused="choreographies are not executable"),
-    "conversation": rule(refused="conversations are not executable"),
-    "callConversation": rule(refused="conversations are not executable"),
-    "subConversation": rule(refused="conversations are not executable"),
+    **dict.fromkeys(("choreography", "choreographyTask", "subChoreography", "callChoreography"),
+                    rule(refused="choreographies are not executable")),
+    **dict.fromkeys(("conversation", "callConversation", "subConversation"),
+                    rule(refused="conversations are not executable")),
 }
 
 # -- camunda extension elements: element -> its attributes (None: refused, with the sentence) --------
