@@ -12,6 +12,7 @@ from engine.bpmn.extensions import C, camunda_attributes, form_fields
 from engine.expr import EvaluationError, ExpressionError, compile_condition, compile_expression, is_expression
 from engine.expr import parse_cycle, parse_datetime, parse_duration
 from engine.start_schedule import check as check_start_timer
+from engine.validation import async_rules
 from engine.validation.problems import Problem
 from engine.validation.xml_load import BPMN_NS
 
@@ -93,6 +94,8 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
                 for message in check(node, root, known):
                     add(node, message)
             for message in _event_definitions(node, root):
+                add(node, message)
+            for message in async_rules.check(node, root):
                 add(node, message)
         elif tag == "sequenceFlow":
             for message in _sequence_flow(node, ids):
