@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, or_, select
 
 from engine import incident_retry
@@ -59,7 +60,9 @@ def claim(engine: "Engine", worker: str, limit: int = 10) -> list[ClaimedJob]:
         claimed = []
         for job in jobs:
             job.status, job.locked_by, job.lock_expires_at = "locked", worker, lease
-            job.attempts += 0 if job.result is not None else 1
+            # a handler's run counts when it starts; a continuation's when it fails, so that a worker's crash
+            # (the lease runs out, another worker takes the job over) costs no attempt, as in Camunda 7
+            job.attempts += 0 if job.result is not None or job.kind == async_points.KIND else 1
             claimed.append(ClaimedJob(job.id, job.instance_id, job.task_id, job.element_id, job.topic,
                                       dict(job.payload or {}), job.result, job.attempts, dict(job.properties or {}),
                                       job.kind))
@@ -105,7 +108,7 @@ def continue_async(engine: "Engine", job: ClaimedJob, worker: str) -> str:
     """Run on from a save point in one transaction; if that fails, roll it back whole and count the attempt."""
     def action(inst: "Instance", step: "Step") -> None:
         task = inst.task(job.task_id)
-        if task is None or not isinstance(task.task_spec, async_points.AsyncPoint):
+        if task is None or task.state != TaskState.STARTED or not isinstance(task.task_spec, async_points.AsyncPoint):
             raise Conflict(f"the save point of job {job.id} is no longer waiting")
         inst.complete_started(task, {})
         step.finished_jobs.add(job.task_id)
@@ -160,6 +163,8 @@ def fail(engine: "Engine", job: ClaimedJob, worker: str, error: str) -> str:
         if row is None or row.status != "locked" or row.locked_by != worker:
             return "lost"
         row.last_error, row.locked_by = error, None
+        if row.kind == async_points.KIND:
+            row.attempts += 1
         if row.attempts >= row.max_attempts:
             row.status = "incident"
             what = "the async continuation" if row.kind == async_points.KIND else row.topic
