@@ -29,6 +29,9 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
     if (before or after) and node.find(f"{B}multiInstanceLoopCharacteristics") is not None:
         yield ("camunda:asyncBefore and asyncAfter on a multi-instance activity are not supported yet; "
                "put the save point on a task before or after it")
+    if (before or after) and _in_event_subprocess(node):
+        yield ("camunda:asyncBefore and asyncAfter on an event subprocess or its start event are not supported "
+               "yet; put the save point on the first task inside it")
     if after and tag == "eventBasedGateway":
         yield ("camunda:asyncAfter is not supported on an event-based gateway, as in Camunda 7; "
                "put camunda:asyncBefore on the gateway instead")
@@ -49,6 +52,13 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
         if any(mi.get(CAMUNDA + f) is not None for f in FLAGS) or retry_cycle_text(mi) is not None:
             yield ("camunda:asyncBefore, asyncAfter and failedJobRetryTimeCycle on multiInstanceLoopCharacteristics "
                    "(each inner instance a save point) are not supported")
+
+
+def _in_event_subprocess(node: etree._Element) -> bool:
+    """An event subprocess itself, or its start event."""
+    owner = node if _local(node) == "subProcess" else node.getparent()
+    return _local(node) in ("subProcess", "startEvent") and owner is not None \
+        and owner.get("triggeredByEvent") == "true"
 
 
 def _follows_event_gateway(node: etree._Element, root: etree._Element) -> bool:
