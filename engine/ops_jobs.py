@@ -23,7 +23,7 @@ from handlers.base import BpmnError, HandlerContext
 
 if TYPE_CHECKING:
     from engine.instance import Instance
-    from engine.runtime import Engine
+    from engine.kernel import Kernel
     from engine.step import Step
 
 log = logging.getLogger("kentei.jobs")
@@ -45,7 +45,7 @@ class ClaimedJob:
     kind: str = "external"
 
 
-def claim(engine: "Engine", worker: str, limit: int = 10) -> list[ClaimedJob]:
+def claim(engine: Kernel, worker: str, limit: int = 10) -> list[ClaimedJob]:
     """Lease due jobs (or jobs whose lease ran out) to `worker`."""
     now = engine.now()
     with engine.transaction() as session, session.begin():
@@ -69,7 +69,7 @@ def claim(engine: "Engine", worker: str, limit: int = 10) -> list[ClaimedJob]:
         return claimed
 
 
-def execute(engine: "Engine", job: ClaimedJob, worker: str) -> str:
+def execute(engine: Kernel, job: ClaimedJob, worker: str) -> str:
     """Run one claimed job's handler and record the outcome; returns done|retry|incident|bpmn_error|lost."""
     if job.kind == async_points.KIND:
         return continue_async(engine, job, worker)
@@ -92,7 +92,7 @@ def execute(engine: "Engine", job: ClaimedJob, worker: str) -> str:
     return complete(engine, job, worker, dict(result))
 
 
-def complete(engine: "Engine", job: ClaimedJob, worker: str, result: dict[str, Any]) -> str:
+def complete(engine: Kernel, job: ClaimedJob, worker: str, result: dict[str, Any]) -> str:
     """Finish the job's service task with the handler's output and run the instance on."""
     def action(inst: "Instance", step: "Step") -> None:
         task = inst.task(job.task_id)
@@ -104,7 +104,7 @@ def complete(engine: "Engine", job: ClaimedJob, worker: str, result: dict[str, A
     return _with_job(engine, job, worker, action, "done", result)
 
 
-def continue_async(engine: "Engine", job: ClaimedJob, worker: str) -> str:
+def continue_async(engine: Kernel, job: ClaimedJob, worker: str) -> str:
     """Run on from a save point in one transaction; if that fails, roll it back whole and count the attempt."""
     def action(inst: "Instance", step: "Step") -> None:
         task = inst.task(job.task_id)
@@ -120,7 +120,7 @@ def continue_async(engine: "Engine", job: ClaimedJob, worker: str) -> str:
         return fail(engine, job, worker, f"{exc.element_id or job.element_id}: {exc.message}")
 
 
-def bpmn_error(engine: "Engine", job: ClaimedJob, worker: str, err: BpmnError) -> str:
+def bpmn_error(engine: Kernel, job: ClaimedJob, worker: str, err: BpmnError) -> str:
     """The handler raised a BPMN error: throw it at the task for an error boundary event."""
     def action(inst: "Instance", step: "Step") -> None:
         task = inst.task(job.task_id)
@@ -133,7 +133,7 @@ def bpmn_error(engine: "Engine", job: ClaimedJob, worker: str, err: BpmnError) -
     return _with_job(engine, job, worker, action, "bpmn_error", None)
 
 
-def _with_job(engine: "Engine", job: ClaimedJob, worker: str, action: Any, outcome: str,
+def _with_job(engine: Kernel, job: ClaimedJob, worker: str, action: Any, outcome: str,
               result: dict[str, Any] | None, fail_whole: bool = False) -> str:
     try:
         fast = engine.fast
@@ -156,7 +156,7 @@ def _with_job(engine: "Engine", job: ClaimedJob, worker: str, action: Any, outco
         return _open_incident(engine, job, "step_failed", str(exc), result)
 
 
-def fail(engine: "Engine", job: ClaimedJob, worker: str, error: str) -> str:
+def fail(engine: Kernel, job: ClaimedJob, worker: str, error: str) -> str:
     """Count a failed attempt: retry later with exponential backoff, or open an incident."""
     with engine.transaction() as session, session.begin():
         row = session.get(ExternalJob, job.id, with_for_update=True)
@@ -174,14 +174,14 @@ def fail(engine: "Engine", job: ClaimedJob, worker: str, error: str) -> str:
         return "retry"
 
 
-def _next_run(engine: "Engine", row: ExternalJob) -> Any:
+def _next_run(engine: Kernel, row: ExternalJob) -> Any:
     """The element's failedJobRetryTimeCycle, else the global exponential backoff."""
     if row.retry_cycle:
         return async_points.retry_due(row.retry_cycle, row.attempts, engine.now())
     return engine.now() + timedelta(seconds=engine.settings.job_backoff_seconds * 2 ** (row.attempts - 1))
 
 
-def _open_incident(engine: "Engine", job: ClaimedJob, kind: str, message: str, result: dict[str, Any] | None) -> str:
+def _open_incident(engine: Kernel, job: ClaimedJob, kind: str, message: str, result: dict[str, Any] | None) -> str:
     with engine.transaction() as session, session.begin():
         row = session.get(ExternalJob, job.id, with_for_update=True)
         if row is None:
@@ -191,7 +191,7 @@ def _open_incident(engine: "Engine", job: ClaimedJob, kind: str, message: str, r
     return "incident"
 
 
-def _add_incident(session: Any, engine: "Engine", job: ExternalJob, kind: str, message: str) -> None:
+def _add_incident(session: Any, engine: Kernel, job: ExternalJob, kind: str, message: str) -> None:
     tenant, _ = _instance_keys(engine, job.instance_id, session)
     now = engine.now()
     done, next_try = incident_retry.plan(session, engine, job.id, kind, now)
@@ -200,7 +200,7 @@ def _add_incident(session: Any, engine: "Engine", job: ExternalJob, kind: str, m
                          next_auto_retry_at=next_try))
 
 
-def _instance_keys(engine: "Engine", instance_id: int, session: Any = None) -> tuple[str, str | None]:
+def _instance_keys(engine: Kernel, instance_id: int, session: Any = None) -> tuple[str, str | None]:
     from engine.db.models import ProcessInstance
     if session is None:
         with engine.transaction() as s:
@@ -210,7 +210,7 @@ def _instance_keys(engine: "Engine", instance_id: int, session: Any = None) -> t
     return (row.tenant, row.business_key) if row else ("", None)
 
 
-def retry(engine: "Engine", incident_id: int, user: str | None = None) -> str:
+def retry(engine: Kernel, incident_id: int, user: str | None = None) -> str:
     """Resume after an incident: the job runs again (attempts reset), or the failed step runs again."""
     with engine.transaction() as session, session.begin():
         incident = session.get(Incident, incident_id, with_for_update=True)
@@ -235,7 +235,7 @@ def retry(engine: "Engine", incident_id: int, user: str | None = None) -> str:
     return "step_retried"
 
 
-def run_once(engine: "Engine", worker: str, limit: int = 10) -> dict[str, int]:
+def run_once(engine: Kernel, worker: str, limit: int = 10) -> dict[str, int]:
     """Claim and execute one batch; returns counts by outcome."""
     counts: dict[str, int] = {}
     for job in claim(engine, worker, limit):

@@ -60,12 +60,9 @@ CONVERTERS: dict[type, type] = {AsyncPoint: AsyncPointConverter}
 
 # -- reading the attributes ------------------------------------------------------------------
 def read(node: etree._Element) -> dict[str, Any]:
-    """camunda:asyncBefore (or its old name camunda:async), asyncAfter, exclusive and the retry cycle."""
+    """camunda:asyncBefore, asyncAfter, exclusive and the element's failedJobRetryTimeCycle."""
     ext: dict[str, Any] = {}
-    before = node.get(CAMUNDA + "asyncBefore") or node.get(CAMUNDA + "async")
-    if before is not None:
-        ext["asyncBefore"] = before
-    for name in ("asyncAfter", "exclusive"):
+    for name in ("asyncBefore", "asyncAfter", "exclusive"):
         if node.get(CAMUNDA + name) is not None:
             ext[name] = node.get(CAMUNDA + name)
     cycle = retry_cycle_text(node)
