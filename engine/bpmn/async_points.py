@@ -80,6 +80,11 @@ def retry_cycle_text(node: etree._Element) -> str | None:
     return None
 
 
+def behind(spec: Any) -> Any:
+    """The element a save point stands before (an asyncBefore start event behind Start), else the spec itself."""
+    return spec.outputs[0] if isinstance(spec, AsyncPoint) else spec
+
+
 def is_on(ext: dict[str, Any], name: str) -> bool:
     return str(ext.get(name, "false")).strip() == "true"
 
