@@ -2,8 +2,8 @@
 
 A save point is a task spec of its own (`AsyncPoint`) put on a sequence flow after parsing:
 asyncBefore on X puts one on every flow into X (into its boundary-event split, if it has
-boundary events), asyncAfter on X one on every flow out of X (out of its boundary-event join),
-so a token waits there once per flow, as Camunda 7 makes one job per arriving or leaving token.
+boundary events), asyncAfter on X one on every flow out of X, so a token waits there once per
+flow, as Camunda 7 makes one job per arriving or leaving token.
 The point's task waits STARTED; the projections make it an `async` row of external_job, which
 the worker continues in a transaction of its own (engine/ops_jobs.py). The spec is in the
 stored process spec, so a restore anywhere changes nothing, and a diagram without async has
@@ -151,11 +151,11 @@ def insert(spec: Any) -> None:
 
 
 def _after(spec: Any, task_spec: Any, kind: str) -> None:
-    exit_spec = spec.task_specs.get(f"{task_spec.name}.BoundaryEventJoin", task_spec)
-    for i, target in enumerate(exit_spec.outputs):
-        if isinstance(target, BoundaryEventJoin):
-            continue  # the interruption itself is not deferred
-        _between(spec, exit_spec, target, f"{task_spec.bpmn_id}.async{kind.title()}.{i}", task_spec, kind)
+    for i, target in enumerate(task_spec.outputs):
+        # SpiffWorkflow's boundary-event join (a sink that cancels the other boundary events, or the activity
+        # when an interrupting one fired) is not a flow: it runs at once, so the activity's scope ends first
+        if not isinstance(target, BoundaryEventJoin):
+            _between(spec, task_spec, target, f"{task_spec.bpmn_id}.async{kind.title()}.{i}", task_spec, kind)
 
 
 def _between(spec: Any, source: Any, target: Any, name: str, owner: Any, kind: str) -> None:
