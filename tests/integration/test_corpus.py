@@ -28,7 +28,7 @@ DINNER = b"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="http://kentei.test">
   <bpmn:process id="dinner" isExecutable="true">
     <bpmn:startEvent id="start"/>
-    <bpmn:businessRuleTask id="drinks" camunda:decisionRef="beverages" camunda:resultVariable="drinks"/>
+    <bpmn:businessRuleTask id="drinks" camunda:decisionRef="beverages" camunda:resultVariable="drinks" camunda:mapDecisionResult="collectEntries"/>
     <bpmn:endEvent id="end"/>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="drinks"/>
     <bpmn:sequenceFlow id="f2" sourceRef="drinks" targetRef="end"/>
