@@ -11,9 +11,13 @@ from SpiffWorkflow.bpmn.specs.event_definitions import ErrorEventDefinition, Mes
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn.async_points import AsyncPoint
 from engine.bpmn.multi_instance import is_body, process_view
 from engine.bpmn.specs import ExternalServiceTask
 from engine.bpmn.timers import TIMER_CLASSES, due_at
+
+
+JOB_SPECS = (ExternalServiceTask, AsyncPoint)  # a STARTED task of these is a row of external_job
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class Waits:
     user_tasks: dict[str, Any]        # task id -> spiff Task (READY user tasks)
     timers: dict[str, datetime]       # task id -> due (UTC)
     messages: dict[str, str]          # "task id|message name" -> message name
-    jobs: dict[str, Any]              # task id -> spiff Task (STARTED external service tasks)
+    jobs: dict[str, Any]              # task id -> spiff Task (STARTED external service tasks and save points)
 
 
 class Instance:
@@ -116,7 +120,7 @@ class Instance:
             state = t.state
             if state == TaskState.READY and isinstance(t.task_spec, UserTask):
                 user_tasks[str(t.id)] = t
-            elif state == TaskState.STARTED and isinstance(t.task_spec, ExternalServiceTask):
+            elif state == TaskState.STARTED and isinstance(t.task_spec, JOB_SPECS):
                 jobs[str(t.id)] = t
         timers: dict[str, datetime] = {}
         messages: dict[str, str] = {}

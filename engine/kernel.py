@@ -72,16 +72,18 @@ class Kernel:
             raise NotFound(f"process instance {instance_id} does not exist")
         return row  # type: ignore[return-value]
 
-    def operate(self, conn: Connection, row: InstanceRow, action: Action, actor: str | None = None) -> Step:
+    def operate(self, conn: Connection, row: InstanceRow, action: Action, actor: str | None = None,
+                fail_whole: bool = False) -> Step:
         """Apply `action`, run the workflow to its next wait state and save; inside the caller's transaction.
 
         If running on fails (a handler, an expression, a decision), the action alone is kept,
-        the instance waits at the failing element and an incident is opened.
+        the instance waits at the failing element and an incident is opened; with `fail_whole`
+        (an async continuation) StepFailed is raised instead, for the caller to roll back.
         """
         if row.status != "running":
             raise Conflict(f"process instance {row.id} is {row.status}")
         cached = self._take_cached(row)
-        step = Step(conn, row, self.handlers, self.repository, self.fast, self.now(), actor)
+        step = Step(conn, row, self.handlers, self.repository, self.fast, self.now(), actor, fail_whole=fail_whole)
         step.instance = Instance(cached) if cached is not None else self._restore(conn, row)
         token = current_step.set(step)
         try:
@@ -150,6 +152,8 @@ class Kernel:
             self._run_on(step)
         except (SpiffWorkflowException, StepFailed) as exc:
             step.end_run(False)
+            if step.fail_whole:
+                raise _failed(exc) from None
             self._rewind(row, action, step, exc)
             return False
         step.end_run(True)

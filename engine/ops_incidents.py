@@ -57,10 +57,13 @@ def resolve(engine: Kernel, incident_id: int, user: str, note: str,
         fast = engine.fast
         lock = " FOR UPDATE" if fast.pg else ""  # the incident, then the job: the order retry() takes them in
         still = fast.run(conn, "SELECT status FROM incident WHERE id = :id" + lock, {"id": incident_id}).first()
-        held = fast.run(conn, "SELECT status, task_id, element_id, topic, result FROM external_job WHERE id = :id"
-                        + lock, {"id": job_id}).first()
+        held = fast.run(conn, "SELECT status, task_id, element_id, topic, result, kind FROM external_job "
+                              "WHERE id = :id" + lock, {"id": job_id}).first()
         if held is None or held[0] != "incident" or still is None or still[0] != "open":
             raise Conflict(f"incident {incident_id} was closed meanwhile")
+        if held[5] == "async":
+            raise Conflict(f"incident {incident_id} is a failed async continuation, which nothing outside kentei "
+                           "can do: fix the cause and retry it")
         task_id, element_id, topic = held[1], held[2], held[3]
         saved = fast.read_js(held[4]) or {}
         values = {**saved, **values}  # the handler ran and only applying its result failed: keep what it said

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from engine.bpmn.async_points import behind
 from engine.db.fast import InstanceRow, unique_violation
 from engine.errors import Conflict, DuplicateBusinessKey, Forbidden, NotFound
 from engine.forms import validate_form
@@ -50,9 +51,10 @@ def start_on(engine: Kernel, conn: Any, key: str, tenant: str, data: dict[str, A
 
     def begin(inst: Instance, step: Step) -> None:
         inst.workflow.task_tree.data.update(data or {})
-        for start_event in inst.workflow.spec.start.outputs:  # camunda:initiator: who started it, as in Camunda 7
-            if start_event.extensions.get("initiator"):
-                inst.workflow.task_tree.data[start_event.extensions["initiator"]] = actor
+        for start_event in map(behind, inst.workflow.spec.start.outputs):  # camunda:initiator, as in Camunda 7
+            initiator = getattr(start_event, "extensions", {}).get("initiator")
+            if initiator:
+                inst.workflow.task_tree.data[initiator] = actor
         step.record("started", None, {"process": key, "version": version}, actor)
 
     return engine.operate(conn, row, begin, actor)

@@ -1,4 +1,10 @@
-"""External jobs for remote handlers: claim with a lease, run outside any transaction, retry, incident."""
+"""Jobs: claim with a lease, run, retry with backoff, incident when the attempts run out.
+
+Two kinds share the table and the lease: a remote handler's job (`external`: the handler runs
+outside any transaction, then its result is applied in one) and a save point's continuation
+(`async`, camunda:asyncBefore / asyncAfter: the instance runs on from the save point in one
+transaction, which a failure rolls back whole, to the save point).
+"""
 from __future__ import annotations
 
 import logging
@@ -6,9 +12,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, or_, select
 
 from engine import incident_retry
+from engine.bpmn import async_points
 from engine.db.models import ExternalJob, Incident, Timer
 from engine.errors import Conflict, NotFound, StepFailed
 from handlers.base import BpmnError, HandlerContext
@@ -34,6 +42,7 @@ class ClaimedJob:
     result: dict[str, Any] | None
     attempts: int
     properties: dict[str, str]
+    kind: str = "external"
 
 
 def claim(engine: Kernel, worker: str, limit: int = 10) -> list[ClaimedJob]:
@@ -51,14 +60,19 @@ def claim(engine: Kernel, worker: str, limit: int = 10) -> list[ClaimedJob]:
         claimed = []
         for job in jobs:
             job.status, job.locked_by, job.lock_expires_at = "locked", worker, lease
-            job.attempts += 0 if job.result is not None else 1
+            # a handler's run counts when it starts; a continuation's when it fails, so that a worker's crash
+            # (the lease runs out, another worker takes the job over) costs no attempt, as in Camunda 7
+            job.attempts += 0 if job.result is not None or job.kind == async_points.KIND else 1
             claimed.append(ClaimedJob(job.id, job.instance_id, job.task_id, job.element_id, job.topic,
-                                      dict(job.payload or {}), job.result, job.attempts, dict(job.properties or {})))
+                                      dict(job.payload or {}), job.result, job.attempts, dict(job.properties or {}),
+                                      job.kind))
         return claimed
 
 
 def execute(engine: Kernel, job: ClaimedJob, worker: str) -> str:
     """Run one claimed job's handler and record the outcome; returns done|retry|incident|bpmn_error|lost."""
+    if job.kind == async_points.KIND:
+        return continue_async(engine, job, worker)
     if job.result is not None:  # the handler ran before; only applying its result failed
         return complete(engine, job, worker, job.result)
     registration = engine.handlers.get(job.topic)
@@ -90,6 +104,22 @@ def complete(engine: Kernel, job: ClaimedJob, worker: str, result: dict[str, Any
     return _with_job(engine, job, worker, action, "done", result)
 
 
+def continue_async(engine: Kernel, job: ClaimedJob, worker: str) -> str:
+    """Run on from a save point in one transaction; if that fails, roll it back whole and count the attempt."""
+    def action(inst: "Instance", step: "Step") -> None:
+        task = inst.task(job.task_id)
+        if task is None or task.state != TaskState.STARTED or not isinstance(task.task_spec, async_points.AsyncPoint):
+            raise Conflict(f"the save point of job {job.id} is no longer waiting")
+        inst.complete_started(task, {})
+        step.finished_jobs.add(job.task_id)
+        step.record("async_continued", job.element_id, {"job": job.id, "at": task.task_spec.kind})
+    try:
+        return _with_job(engine, job, worker, action, "done", None, fail_whole=True)
+    except StepFailed as exc:  # the transaction rolled back: the instance still waits at the save point
+        log.warning("async continuation %s at %s failed: %s", job.id, job.element_id, exc)
+        return fail(engine, job, worker, f"{exc.element_id or job.element_id}: {exc.message}")
+
+
 def bpmn_error(engine: Kernel, job: ClaimedJob, worker: str, err: BpmnError) -> str:
     """The handler raised a BPMN error: throw it at the task for an error boundary event."""
     def action(inst: "Instance", step: "Step") -> None:
@@ -104,7 +134,7 @@ def bpmn_error(engine: Kernel, job: ClaimedJob, worker: str, err: BpmnError) -> 
 
 
 def _with_job(engine: Kernel, job: ClaimedJob, worker: str, action: Any, outcome: str,
-              result: dict[str, Any] | None) -> str:
+              result: dict[str, Any] | None, fail_whole: bool = False) -> str:
     try:
         fast = engine.fast
         with engine.unit() as conn:
@@ -113,12 +143,16 @@ def _with_job(engine: Kernel, job: ClaimedJob, worker: str, action: Any, outcome
                             {"id": job.id}).first()
             if held is None or held[0] != "locked" or held[1] != worker:
                 return "lost"  # the lease ran out and another worker has it, or it was cancelled
-            step = engine.operate(conn, instance, action)
+            step = engine.operate(conn, instance, action, fail_whole=fail_whole)
             fast.run(conn, "UPDATE external_job SET status = 'done', locked_by = NULL, result = NULL "
                            "WHERE id = :id", {"id": job.id})
         engine.publish(step)
         return outcome
-    except (Conflict, StepFailed) as exc:
+    except StepFailed as exc:
+        if fail_whole:
+            raise
+        return _open_incident(engine, job, "step_failed", str(exc), result)
+    except Conflict as exc:
         return _open_incident(engine, job, "step_failed", str(exc), result)
 
 
@@ -129,14 +163,22 @@ def fail(engine: Kernel, job: ClaimedJob, worker: str, error: str) -> str:
         if row is None or row.status != "locked" or row.locked_by != worker:
             return "lost"
         row.last_error, row.locked_by = error, None
+        if row.kind == async_points.KIND:
+            row.attempts += 1
         if row.attempts >= row.max_attempts:
             row.status = "incident"
-            _add_incident(session, engine, row, "job_failed",
-                          f"{row.topic} failed after {row.attempts} attempts: {error}")
+            what = "the async continuation" if row.kind == async_points.KIND else row.topic
+            _add_incident(session, engine, row, "job_failed", f"{what} failed after {row.attempts} attempts: {error}")
             return "incident"
-        delay = engine.settings.job_backoff_seconds * 2 ** (row.attempts - 1)
-        row.status, row.next_run_at = "pending", engine.now() + timedelta(seconds=delay)
+        row.status, row.next_run_at = "pending", _next_run(engine, row)
         return "retry"
+
+
+def _next_run(engine: Kernel, row: ExternalJob) -> Any:
+    """The element's failedJobRetryTimeCycle, else the global exponential backoff."""
+    if row.retry_cycle:
+        return async_points.retry_due(row.retry_cycle, row.attempts, engine.now())
+    return engine.now() + timedelta(seconds=engine.settings.job_backoff_seconds * 2 ** (row.attempts - 1))
 
 
 def _open_incident(engine: Kernel, job: ClaimedJob, kind: str, message: str, result: dict[str, Any] | None) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from engine.bpmn.async_points import KIND, AsyncPoint, retry_plan
 from engine.expr import compile_expression, parse_datetime
 from engine.instance import Waits
 from engine.step import Step
@@ -25,9 +26,10 @@ DELETE_TIMER = "DELETE FROM timer WHERE id = :id"
 INSERT_SUBSCRIPTION = ("INSERT INTO message_subscription (instance_id, task_id, element_id, message_name, "
                        "correlation_key) VALUES (:instance_id, :task_id, :element_id, :name, :key)")
 DELETE_SUBSCRIPTION = "DELETE FROM message_subscription WHERE task_id = :task_id AND message_name = :name"
-INSERT_JOB = ("INSERT INTO external_job (instance_id, task_id, element_id, topic, status, attempts, max_attempts, "
-              "next_run_at, created_at, payload, properties) VALUES (:instance_id, :task_id, :element_id, :topic, "
-              "'pending', 0, :max_attempts, :now, :now, JSON(:payload), JSON(:properties))")
+INSERT_JOB = ("INSERT INTO external_job (instance_id, task_id, element_id, topic, kind, status, attempts, "
+              "max_attempts, retry_cycle, next_run_at, created_at, payload, properties) VALUES (:instance_id, "
+              ":task_id, :element_id, :topic, :kind, 'pending', 0, :max_attempts, :retry_cycle, :now, :now, "
+              "JSON(:payload), JSON(:properties))")
 CANCEL_JOB = "UPDATE external_job SET status = 'cancelled' WHERE task_id = :task_id AND status IN ('pending', 'locked')"
 
 
@@ -64,14 +66,23 @@ def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: i
     fast.run(conn, DELETE_SUBSCRIPTION, [dict(zip(("task_id", "name"), k.split("|", 1))) for k in old_m
                                          if k not in new_m])
     old_j, new_j = set(old.get("j", ())), set(new["j"])
-    fast.run(conn, INSERT_JOB, [
-        {"instance_id": row.id, "task_id": t, "element_id": waits.jobs[t].task_spec.bpmn_id,
-         "topic": waits.jobs[t].task_spec.extensions["topic"], "max_attempts": max_attempts, "now": now,
-         "payload": fast.js(json_safe(waits.jobs[t].data)),
-         "properties": fast.js(waits.jobs[t].task_spec.extensions.get("properties") or None)}
-        for t in sorted(new_j - old_j)])
+    fast.run(conn, INSERT_JOB, [_job(fast, row, t, waits.jobs[t], now, max_attempts) for t in sorted(new_j - old_j)])
     fast.run(conn, CANCEL_JOB, [{"task_id": t} for t in sorted(old_j - new_j - step.finished_jobs)])
     return new
+
+
+def _job(fast: Any, row: Any, task_id: str, task: Any, now: Any, max_attempts: int) -> dict[str, Any]:
+    """An external_job row: a remote service task's work, or a save point's continuation (kind async)."""
+    spec = task.task_spec
+    if isinstance(spec, AsyncPoint):
+        element, topic, kind, cycle, payload, properties = spec.element, "", KIND, spec.retry_cycle, {}, None
+    else:
+        ext = spec.extensions
+        element, topic, kind, cycle = spec.bpmn_id, ext["topic"], "external", ext.get("failedJobRetryTimeCycle")
+        payload, properties = json_safe(task.data), ext.get("properties") or None
+    return {"instance_id": row.id, "task_id": task_id, "element_id": element, "topic": topic, "kind": kind,
+            "max_attempts": retry_plan(cycle)[0] if cycle else max_attempts, "retry_cycle": cycle or None,
+            "now": now, "payload": fast.js(payload), "properties": fast.js(properties)}
 
 
 def _human_task(fast: Any, row: Any, task: Any, now: Any, tz: Any) -> dict[str, Any]:

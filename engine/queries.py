@@ -98,8 +98,9 @@ def instance(engine: Kernel, instance_id: int) -> dict[str, Any]:
             "ended_at": _iso(row.ended_at), "tasks": [task_dict(t, engine.now()) for t in open_tasks],
             "timers": [{"id": t.id, "element_id": t.element_id, "due_at": _iso(t.due_at), "status": t.status}
                        for t in timers],
-            "jobs": [{"id": j.id, "element_id": j.element_id, "topic": j.topic, "status": j.status,
-                      "attempts": j.attempts, "last_error": j.last_error} for j in jobs],
+            "jobs": [{"id": j.id, "element_id": j.element_id, "topic": j.topic, "kind": j.kind, "status": j.status,
+                      "attempts": j.attempts, "max_attempts": j.max_attempts, "next_run_at": _iso(j.next_run_at),
+                      "last_error": j.last_error} for j in jobs],
             "incidents": _incidents(session, instance_id=instance_id, status=None),
             "variables": row.variables,
         }

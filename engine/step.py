@@ -41,6 +41,9 @@ class Step:
     completed_user_tasks: dict[str, str | None] = field(default_factory=dict)  # task id -> by
     finished_jobs: set[str] = field(default_factory=set)
     taken_messages: list[tuple[str, str]] = field(default_factory=list)  # buffered (tenant, id)s delivered here
+    # an async continuation's step: a failure rolls the whole transaction back to the save point
+    # (StepFailed is raised) instead of keeping the action and opening an incident at once
+    fail_whole: bool = False
     instance: Any = None
     turns: dict[str, int] = field(default_factory=dict)  # element -> times run in this operation
     _handler_session: Session | None = None

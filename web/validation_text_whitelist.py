@@ -58,14 +58,6 @@ WHITELIST = [
     (rf"expression delegates cannot run here; {_EXTERNAL}",
      _l('式のデリゲート（camunda:expression）はここでは動きません。camunda:type="external" とトピックを指定した'
         "サービスタスクを使ってください。")),
-    ((r"async continuations are not supported yet: the element would run in the same transaction as the step "
-      r"before it; remove camunda:asyncBefore"),
-     _l("非同期継続にはまだ対応していません。この要素は前のステップと同じトランザクションで実行されることになります。"
-        "camunda:asyncBefore を削除してください。")),
-    ((r"async continuations are not supported yet: the element would run in the same transaction as the step "
-      r"after it; remove camunda:asyncAfter"),
-     _l("非同期継続にはまだ対応していません。この要素は次のステップと同じトランザクションで実行されることになります。"
-        "camunda:asyncAfter を削除してください。")),
     (r"job priorities are not supported; remove camunda:jobPriority",
      _l("ジョブの優先度には対応していません。camunda:jobPriority を削除してください。")),
     (r"external task priorities are not supported; remove camunda:taskPriority",
@@ -174,10 +166,6 @@ WHITELIST = [
      _l("Java デリゲートのフィールドはここでは動きません。値は camunda:properties で渡してください。")),
     (rf"connectors cannot run here; {_EXTERNAL}",
      _l('コネクターはここでは動きません。camunda:type="external" とトピックを指定したサービスタスクを使ってください。')),
-    ((r"camunda:failedJobRetryTimeCycle is not supported yet: retries follow KENTEI_JOB_MAX_RETRIES and "
-      r"KENTEI_JOB_BACKOFF_SECONDS; remove it"),
-     _l("camunda:failedJobRetryTimeCycle にはまだ対応していません。再試行は KENTEI_JOB_MAX_RETRIES と"
-        " KENTEI_JOB_BACKOFF_SECONDS の設定に従います。削除してください。")),
     (r"error event definitions on external tasks are not supported; the handler raises BpmnError with the code",
      _l("外部タスクのエラーイベント定義には対応していません。エラーはハンドラーがコードを付けた BpmnError で"
         "知らせます。")),

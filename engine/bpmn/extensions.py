@@ -5,6 +5,8 @@ from typing import Any
 
 from lxml import etree
 
+from engine.bpmn import async_points
+
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 C = "{%s}" % CAMUNDA_NS
 
@@ -65,4 +67,5 @@ def task_extensions(node: etree._Element) -> dict[str, Any]:
     fields = form_fields(node)
     if fields:
         ext["form"] = fields
+    ext.update(async_points.read(node))
     return ext

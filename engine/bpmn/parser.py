@@ -5,6 +5,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.parser.event_parsers import StartEventParser
+from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.util import first, full_tag
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
@@ -62,10 +63,19 @@ def _override_classes() -> dict[str, tuple[type, type]]:
     return classes
 
 
+class KenteiProcessParser(ProcessParser):
+    """A process (or embedded subprocess) parser that lets the construct families finish its spec."""
+
+    def _parse(self) -> None:
+        super()._parse()
+        families.finish(self.spec)
+
+
 class KenteiParser(BpmnParser):
     """Parses Camunda Modeler (Camunda 7) BPMN into specs the engine runs."""
 
     OVERRIDE_PARSER_CLASSES = _override_classes()
+    PROCESS_PARSER_CLASS = KenteiProcessParser
 
     def __init__(self) -> None:
         super().__init__(namespaces=NSMAP)

@@ -187,9 +187,12 @@ class ExternalJob(Base):
     task_id: Mapped[str] = mapped_column(String(36), unique=True)
     element_id: Mapped[str] = mapped_column(String(255))
     topic: Mapped[str] = mapped_column(String(255))
+    # external: a remote service task's handler; async: a save point's continuation (asyncBefore/After)
+    kind: Mapped[str] = mapped_column(String(16), server_default="external")
     status: Mapped[str] = mapped_column(String(16))  # pending | locked | done | incident | cancelled
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # handler runs started; for async, failed runs
     max_attempts: Mapped[int] = mapped_column(Integer)
+    retry_cycle: Mapped[str | None] = mapped_column(String(255))  # the element's failedJobRetryTimeCycle
     next_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     locked_by: Mapped[str | None] = mapped_column(String(128))
     lock_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

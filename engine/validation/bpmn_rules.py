@@ -14,6 +14,7 @@ from engine.expr import (
     parse_datetime, parse_duration,
 )
 from engine.start_schedule import check as check_start_timer
+from engine.validation import async_rules
 from engine.validation.loop_rules import LOOP_TAGS, check_loop
 from engine.validation.problems import Problem
 from engine.validation.xml_load import BPMN_NS
@@ -84,6 +85,8 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
                 for message in check(node, root, known):
                     add(node, message)
             for message in _event_definitions(node, root):
+                add(node, message)
+            for message in async_rules.check(node, root):
                 add(node, message)
         elif tag in LOOP_TAGS:
             for message in check_loop(node):

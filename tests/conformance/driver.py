@@ -10,6 +10,7 @@ state is restored from what was saved: a restore in the middle of every construc
       score.fetch: {returns: {points: 7}}
       juki.check: {error: NOT_FOUND}      # raise BpmnError(code)
       flaky: {fail: "boom", kind: remote} # raise an exception
+      shaky: {fail: "boom", fail_times: 2, returns: {ok: true}}  # fail the first 2 calls, then return
     start: {data: {a: 1}, business_key: K-1, actor: u1}   # actor: who starts it (optional)
     steps:                                # each a one-key mapping
       - complete: {element: review, data: {ok: true}, user: u1}   # the oldest open task at the element
@@ -20,7 +21,8 @@ state is restored from what was saved: a restore in the middle of every construc
       - message: {name: paid, key: K-1, data: {}}                 # key defaults to the business key
       - signal: {name: alarm, data: {}}
       - advance: {minutes: 5}                                     # the test clock, then fire due timers
-      - jobs: {}                                                  # run the external jobs that are due
+      - jobs: {}                                                  # run the jobs that are due (5 rounds)
+      - jobs: {rounds: 1, every: {minutes: 5}}                    # ...advancing the clock so after each
       - start: {process: other, data: {}, business_key: K-2}     # another instance
       - expect: {...}                                             # checks in the middle (as below)
     expect:
@@ -37,12 +39,17 @@ state is restored from what was saved: a restore in the middle of every construc
       timers: [wait]            # waiting timers by element (sorted)
       incident_at: element
       instances: {other: completed}   # status of the last instance of another process
+      jobs: [svc]               # waiting jobs (external and async continuations) by element (sorted)
+      job_attempts: {svc: 2}    # attempts made so far by the job at that element (the newest)
+      job_due_in: {svc: {minutes: 5}}  # a waiting job's next run, from the test clock's now
+      calls: {score.fetch: 2}   # how often a handler was called in the whole case
     refused:                  # instead of start/steps/expect: the deploy must refuse
       - {element: mi, says: "multi-instance"}   # a problem at that element whose sentence contains it
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -80,15 +87,16 @@ def load_cases(root: Path) -> list[Case]:
     return [Case(p, yaml.safe_load(p.read_text(encoding="utf-8"))) for p in sorted(root.glob("*/*.yaml"))]
 
 
-def _handlers(spec: dict[str, Any]) -> HandlerRegistry:
+def _handlers(spec: dict[str, Any], calls: dict[str, int]) -> HandlerRegistry:
     registry = HandlerRegistry()
     for topic, how in (spec.get("handlers") or {}).items():
         how = how or {}
 
-        def handler(ctx: Any, data: Any, how: dict[str, Any] = how) -> dict[str, Any] | None:
+        def handler(ctx: Any, data: Any, how: dict[str, Any] = how, topic: str = topic) -> dict[str, Any] | None:
+            calls[topic] = calls.get(topic, 0) + 1
             if "error" in how:
                 raise BpmnError(str(how["error"]), str(how.get("message", how["error"])))
-            if "fail" in how:
+            if "fail" in how and calls[topic] <= int(how.get("fail_times", 10**9)):
                 raise RuntimeError(str(how["fail"]))
             return dict(how.get("returns") or {}) or None
 
@@ -107,7 +115,8 @@ class Run:
 
     def __post_init__(self) -> None:
         self.db = make_db(self.settings.database_url)
-        self.registry = _handlers(self.case.spec)
+        self.calls: dict[str, int] = {}
+        self.registry = _handlers(self.case.spec, self.calls)
 
     def engine(self) -> Engine:
         return Engine(self.db, self.registry, self.settings, self.clock)
@@ -171,9 +180,10 @@ class Run:
             while eng.fire_due_timers():
                 eng = self.engine()
         elif kind == "jobs":
+            every = {k: float(v) for k, v in (how.get("every") or {}).items()}
             for _ in range(int(how.get("rounds", 5))):
                 eng.run_jobs("conformance")
-                self.clock.advance(seconds=self.settings.job_backoff_seconds * 8)
+                self.clock.advance(**(every or {"seconds": self.settings.job_backoff_seconds * 8}))
         elif kind == "start":
             self.start(how)
         elif kind == "expect":
@@ -222,6 +232,21 @@ class Run:
             assert sorted(waiting) == sorted(expect["timers"]), where
         if "incident_at" in expect:
             assert [i["element_id"] for i in open_incidents] == [expect["incident_at"]], f"{where}: {open_incidents}"
+        waiting = {j["element_id"]: j for j in sorted(info["jobs"], key=lambda j: j["id"])
+                   if j["status"] in ("pending", "locked")}
+        if "jobs" in expect:
+            assert sorted(j["element_id"] for j in info["jobs"] if j["status"] in ("pending", "locked")) \
+                == sorted(expect["jobs"]), f"{where}: jobs {info['jobs']}"
+        for element, attempts in (expect.get("job_attempts") or {}).items():
+            made = [j["attempts"] for j in sorted(info["jobs"], key=lambda j: j["id"]) if j["element_id"] == element]
+            assert made and made[-1] == attempts, f"{where}: jobs {info['jobs']}"
+        for element, due_in in (expect.get("job_due_in") or {}).items():
+            assert element in waiting, f"{where}: no waiting job at {element}: {info['jobs']}"
+            due = datetime.fromisoformat(waiting[element]["next_run_at"])
+            assert due - self.clock() == timedelta(**{k: float(v) for k, v in due_in.items()}), \
+                f"{where}: the job at {element} is due at {due}, now is {self.clock()}"
+        for topic, count in (expect.get("calls") or {}).items():
+            assert self.calls.get(topic, 0) == count, f"{where}: {topic} was called {self.calls.get(topic, 0)} times"
         for key, wanted in (expect.get("instances") or {}).items():
             ids = [i for k, i in self.instances if k == key]
             assert ids, f"{where}: no instance of {key} was started"

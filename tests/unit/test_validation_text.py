@@ -194,6 +194,13 @@ def chained_decisions(count: int) -> bytes:
 
 
 TWO = '<bpmn:startEvent id="s1"/><bpmn:startEvent id="s2"/><bpmn:endEvent id="e1"/>'
+CYCLE = "<camunda:failedJobRetryTimeCycle>{}</camunda:failedJobRetryTimeCycle>"
+MI = "<bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>2</bpmn:loopCardinality>" \
+     "</bpmn:multiInstanceLoopCharacteristics>"
+ASYNC_AFTER_GATEWAY = ('<bpmn:intermediateCatchEvent id="e" camunda:asyncBefore="true"><bpmn:timerEventDefinition>'
+                       "<bpmn:timeDuration>PT5M</bpmn:timeDuration></bpmn:timerEventDefinition>"
+                       "</bpmn:intermediateCatchEvent>")
+
 CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("not valid UTF-8", bad(fixture_bytes("invalid/shift_jis_no_declaration.bpmn"))),
     ("the file is empty", bad(b"  \n")),
@@ -345,8 +352,24 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("Java delegates cannot run here; use a service task",
      bad(task('camunda:class="org.example.Send"', tag="intermediateThrowEvent"))),
     ("expression delegates", bad(task('camunda:expression="${send}"', tag="intermediateThrowEvent"))),
-    ("the step before it", bad(task('camunda:asyncBefore="true"'))),
-    ("the step after it", bad(task('camunda:asyncAfter="true"'))),
+    # save points (engine/validation/async_rules.py, engine/bpmn/async_points.py)
+    ('write "true" or "false"', bad(task('camunda:asyncBefore="yes"'))),
+    ("on a multi-instance activity", bad(task('camunda:asyncBefore="true"', MI))),
+    ("on multiInstanceLoopCharacteristics", bad(task(inner='<bpmn:multiInstanceLoopCharacteristics '
+                                                            'camunda:asyncAfter="true"/>'))),
+    ("on an event subprocess", bad(loose('<bpmn:subProcess id="sp" triggeredByEvent="true" '
+                                         'camunda:asyncAfter="true"/>'))),
+    ("on an event-based gateway, as in Camunda 7", bad(linear('<bpmn:eventBasedGateway id="g" '
+                                                              'camunda:asyncAfter="true"/>'))),
+    ("follows an event-based gateway", bad(linear('<bpmn:eventBasedGateway id="g"/>', ASYNC_AFTER_GATEWAY))),
+    ("on a timer event is not supported", bad(linear(
+        '<bpmn:intermediateCatchEvent id="e">' + ext(CYCLE.format("R3/PT5M"))
+        + "<bpmn:timerEventDefinition><bpmn:timeDuration>PT5M</bpmn:timeDuration></bpmn:timerEventDefinition>"
+        "</bpmn:intermediateCatchEvent>"))),
+    ("failedJobRetryTimeCycle is empty", bad(task('camunda:asyncBefore="true"', ext(CYCLE.format(""))))),
+    ("an expression in camunda:failedJobRetryTimeCycle", bad(task(inner=ext(CYCLE.format("${cycle}"))))),
+    ("needs a repeat count", bad(task(inner=ext(CYCLE.format("R/PT5M"))))),
+    ("is not a repeat like R5/PT5M", bad(task(inner=ext(CYCLE.format("PT5M,soon"))))),
     ("job priorities", bad(task('camunda:jobPriority="5"'))),
     ("external task priorities", bad(task('camunda:taskPriority="5"', tag="intermediateThrowEvent"))),
     ("candidate users", bad(task('camunda:candidateUsers="tanaka"'))),
@@ -423,8 +446,6 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("Java delegate fields", bad(task(f'camunda:type="external" camunda:topic="{TOPIC}"',
                                       ext('<camunda:field name="to"/>'), tag="serviceTask"))),
     ("connectors cannot run here", bad(task(inner=ext("<camunda:connector/>"), tag="sendTask"))),
-    ("camunda:failedJobRetryTimeCycle", bad(task(inner=ext("<camunda:failedJobRetryTimeCycle>R3/PT5M"
-                                                           "</camunda:failedJobRetryTimeCycle>")))),
     ("error event definitions on external tasks", bad(task(
         f'camunda:type="external" camunda:topic="{TOPIC}"',
         ext('<camunda:errorEventDefinition id="ee" expression="${true}"/>'), tag="serviceTask"))),
@@ -562,7 +583,8 @@ SOURCES = ["engine/validation/bpmn_rules.py", "engine/validation/loop_rules.py",
            "engine/deploy.py", "engine/bpmn/parser.py", "engine/start_schedule.py", "engine/expr/parser.py",
            "engine/expr/lexer.py", "engine/expr/template.py", "engine/expr/timer_values.py", "engine/dmn/loader.py",
            "engine/dmn/table_loader.py", "engine/dmn/drg.py", "engine/dmn/feel.py", "engine/dmn/feel_lexer.py",
-           "engine/dmn/unary_tests.py", "engine/dmn/type_refs.py", "engine/validation/whitelist.py"]
+           "engine/dmn/unary_tests.py", "engine/dmn/type_refs.py", "engine/validation/whitelist.py",
+           "engine/validation/async_rules.py"]
 SAYERS = {"Problem", "DmnError", "fail", "ExpressionError", "EvaluationError", "failure_at", "FeelSyntaxError",
           "error", "unexpected", "ValidationException"}
 RUN_TIME_ONLY = ("a condition must give true or false", "cannot evaluate", "needs a cycle with a start",

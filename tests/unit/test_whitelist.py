@@ -57,8 +57,10 @@ def test_unknown_and_misplaced_attributes_are_refused() -> None:
 
 
 def test_refused_camunda_attributes_and_values() -> None:
-    assert problems('<bpmn:userTask id="u" camunda:asyncBefore="true" camunda:candidateUsers="a"/>') == [
-        ("u", CAMUNDA_REFUSED["asyncBefore"]), ("u", CAMUNDA_REFUSED["candidateUsers"])]
+    assert problems('<bpmn:userTask id="u" camunda:jobPriority="5" camunda:candidateUsers="a"/>') == [
+        ("u", CAMUNDA_REFUSED["jobPriority"]), ("u", CAMUNDA_REFUSED["candidateUsers"])]
+    assert problems('<bpmn:userTask id="u" camunda:asyncBefore="true" camunda:asyncAfter="false" '
+                    'camunda:exclusive="false"/>') == []  # save points: engine/bpmn/async_points.py
     assert problems('<bpmn:task id="t" startQuantity="2"/>')[0][0] == "t"
     assert problems('<bpmn:task id="t" startQuantity="1" completionQuantity="1"/>') == []
     assert problems('<bpmn:subProcess id="s" triggeredByEvent="true"/>')[0][1].startswith("event subprocesses")
