@@ -6,6 +6,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.bpmn.error_events import parse_error_event
 from engine.bpmn.extensions import task_extensions
 from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
 
@@ -17,6 +18,9 @@ class DialectMixin:
 
     def parse_extensions(self, node: Any = None) -> dict[str, Any]:
         return task_extensions(node if node is not None else self.node)
+
+    def parse_error_event(self, event: Any) -> Any:
+        return parse_error_event(self, event)
 
     def parse_timer_event(self, event: Any) -> Any:
         name = self.node.get("name", self.node.get("id"))

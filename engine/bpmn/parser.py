@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.parser.util import first, full_tag
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 
 from engine.bpmn import families
+from engine.bpmn.element_ids import KenteiProcessParser
 from engine.bpmn.dialect_base import DialectMixin, with_dialect
 from engine.bpmn.extensions import CAMUNDA_NS, task_extensions
 from engine.bpmn.specs import (
@@ -66,6 +67,7 @@ class KenteiParser(BpmnParser):
     """Parses Camunda Modeler (Camunda 7) BPMN into specs the engine runs."""
 
     OVERRIDE_PARSER_CLASSES = _override_classes()
+    PROCESS_PARSER_CLASS = KenteiProcessParser
 
     def __init__(self) -> None:
         super().__init__(namespaces=NSMAP)
