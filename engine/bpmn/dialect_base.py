@@ -8,11 +8,13 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.bpmn.error_events import parse_error_event
 from engine.bpmn.extensions import task_extensions
+from engine.bpmn.flow_split import OutgoingFlowsMixin
 from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
 
 
-class DialectMixin:
-    """Reads camunda:* into `spec.extensions` and builds clock-aware timers."""
+class DialectMixin(OutgoingFlowsMixin):
+    """Reads camunda:* into `spec.extensions`, builds clock-aware timers and error events, and takes
+    outgoing flows as Camunda 7 does (engine/bpmn/flow_split.py)."""
 
     node: Any
 

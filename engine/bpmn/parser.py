@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.parser.util import first, full_tag
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 
 from engine.bpmn import families
+from engine.bpmn.data_elements import without_data
 from engine.bpmn.element_ids import KenteiProcessParser
 from engine.bpmn.dialect_base import DialectMixin, with_dialect
 from engine.bpmn.extensions import CAMUNDA_NS, task_extensions
@@ -71,3 +72,6 @@ class KenteiParser(BpmnParser):
 
     def __init__(self) -> None:
         super().__init__(namespaces=NSMAP)
+
+    def add_bpmn_xml(self, bpmn: Any, filename: str | None = None) -> None:
+        super().add_bpmn_xml(without_data(bpmn), filename)

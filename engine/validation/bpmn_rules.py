@@ -242,8 +242,10 @@ def _sequence_flow(flow: etree._Element, ids: dict[str, etree._Element]) -> Iter
     text = (condition.text or "").strip() if condition is not None else ""
     gateway = local(source) in ("exclusiveGateway", "inclusiveGateway")
     if text:
-        if not gateway:
-            yield "a condition on a flow leaving a task is not supported; put an exclusive gateway after the task"
+        if local(source) in ("parallelGateway", "eventBasedGateway"):
+            yield f"a condition on a flow leaving a {local(source)} is never evaluated; remove it"
+        elif source.get("default") == flow.get("id"):
+            yield "the default flow has a condition, which is never evaluated; remove it"
         else:
             yield from _compile("condition", text, condition=True)
         return
