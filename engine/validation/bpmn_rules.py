@@ -12,12 +12,17 @@ from engine.bpmn.extensions import C, camunda_attributes, form_fields
 from engine.expr import EvaluationError, ExpressionError, compile_condition, compile_expression, is_expression
 from engine.expr import parse_cycle, parse_datetime, parse_duration
 from engine.start_schedule import check as check_start_timer
+from engine.validation.flow_rules import SCOPES, node_rules, scope_rules
 from engine.validation.problems import Problem
 from engine.validation.xml_load import BPMN_NS
 
 B = "{%s}" % BPMN_NS
 TOKYO = ZoneInfo("Asia/Tokyo")
 
+ACTIVITIES = {
+    "userTask", "serviceTask", "sendTask", "businessRuleTask", "task", "manualTask", "receiveTask",
+    "callActivity", "subProcess", "transaction",
+}
 FLOW_NODES = {
     "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
     "userTask", "serviceTask", "sendTask", "businessRuleTask", "task", "manualTask", "receiveTask",
@@ -83,6 +88,8 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
         problems.append(Problem(name, node.get("id") or local(node), message))
 
     ids = {n.get("id"): n for n in process.iter() if isinstance(n.tag, str) and n.get("id")}
+    for message in scope_rules(process):
+        add(process, message)
     for node in process.iter():
         tag = local(node)
         if tag in REFUSED:
@@ -94,6 +101,11 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
                     add(node, message)
             for message in _event_definitions(node, root):
                 add(node, message)
+            for message in node_rules(node, ids):
+                add(node, message)
+            if tag in SCOPES:
+                for message in scope_rules(node):
+                    add(node, message)
         elif tag == "sequenceFlow":
             for message in _sequence_flow(node, ids):
                 add(node, message)
@@ -176,7 +188,7 @@ def _call(node: etree._Element, root: etree._Element, known: Known) -> Iterator[
 def _boundary(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
     attached = node.get("attachedToRef")
     target = _by_id(root, attached) if attached else None
-    if target is None or local(target) not in FLOW_NODES:
+    if target is None or local(target) not in ACTIVITIES:
         yield f"the boundary event is attached to '{attached}', which is no activity of this process"
 
 
@@ -238,6 +250,10 @@ def _sequence_flow(flow: etree._Element, ids: dict[str, etree._Element]) -> Iter
     if source is None or target is None:
         yield "the sequence flow's sourceRef or targetRef points at no element"
         return
+    for end, node in (("sourceRef", source), ("targetRef", target)):
+        if local(node) not in FLOW_NODES and local(node) not in REFUSED:
+            yield f"the sequence flow's {end} points at '{node.get('id')}', a {local(node)}, which is no flow node"
+            return
     condition = flow.find(f"{B}conditionExpression")
     text = (condition.text or "").strip() if condition is not None else ""
     gateway = local(source) in ("exclusiveGateway", "inclusiveGateway")

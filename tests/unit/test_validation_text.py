@@ -178,9 +178,17 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("a process has no id",
      bad(definitions('<bpmn:process isExecutable="true"><bpmn:startEvent id="s"/></bpmn:process>'))),
     ("share the id 't'", bad(linear('<bpmn:userTask id="t"/>', '<bpmn:manualTask id="t"/>'))),
-    ("no start event found", bad(definitions(process('<bpmn:endEvent id="e"/>')))),
-    ("exactly one start event", bad(linear(f'<bpmn:subProcess id="sp">{TWO}</bpmn:subProcess>'))),
-    ("Must contain an End event", bad(linear('<bpmn:subProcess id="sp"><bpmn:startEvent id="s1"/></bpmn:subProcess>'))),
+    ("the process has no start event", bad(definitions(process('<bpmn:endEvent id="e"/>')))),
+    ("the subprocess has no start event", bad(linear('<bpmn:subProcess id="sp"><bpmn:endEvent id="e1"/>'
+                                                      '</bpmn:subProcess>'))),
+    ("the subprocess has 2 start events", bad(linear(f'<bpmn:subProcess id="sp">{TWO}</bpmn:subProcess>'))),
+    ("needs a none start event", bad(linear('<bpmn:subProcess id="sp"><bpmn:startEvent id="s1">'
+                                            '<bpmn:signalEventDefinition/></bpmn:startEvent><bpmn:endEvent id="e1"/>'
+                                            '</bpmn:subProcess>'))),
+    ("the process has 2 none start events", bad(definitions(process(
+        '<bpmn:startEvent id="s1"/><bpmn:startEvent id="s2"/><bpmn:endEvent id="e"/>')))),
+    ("the subprocess has no end event", bad(linear('<bpmn:subProcess id="sp"><bpmn:startEvent id="s1"/>'
+                                                   '</bpmn:subProcess>'))),
     ("duplicate process ID", lambda: checked(("a.bpmn", linear()), ("b.bpmn", linear()))),
     ("script tasks", bad(task(inner="<bpmn:script>x = 1</bpmn:script>", tag="scriptTask"))),
     ("complex gateways", bad(linear('<bpmn:complexGateway id="g"/>'))),
@@ -221,8 +229,24 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("condition: a condition must be", bad(event("<bpmn:conditionalEventDefinition><bpmn:condition>approved"
                                                  "</bpmn:condition></bpmn:conditionalEventDefinition>"))),
     ("points at no element", bad(linear(extra="", pid="p").replace(b'targetRef="end"', b'targetRef="ghost"'))),
-    ("leaving a task", bad(linear('<bpmn:userTask id="t"/>').replace(b'targetRef="end"/>', b'targetRef="end">'
-       b"<bpmn:conditionExpression>${ok}</bpmn:conditionExpression></bpmn:sequenceFlow>"))),
+    ("leaving a parallelGateway is never evaluated", bad(linear('<bpmn:parallelGateway id="g"/>').replace(
+        b'targetRef="end"/>', b'targetRef="end"><bpmn:conditionExpression>${ok}</bpmn:conditionExpression>'
+        b"</bpmn:sequenceFlow>"))),
+    ("the default flow has a condition", bad(linear('<bpmn:userTask id="t" default="f1"/>').replace(
+        b'targetRef="end"/>', b'targetRef="end"><bpmn:conditionExpression>${ok}</bpmn:conditionExpression>'
+        b"</bpmn:sequenceFlow>"))),
+    ("a textAnnotation, which is no flow node", bad(linear(extra="").replace(
+        b'<bpmn:endEvent id="end"/>', b'<bpmn:endEvent id="end"/><bpmn:textAnnotation id="note"/>'
+        b'<bpmn:sequenceFlow id="fx" sourceRef="end" targetRef="note"/>'))),
+    ("the gateway has no outgoing", bad(definitions(process(
+        '<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="g"/><bpmn:sequenceFlow id="f" sourceRef="s" '
+        'targetRef="g"/>')))),
+    ('startQuantity="2" is not supported', bad(task('startQuantity="2"', tag="task"))),
+    ('completionQuantity="3" is not supported', bad(task('completionQuantity="3"', tag="task"))),
+    ("referenced through eventDefinitionRef", bad(event("<bpmn:eventDefinitionRef>t1</bpmn:eventDefinitionRef>"))),
+    ("the intermediateCatchEvent has no event definition", bad(event(""))),
+    ("the boundaryEvent has no event definition", bad(linear(
+        '<bpmn:userTask id="t"/>', '<bpmn:boundaryEvent id="b" attachedToRef="t"/>'))),
     ("without a condition", bad(gateway("${ok}").replace(b' default="to_no"', b""))),
     ("not an ISO 8601 duration", bad(timer("timeDuration", "P1X"))),
     ("timeDuration: missing '}'", bad(timer("timeDuration", "${wait"))),
@@ -384,7 +408,7 @@ def test_an_unknown_sentence_passes_through() -> None:
 
 
 # -- the engine's source: a sentence no pattern knows fails here -----------------------------------------
-SOURCES = ["engine/validation/bpmn_rules.py", "engine/validation/files.py", "engine/validation/xml_load.py",
+SOURCES = ["engine/validation/bpmn_rules.py", "engine/validation/flow_rules.py", "engine/validation/files.py", "engine/validation/xml_load.py",
            "engine/deploy.py", "engine/bpmn/parser.py", "engine/start_schedule.py", "engine/expr/parser.py",
            "engine/expr/lexer.py", "engine/expr/template.py", "engine/expr/timer_values.py", "engine/dmn/loader.py",
            "engine/dmn/table_loader.py", "engine/dmn/drg.py", "engine/dmn/feel.py", "engine/dmn/feel_lexer.py",
