@@ -13,7 +13,9 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.serializer.default.event_definition import ErrorEscalationEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
+    ErrorEscalationEventDefinitionConverter,
+)
 from SpiffWorkflow.bpmn.specs.event_definitions import ErrorEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
 
@@ -33,7 +35,7 @@ class KenteiErrorEventDefinition(ErrorEventDefinition):
         self.code_variable = code_variable
         self.message_variable = message_variable
 
-    def __eq__(self, other: Any) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, ErrorEventDefinition) and self.code in (None, other.code)
 
     def throw(self, my_task: Any) -> None:

@@ -41,9 +41,9 @@ class FlowSplit(BpmnTaskSpec):
         state = TaskState.MAYBE if my_task.state == TaskState.MAYBE else TaskState.LIKELY
         my_task._sync_children(sure, state)
         for f in self.flows:
-            if f["condition"] is not None or f["default"]:
-                if not any(c.task_spec.name == f["target"] for c in my_task.children):
-                    my_task._add_child(self._spec(f["target"]), TaskState.MAYBE)
+            maybe = f["condition"] is not None or f["default"]
+            if maybe and not any(c.task_spec.name == f["target"] for c in my_task.children):
+                my_task._add_child(self._spec(f["target"]), TaskState.MAYBE)
 
     def _run_hook(self, my_task: Any) -> bool:
         source = my_task.parent if my_task.parent is not None else my_task

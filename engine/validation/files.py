@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,10 +186,13 @@ def _from_spiff(exc: Exception, name: str, fallback: str = "-") -> Problem:
 def one_line(message: str) -> str:
     """A library's message as one line: the first line, without an XML dump that may follow it."""
     line = (message.strip().splitlines() or [""])[0]
+    wrapped = re.match(r"""\w+\((['"])(.*?)\1""", line)  # an exception's repr, as the parser wraps them
+    if wrapped:
+        line = wrapped.group(2)
     for dump in ("b'<", 'b"<', "<?xml", "<bpmn:"):
         if dump in line:
             line = line[:line.index(dump)]
-    return line.strip(" ,:;(") or "the library refused the diagram without saying why"
+    return line.replace("%r", "").strip(" ,:;(") or "the library refused the diagram without saying why"
 
 
 def _sha(content: bytes) -> str:

@@ -4,7 +4,7 @@ Each yields whole sentences; bpmn_rules.check_process files them under the eleme
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from lxml import etree
 
