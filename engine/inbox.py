@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from engine.bpmn.element_ids import find_spec
 from engine.errors import Conflict, Forbidden, NotFound
 
 if TYPE_CHECKING:
@@ -171,7 +172,7 @@ def form_of(engine: "Engine", task: dict[str, Any]) -> list[dict[str, Any]]:
     with engine.read() as conn:
         spec, subs = engine.repository.spec(conn, task["definition_id"])
     for s in (spec, *subs.values()):
-        found = s.task_specs.get(task["element_id"])
+        found = find_spec(s, task["element_id"])
         if found is not None:
             return list(found.extensions.get("form", []))
     return []

@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.async_points import AsyncPoint
+from engine.bpmn.error_events import KenteiErrorEventDefinition
 from engine.bpmn.multi_instance import is_body, process_view
 from engine.bpmn.specs import ExternalServiceTask
 from engine.bpmn.timers import TIMER_CLASSES, due_at
@@ -70,7 +71,7 @@ class Instance:
 
     def throw_error(self, task: Any, code: str, message: str, did_run: Any = None) -> bool:
         """Throw a BPMN error at a task and run on; True when an error boundary event took it."""
-        event = BpmnEvent(ErrorEventDefinition(code, code), payload={"errorCode": code, "errorMessage": message},
+        event = BpmnEvent(KenteiErrorEventDefinition(code, code, message), payload={"errorCode": code, "errorMessage": message},
                           target=task.workflow)
         self.workflow.top_workflow.catch(event)
         self.run_until_wait(did_run)

@@ -86,12 +86,13 @@ class Kernel:
         step = Step(conn, row, self.handlers, self.repository, self.fast, self.now(), actor, fail_whole=fail_whole)
         step.instance = Instance(cached) if cached is not None else self._restore(conn, row)
         token = current_step.set(step)
+        mark = len(step.history)  # what was recorded before the action; a rewind keeps only that
         try:
             self._apply(action, step)
             waits = None
-            if self._run_guarded(row, action, step):
+            if self._run_guarded(row, action, step, mark):
                 waits = step.instance.waits()
-                while self._deliver_buffered(step, waits) and self._run_guarded(row, action, step):
+                while self._deliver_buffered(step, waits) and self._run_guarded(row, action, step, mark):
                     waits = step.instance.waits()
             self._save(step, waits if waits is not None else step.instance.waits())
         finally:
@@ -143,7 +144,7 @@ class Kernel:
         except SpiffWorkflowException as exc:
             raise _failed(exc) from None
 
-    def _run_guarded(self, row: InstanceRow, action: Action, step: Step) -> bool:
+    def _run_guarded(self, row: InstanceRow, action: Action, step: Step, mark: int) -> bool:
         """Run on; on failure undo the local handlers' writes, rewind to the action alone and open an incident.
 
         The handlers' savepoint is opened lazily by the first local handler, so a run without one costs nothing.
@@ -154,7 +155,7 @@ class Kernel:
             step.end_run(False)
             if step.fail_whole:
                 raise _failed(exc) from None
-            self._rewind(row, action, step, exc)
+            self._rewind(row, action, step, exc, mark)
             return False
         step.end_run(True)
         return True
@@ -186,10 +187,9 @@ class Kernel:
                 raise StepFailed(element, f"BPMN error '{err.code}' ({err.message}) was not caught by an error "
                                           "boundary event")
 
-    def _rewind(self, row: InstanceRow, action: Action, step: Step, exc: Exception) -> None:
+    def _rewind(self, row: InstanceRow, action: Action, step: Step, exc: Exception, mark: int) -> None:
         failed = _failed(exc)
-        kept = [h for h in step.history if h["kind"] not in ("step", "decision", "bpmn_error")]
-        step.history[:] = kept
+        del step.history[mark:]  # the action records its own events again below
         step.bpmn_errors.clear()
         for message_id in step.taken_messages:
             put_back(self, step.conn, message_id)
@@ -229,7 +229,8 @@ def _failed(exc: Exception) -> StepFailed:
     if isinstance(exc, StepFailed):
         return exc
     task = getattr(exc, "task", None)
-    element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
+    spec = getattr(task, "task_spec", None) or getattr(exc, "task_spec", None)
+    element = getattr(spec, "bpmn_id", None)
     message = str(exc.args[0]) if getattr(exc, "args", None) else type(exc).__name__
     cause = getattr(exc, "error_type", None) or getattr(exc, "exception", None)
     if cause is not None and not isinstance(cause, str) and str(cause) not in message:

@@ -45,10 +45,19 @@ _SENTENCES = [
     (r"a process has no id; give it one in the modeler", _l("ID のないプロセスがあります。モデラーで ID を付けてください。")),
     (r"two elements share the id '(?P<id>.*)'; ids must be unique",
      _l("ID '%(id)s' が複数の要素で使われています。ID は重複しないようにしてください。")),
-    (r"no start event found", _l("開始イベントがありません。")),
-    (r"exactly one start event is required in a SubWorkflow Task; found (?P<n>\d+)\.",
-     _l("サブプロセスには開始イベントがちょうど1つ必要です（%(n)s 個あります）。")),
-    (r"a SubWorkflow Must contain an End event", _l("サブプロセスには終了イベントが必要です。")),
+    (r"the process has no start event; draw one", _l("プロセスに開始イベントがありません。描いてください。")),
+    (r"the subprocess has no start event; draw one", _l("サブプロセスに開始イベントがありません。描いてください。")),
+    ((r"the subprocess has (?P<n>\d+) start events; an embedded subprocess needs exactly one none start event, "
+      r"as in Camunda 7"),
+     _l("サブプロセスに開始イベントが %(n)s 個あります。埋め込みサブプロセスには、Camunda 7 と同じく"
+        "種類なしの開始イベントがちょうど1つ必要です。")),
+    (r"an embedded subprocess needs a none start event, as in Camunda 7",
+     _l("埋め込みサブプロセスには、Camunda 7 と同じく種類なしの開始イベントが必要です。")),
+    ((r"the process has (?P<n>\d+) none start events; Camunda 7 allows only one, so keep one and join the paths "
+      r"after it"),
+     _l("プロセスに種類なしの開始イベントが %(n)s 個あります。Camunda 7 でも1つしか使えないので、1つにして"
+        "その後で経路を分けてください。")),
+    (r"the subprocess has no end event; draw one", _l("サブプロセスに終了イベントがありません。描いてください。")),
     (r"duplicate process ID: (?P<id>.*)", _l("プロセス ID %(id)s が重複しています。")),
     # -- elements kentei refuses (bpmn_rules.REFUSED) ------------------------------------------------
     (r"script tasks are not allowed: put the rule in a DMN table or the work in an external service task",
@@ -151,8 +160,18 @@ _SENTENCES = [
     # -- sequence flows ------------------------------------------------------------------------------
     (r"the sequence flow's sourceRef or targetRef points at no element",
      _l("シーケンスフローの sourceRef または targetRef が指す要素がありません。")),
-    (r"a condition on a flow leaving a task is not supported; put an exclusive gateway after the task",
-     _l("タスクから出るフローには条件を付けられません。タスクの後に排他ゲートウェイを置いてください。")),
+    (r"a condition on a flow leaving a (?P<tag>\w+) is never evaluated; remove it",
+     _l("%(tag)s から出るフローの条件は評価されません。条件を削除してください。")),
+    (r"the default flow has a condition, which is never evaluated; remove it",
+     _l("デフォルトフローに条件が付いていますが、評価されません。条件を削除してください。")),
+    (r"the sequence flow's (?P<end>sourceRef|targetRef) points at '(?P<id>.*)', a (?P<tag>\w+), which is no flow node",
+     _l("シーケンスフローの %(end)s が指す '%(id)s'（%(tag)s）はフローノードではありません。")),
+    (r"the gateway has no outgoing sequence flow; draw at least one",
+     _l("ゲートウェイから出るシーケンスフローがありません。少なくとも1本描いてください。")),
+    # -- events (engine/validation/flow_rules.py) ---------------------------------------------------------
+    ((r"the (?P<tag>boundaryEvent|intermediateCatchEvent) has no event definition; make it a timer, message, "
+      r"error or other event in the modeler"),
+     _l("%(tag)s にイベント定義がありません。モデラーでタイマー・メッセージ・エラーなどのイベントにしてください。")),
     (r"this flow leaves gateway '(?P<gateway>.*)' without a condition and is not its default flow",
      _l("ゲートウェイ '%(gateway)s' から出るこのフローには条件がなく、デフォルトフローでもありません。")),
     # -- a value that does not compile: "label: why" (the why is localized below) ---------------------

@@ -7,12 +7,15 @@ from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.bpmn import multi_instance
+from engine.bpmn.error_events import parse_error_event
 from engine.bpmn.extensions import task_extensions
+from engine.bpmn.flow_split import OutgoingFlowsMixin
 from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
 
 
-class DialectMixin:
-    """Reads camunda:* into `spec.extensions` and builds clock-aware timers."""
+class DialectMixin(OutgoingFlowsMixin):
+    """Reads camunda:* into `spec.extensions`, builds clock-aware timers and error events, and takes
+    outgoing flows as Camunda 7 does (engine/bpmn/flow_split.py)."""
 
     node: Any
 
@@ -24,6 +27,9 @@ class DialectMixin:
 
     def _add_loop_task(self, loop_characteristics: Any) -> None:
         multi_instance.add_standard_loop(self, loop_characteristics)
+
+    def parse_error_event(self, event: Any) -> Any:
+        return parse_error_event(self, event)
 
     def parse_timer_event(self, event: Any) -> Any:
         name = self.node.get("name", self.node.get("id"))

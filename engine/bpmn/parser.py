@@ -5,13 +5,14 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.parser.event_parsers import StartEventParser
-from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.util import first, full_tag
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 
 from engine.bpmn import families
+from engine.bpmn.data_elements import without_data
 from engine.bpmn.dialect_base import DialectMixin, with_dialect
+from engine.bpmn.element_ids import IdSafeProcessParser
 from engine.bpmn.extensions import CAMUNDA_NS, task_extensions
 from engine.bpmn.specs import (
     DecisionTask,
@@ -63,8 +64,9 @@ def _override_classes() -> dict[str, tuple[type, type]]:
     return classes
 
 
-class KenteiProcessParser(ProcessParser):
-    """A process (or embedded subprocess) parser that lets the construct families finish its spec."""
+class KenteiProcessParser(IdSafeProcessParser):
+    """A process (or embedded subprocess) parser that files elements under safe spec names
+    (engine/bpmn/element_ids.py) and lets the construct families finish its spec."""
 
     def _parse(self) -> None:
         super()._parse()
@@ -79,3 +81,6 @@ class KenteiParser(BpmnParser):
 
     def __init__(self) -> None:
         super().__init__(namespaces=NSMAP)
+
+    def add_bpmn_xml(self, bpmn: Any, filename: str | None = None) -> None:
+        super().add_bpmn_xml(without_data(bpmn), filename)

@@ -15,13 +15,19 @@ from engine.expr import (
 )
 from engine.start_schedule import check as check_start_timer
 from engine.validation import async_rules
+from engine.validation.flow_rules import SCOPES, node_rules, scope_rules
 from engine.validation.loop_rules import LOOP_TAGS, check_loop
 from engine.validation.problems import Problem
+from engine.validation.whitelist_table import ELEMENTS
 from engine.validation.xml_load import BPMN_NS
 
 B = "{%s}" % BPMN_NS
 TOKYO = ZoneInfo("Asia/Tokyo")
 
+ACTIVITIES = {
+    "userTask", "serviceTask", "sendTask", "businessRuleTask", "task", "manualTask", "receiveTask",
+    "callActivity", "subProcess", "transaction",
+}
 FLOW_NODES = {
     "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
     "userTask", "serviceTask", "sendTask", "businessRuleTask", "task", "manualTask", "receiveTask",
@@ -78,6 +84,8 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
         problems.append(Problem(name, node.get("id") or local(node), message))
 
     ids = {n.get("id"): n for n in process.iter() if isinstance(n.tag, str) and n.get("id")}
+    for message in scope_rules(process):
+        add(process, message)
     for node in process.iter():
         tag = local(node)
         if tag in FLOW_NODES:  # refused elements are the whitelist's (engine/validation/whitelist.py)
@@ -88,6 +96,11 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
                 add(node, message)
             for message in async_rules.check(node, root):
                 add(node, message)
+            for message in node_rules(node, ids):
+                add(node, message)
+            if tag in SCOPES:
+                for message in scope_rules(node):
+                    add(node, message)
         elif tag in LOOP_TAGS:
             for message in check_loop(node):
                 add(node.getparent(), message)
@@ -173,7 +186,7 @@ def _call(node: etree._Element, root: etree._Element, known: Known) -> Iterator[
 def _boundary(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
     attached = node.get("attachedToRef")
     target = _by_id(root, attached) if attached else None
-    if target is None or local(target) not in FLOW_NODES:
+    if target is None or local(target) not in ACTIVITIES:
         yield f"the boundary event is attached to '{attached}', which is no activity of this process"
 
 
@@ -229,18 +242,30 @@ def _by_id(root: etree._Element, ref: str) -> etree._Element | None:
     return found[0] if found else None
 
 
+def _refused(tag: str) -> bool:
+    """An element the whitelist refuses with its own sentence (a script task, a complex gateway…)."""
+    rule = ELEMENTS.get(tag)
+    return rule is not None and rule.refused is not None
+
+
 def _sequence_flow(flow: etree._Element, ids: dict[str, etree._Element]) -> Iterator[str]:
     source = ids.get(flow.get("sourceRef"))
     target = ids.get(flow.get("targetRef"))
     if source is None or target is None:
         yield "the sequence flow's sourceRef or targetRef points at no element"
         return
+    for end, node in (("sourceRef", source), ("targetRef", target)):
+        if local(node) not in FLOW_NODES and not _refused(local(node)):
+            yield f"the sequence flow's {end} points at '{node.get('id')}', a {local(node)}, which is no flow node"
+            return
     condition = flow.find(f"{B}conditionExpression")
     text = (condition.text or "").strip() if condition is not None else ""
     gateway = local(source) in ("exclusiveGateway", "inclusiveGateway")
     if text:
-        if not gateway:
-            yield "a condition on a flow leaving a task is not supported; put an exclusive gateway after the task"
+        if local(source) in ("parallelGateway", "eventBasedGateway"):
+            yield f"a condition on a flow leaving a {local(source)} is never evaluated; remove it"
+        elif source.get("default") == flow.get("id"):
+            yield "the default flow has a condition, which is never evaluated; remove it"
         else:
             yield from _compile("condition", text, condition=True)
         return

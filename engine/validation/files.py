@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,7 +172,7 @@ def _parse(checked: list[CheckedFile], bpmn: list[tuple[str, bytes, etree._Eleme
                 problems.append(_from_spiff(exc, name, key))
                 continue
             except Exception as exc:  # the library's own bugs must not reach the analyst as a traceback
-                problems.append(Problem(name, key, f"could not be parsed: {type(exc).__name__}: {exc}"))
+                problems.append(Problem(name, key, f"could not be parsed: {type(exc).__name__}: {one_line(str(exc))}"))
                 continue
             by_name[name].processes[key] = (spec, subs, process.get("name"))
     return ([], problems) if problems else (checked, [])
@@ -179,8 +180,20 @@ def _parse(checked: list[CheckedFile], bpmn: list[tuple[str, bytes, etree._Eleme
 
 def _from_spiff(exc: Exception, name: str, fallback: str = "-") -> Problem:
     element = getattr(exc, "id", "") or fallback
-    message = str(exc.args[0]) if exc.args else type(exc).__name__
+    message = one_line(str(exc.args[0]) if exc.args else type(exc).__name__)
     return Problem(getattr(exc, "file_name", "") or name, element, message[:1].lower() + message[1:])
+
+
+def one_line(message: str) -> str:
+    """A library's message as one line: the first line, without an XML dump that may follow it."""
+    line = (message.strip().splitlines() or [""])[0]
+    wrapped = re.match(r"""\w+\((['"])(.*?)\1""", line)  # an exception's repr, as the parser wraps them
+    if wrapped:
+        line = wrapped.group(2)
+    for dump in ("b'<", 'b"<', "<?xml", "<bpmn:"):
+        if dump in line:
+            line = line[:line.index(dump)]
+    return line.replace("%r", "").strip(" ,:;(") or "the library refused the diagram without saying why"
 
 
 def _sha(content: bytes) -> str:

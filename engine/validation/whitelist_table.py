@@ -66,9 +66,6 @@ CAMUNDA_REFUSED: dict[str, str] = {
     "caseVersion": "CMMN cases are not supported; call a BPMN process",
     "caseTenantId": "CMMN cases are not supported; call a BPMN process",
     "resource": "external script resources cannot run here; write the condition as an expression",
-    "errorCodeVariable": "camunda:errorCodeVariable is not supported yet; branch on the error with separate "
-                         "error boundary events",
-    "errorMessageVariable": "camunda:errorMessageVariable is not supported yet; remove it",
     "async": "asynchronous signals are not supported yet; remove camunda:async",
     "variableName": "conditional events are not supported yet",
     "variableEvents": "conditional events are not supported yet",
@@ -207,17 +204,34 @@ ELEMENTS: dict[str, Rule] = {
     "transaction": rule(refused="transaction subprocesses are not supported; use a subprocess with an error "
                                 "boundary event"),
 
-    # -- data (engine/bpmn/flows.py) -------------------------------------------------------------------
-    "ioSpecification": rule(refused="BPMN data inputs and outputs are not supported; the process variables are "
-                                    "the data, mapped with camunda:inputOutput"),
-    "dataObject": rule(refused="data objects are not supported; the process variables are the data"),
-    "dataObjectReference": rule(refused="data objects are not supported; the process variables are the data"),
-    "dataStore": rule(refused="data stores are not supported; read and write data in a service task"),
-    "dataStoreReference": rule(refused="data stores are not supported; read and write data in a service task"),
-    "dataInputAssociation": rule(refused="data associations are not supported; the process variables are the data"),
-    "dataOutputAssociation": rule(refused="data associations are not supported; the process variables are the "
-                                          "data"),
-    "property": rule(refused="BPMN properties are not supported; the process variables are the data"),
+    # -- data (engine/bpmn/flows.py, data_elements.py): drawn, left out of the run, as Camunda 7 does ----
+    "ioSpecification": rule(),
+    "dataInput": rule("itemSubjectRef isCollection"),
+    "dataOutput": rule("itemSubjectRef isCollection"),
+    "inputSet": rule(),
+    "outputSet": rule(),
+    "dataInputRefs": rule(),
+    "dataOutputRefs": rule(),
+    "optionalInputRefs": rule(),
+    "optionalOutputRefs": rule(),
+    "whileExecutingInputRefs": rule(),
+    "whileExecutingOutputRefs": rule(),
+    "inputSetRefs": rule(),
+    "outputSetRefs": rule(),
+    "dataObject": rule("itemSubjectRef isCollection"),
+    "dataObjectReference": rule("itemSubjectRef dataObjectRef"),
+    "dataStore": rule("itemSubjectRef capacity isUnlimited"),
+    "dataStoreReference": rule("itemSubjectRef dataStoreRef"),
+    "dataState": rule(),
+    "dataInputAssociation": rule(),
+    "dataOutputAssociation": rule(),
+    "sourceRef": rule(),
+    "targetRef": rule(),
+    "transformation": rule("language evaluatesToTypeRef"),
+    "assignment": rule(),
+    "from": rule("language evaluatesToTypeRef"),
+    "to": rule("language evaluatesToTypeRef"),
+    "property": rule("itemSubjectRef"),
     "eventDefinitionRef": rule(refused="an event definition referenced with eventDefinitionRef is not supported; "
                                        "draw the event definition inside the event"),
 

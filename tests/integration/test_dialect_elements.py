@@ -47,3 +47,37 @@ def test_error_end_event_in_subprocess_is_caught_by_its_boundary(engine):  # typ
     info = engine.instance(iid)
     assert info["status"] == "completed" and info["timers"] == []
     assert "revoked" in _steps(engine, iid) and "wait_for" not in _steps(engine, iid)
+
+
+RESERVED_IDS = b'''<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="http://kentei.test">
+  <bpmn:process id="reserved" isExecutable="true">
+    <bpmn:startEvent id="Start"/>
+    <bpmn:userTask id="End" camunda:candidateGroups="reviewer">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="ok" type="boolean"/>
+      </camunda:formData></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="Root"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="Start" targetRef="End"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="End" targetRef="Root"/>
+  </bpmn:process>
+</bpmn:definitions>'''
+
+
+def test_ids_that_spiffworkflow_uses_itself_reach_the_inbox_and_its_form(engine):  # type: ignore[no-untyped-def]
+    """Issue 11, item 6: a start event `Start`, a user task `End`, an end event `Root`."""
+    from sqlalchemy import text
+
+    from engine.inbox import form_of
+    engine.deploy([("reserved.bpmn", RESERVED_IDS)])
+    iid = engine.start("reserved", "13", {}, business_key="R-1")
+    (task,) = engine.tasks()
+    assert task["element_id"] == "End"
+    with engine.read() as conn:
+        definition = conn.execute(text("SELECT definition_id FROM process_instance WHERE id = :i"), {"i": iid}).scalar()
+    assert [f["id"] for f in form_of(engine, {**task, "definition_id": definition})] == ["ok"]
+    engine.complete_task(task["id"], "u1", {"ok": True})
+    assert engine.instance(iid)["status"] == "completed"
+    assert _steps(engine, iid) == ["Start", "Root"]

@@ -383,3 +383,31 @@ def test_a_process_may_move_to_another_file(engine):  # type: ignore[no-untyped-
     engine.deploy([("old_name.bpmn", linear('<bpmn:userTask id="review"/>', pid="moving"))])
     report = engine.deploy([("new_name.bpmn", linear('<bpmn:userTask id="review2"/>', pid="moving"))])
     assert report.processes == ["moving v2"]
+
+
+def test_a_library_message_with_an_xml_dump_is_one_line(engine):  # type: ignore[no-untyped-def]
+    """SpiffWorkflow's own messages (here: a boundary event it cannot parse, with the element's XML) reach
+    the analyst as one line, without the XML."""
+    from unittest import mock
+
+    from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+
+    from engine.bpmn.parser import KenteiParser
+    dump = "NotImplementedError('Unsupported Catch Event: %r', b'<bpmn:boundaryEvent id=\"late\">\\n  <x/>\\n')"
+    with mock.patch.object(KenteiParser, "get_spec", side_effect=ValidationException(dump, id="late")):
+        problem = only(refused(engine, [("b.bpmn", GOOD)]), "b.bpmn", "late", "nsupported Catch Event")
+    assert "\n" not in problem.message and "<" not in problem.message, problem
+
+
+def test_boundary_event_without_a_definition_is_one_sentence(engine):  # type: ignore[no-untyped-def]
+    content = linear('<bpmn:userTask id="review"/>').replace(
+        b'<bpmn:endEvent id="end"/>', b'<bpmn:endEvent id="end"/><bpmn:boundaryEvent id="late" attachedToRef="review"/>')
+    only(refused(engine, [("b.bpmn", content)]), "b.bpmn", "late", "has no event definition")
+
+
+def test_conditions_on_flows_leaving_a_task_deploy(engine):  # type: ignore[no-untyped-def]
+    content = linear('<bpmn:userTask id="review"/>').replace(
+        b'sourceRef="review" targetRef="end"/>',
+        b'sourceRef="review" targetRef="end"><bpmn:conditionExpression>${ok}</bpmn:conditionExpression>'
+        b'</bpmn:sequenceFlow>')
+    assert engine.deploy([("c.bpmn", content)]).processes == ["p v1"]
