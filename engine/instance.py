@@ -11,6 +11,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions import ErrorEventDefinition, Mes
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn.conditions import refresh_conditionals
+from engine.bpmn.event_subprocesses import catches_error_in_scope
 from engine.bpmn.specs import ExternalServiceTask
 from engine.bpmn.timers import TIMER_CLASSES, due_at
 
@@ -45,8 +47,19 @@ class Instance:
             return None
 
     def run_until_wait(self, did_run: Any = None) -> None:
-        """Run engine steps until only user tasks, timers, messages or jobs remain."""
-        self.workflow.do_engine_steps(did_complete_task=did_run)
+        """Run engine steps until only user tasks, timers, messages or jobs remain.
+
+        Then the waiting conditional events are asked again (the variables may have changed), and what
+        fired runs on. A task that an interruption cancelled while SpiffWorkflow held it in its list of
+        ready tasks is not run: the steps start over.
+        """
+        while True:
+            try:
+                self.workflow.do_engine_steps(will_complete_task=_not_cancelled, did_complete_task=did_run)
+            except _Cancelled:
+                continue
+            if not refresh_conditionals(self.workflow):
+                return
 
     def refresh_timers(self, did_run: Any = None) -> None:
         """Let due timers fire (by the engine clock), then run on."""
@@ -72,7 +85,8 @@ class Instance:
         return task.state != TaskState.STARTED
 
     def catches_error(self, task: Any, code: str) -> bool:
-        """Whether an error boundary event on this task (or an enclosing subprocess) takes `code`."""
+        """Whether an error boundary event on this task (or an enclosing subprocess), or an error event
+        subprocess of an enclosing scope, takes `code`."""
         current = task
         while current is not None:
             parent = current.parent
@@ -82,6 +96,8 @@ class Instance:
                     if isinstance(definition, ErrorEventDefinition) and definition.code in (None, code):
                         return True
             wf = current.workflow
+            if catches_error_in_scope(wf, code):
+                return True
             current = wf.top_workflow.get_task_from_id(wf.parent_task_id) if wf.parent_task_id else None
         return False
 
@@ -123,3 +139,12 @@ class Instance:
                 elif isinstance(d, MessageEventDefinition):
                     messages[f"{t.id}|{d.name}"] = d.name
         return Waits(user_tasks, timers, messages, jobs)
+
+
+class _Cancelled(Exception):
+    """A ready task was cancelled by an interruption before SpiffWorkflow got to run it."""
+
+
+def _not_cancelled(task: Any) -> None:
+    if task.state != TaskState.READY:
+        raise _Cancelled()

@@ -6,6 +6,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.bpmn.conditions import ScopeConditionalEventDefinition
 from engine.bpmn.extensions import task_extensions
 from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
 
@@ -27,6 +28,16 @@ class DialectMixin:
                 return cls(name, (node.text or "").strip(), description=description)
         raise ValidationException("the timer has no timeDate, timeDuration or timeCycle",
                                   node=self.node, file_name=self.filename)  # type: ignore[attr-defined]
+
+
+    def parse_conditional_event(self, event: Any) -> Any:
+        """A condition read against the scope's current variables (engine/bpmn/conditions.py)."""
+        expression = first(self.xpath(".//bpmn:condition"))  # type: ignore[attr-defined]
+        if expression is None:
+            raise ValidationException("the conditional event has no condition",
+                                      node=self.node, file_name=self.filename)  # type: ignore[attr-defined]
+        return ScopeConditionalEventDefinition((expression.text or "").strip(),
+                                               description=self.get_event_description(event))  # type: ignore[attr-defined]
 
 
 def with_dialect(parser_cls: type) -> type:

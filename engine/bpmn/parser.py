@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinitio
 
 from engine.bpmn import families
 from engine.bpmn.dialect_base import DialectMixin, with_dialect
+from engine.bpmn.event_subprocesses import ScopeProcessParser, in_event_subprocess
 from engine.bpmn.extensions import CAMUNDA_NS, task_extensions
 from engine.bpmn.specs import (
     DecisionTask,
@@ -36,6 +37,8 @@ class TimerStartEventParser(DialectMixin, StartEventParser):
 
     def parse_extensions(self, node: Any = None) -> dict[str, Any]:
         extensions = task_extensions(node if node is not None else self.node)
+        if in_event_subprocess(self.node):
+            return extensions
         for tag in ("timeDate", "timeDuration", "timeCycle"):
             found = first(self.xpath(f".//bpmn:timerEventDefinition/bpmn:{tag}"))
             if found is not None:
@@ -43,6 +46,12 @@ class TimerStartEventParser(DialectMixin, StartEventParser):
         return extensions
 
     def create_task(self) -> Any:
+        if in_event_subprocess(self.node):
+            # its trigger waits, and is recorded, in the enclosing scope (engine/bpmn/event_subprocesses.py)
+            task = self._create_task(NoneEventDefinition(description="Default"))
+            task.bpmn_id = None
+            self.spec.start.connect(task)
+            return task
         if first(self.xpath(".//bpmn:timerEventDefinition")) is None:
             return super().create_task()
         task = self._create_task(NoneEventDefinition(description="Default"))
@@ -66,6 +75,7 @@ class KenteiParser(BpmnParser):
     """Parses Camunda Modeler (Camunda 7) BPMN into specs the engine runs."""
 
     OVERRIDE_PARSER_CLASSES = _override_classes()
+    PROCESS_PARSER_CLASS = ScopeProcessParser
 
     def __init__(self) -> None:
         super().__init__(namespaces=NSMAP)

@@ -186,6 +186,27 @@ def _throw(node: etree._Element, root: etree._Element, known: Known) -> Iterator
                "and a topic, or correlate the message through the API")
 
 
+TRIGGERS = ("timerEventDefinition", "messageEventDefinition", "errorEventDefinition", "escalationEventDefinition",
+            "signalEventDefinition", "conditionalEventDefinition")
+
+
+def _start(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
+    """The start event of an event subprocess (engine/bpmn/event_subprocesses.py)."""
+    parent = node.getparent()
+    if parent is None or local(parent) != "subProcess" or parent.get("triggeredByEvent") != "true":
+        return
+    kinds = [local(c) for c in node if local(c).endswith("EventDefinition")]
+    interrupting = node.get("isInterrupting", "true") == "true"
+    if len(kinds) != 1 or kinds[0] not in TRIGGERS:
+        yield ("the start event of an event subprocess needs one timer, message, error, escalation, signal or "
+               "conditional event definition")
+    elif kinds[0] == "errorEventDefinition" and not interrupting:
+        yield 'an error start event of an event subprocess is always interrupting; remove isInterrupting="false"'
+    elif kinds[0] == "timerEventDefinition" and interrupting and node.find(f"{B}timerEventDefinition/{B}timeCycle") is not None:
+        yield ("an interrupting event subprocess fires once, so a timer cycle cannot repeat it; use timeDate or "
+               'timeDuration, or set isInterrupting="false"')
+
+
 def _timer_value(tag: str, text: str, label: str) -> Iterator[str]:
     try:
         TIMER_PARSERS[tag](text)
@@ -221,6 +242,9 @@ def _event_definitions(node: etree._Element, root: etree._Element) -> Iterator[s
             yield f"errorRef '{ref}' points at no bpmn:error"
     for cond in node.findall(f"{B}conditionalEventDefinition"):
         text = cond.findtext(f"{B}condition")
+        if cond.get(C + "variableName") is not None or cond.get(C + "variableEvents") is not None:
+            yield ("camunda:variableName and camunda:variableEvents are not supported: the condition is evaluated "
+                   "after every change of variables; remove them")
         if not text:
             yield "the conditional event has no condition"
         else:
@@ -261,4 +285,5 @@ NODE_CHECKS: dict[str, tuple[Callable[[etree._Element, etree._Element, Known], I
     "intermediateThrowEvent": (_throw,),
     "endEvent": (_throw,),
     "boundaryEvent": (_boundary,),
+    "startEvent": (_start,),
 }

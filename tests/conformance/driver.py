@@ -28,6 +28,8 @@ state is restored from what was saved: a restore in the middle of every construc
       variables: {x: 1}      # a subset of the variables at the end
       tasks: [review, review]   # open user tasks by element (sorted)
       timers: [wait]            # waiting timers by element (sorted)
+      jobs: [fetch]             # open (pending or locked) external jobs by element (sorted)
+      subscriptions: [paid]     # the instance's message subscriptions by element (sorted)
       incident_at: element
       instances: {other: completed}   # status of the last instance of another process
     refused:                  # instead of start/steps/expect: the deploy must refuse
@@ -184,6 +186,14 @@ class Run:
         if "timers" in expect:
             waiting = [t["element_id"] for t in info["timers"] if t["status"] == "waiting"]
             assert sorted(waiting) == sorted(expect["timers"]), where
+        if "jobs" in expect:
+            open_jobs = [j["element_id"] for j in info["jobs"] if j["status"] in ("pending", "locked")]
+            assert sorted(open_jobs) == sorted(expect["jobs"]), f"{where}: jobs {info['jobs']}"
+        if "subscriptions" in expect:
+            with eng.read() as conn:
+                rows = conn.exec_driver_sql("SELECT element_id FROM message_subscription WHERE instance_id = "
+                                            f"{int(self.first)}").all()
+            assert sorted(r[0] for r in rows) == sorted(expect["subscriptions"]), f"{where}: subscriptions {rows}"
         if "incident_at" in expect:
             assert [i["element_id"] for i in open_incidents] == [expect["incident_at"]], f"{where}: {open_incidents}"
         for key, wanted in (expect.get("instances") or {}).items():
