@@ -49,13 +49,19 @@ class Instance:
     def run_until_wait(self, did_run: Any = None) -> None:
         """Run engine steps until only user tasks, timers, messages or jobs remain.
 
-        Then the waiting conditional events are asked again (the variables may have changed), and what
-        fired runs on. A task that an interruption cancelled while SpiffWorkflow held it in its list of
+        The waiting conditional events are asked again before and after every step (the variables may
+        have changed), and what fired runs on. A task that an interruption cancelled while SpiffWorkflow held it in its list of
         ready tasks is not run: the steps start over.
         """
+        def after(task: Any) -> None:
+            if did_run is not None:
+                did_run(task)
+            refresh_conditionals(self.workflow)  # Camunda evaluates them as soon as a variable is set
+
+        refresh_conditionals(self.workflow)
         while True:
             try:
-                self.workflow.do_engine_steps(will_complete_task=_not_cancelled, did_complete_task=did_run)
+                self.workflow.do_engine_steps(will_complete_task=_not_cancelled, did_complete_task=after)
             except _Cancelled:
                 continue
             if not refresh_conditionals(self.workflow):

@@ -95,6 +95,7 @@ def _fires_again(spec: Any) -> bool:
 
 def _rearm(my_task: Any, parent: Any) -> None:
     again = parent._add_child(my_task.task_spec, TaskState.FUTURE)
+    again.task_spec._predict(again, mask=TaskState.NOT_FINISHED_MASK)
     if isinstance(my_task.task_spec.event_definition, ScopeConditionalEventDefinition):
         again._set_internal_data(condition_seen=fingerprint(current_data(my_task)))
     again.task_spec._update(again)

@@ -190,10 +190,14 @@ TRIGGERS = ("timerEventDefinition", "messageEventDefinition", "errorEventDefinit
             "signalEventDefinition", "conditionalEventDefinition")
 
 
+def _starts_event_subprocess(node: etree._Element) -> bool:
+    parent = node.getparent()
+    return parent is not None and local(parent) == "subProcess" and parent.get("triggeredByEvent") == "true"
+
+
 def _start(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
     """The start event of an event subprocess (engine/bpmn/event_subprocesses.py)."""
-    parent = node.getparent()
-    if parent is None or local(parent) != "subProcess" or parent.get("triggeredByEvent") != "true":
+    if not _starts_event_subprocess(node):
         return
     kinds = [local(c) for c in node if local(c).endswith("EventDefinition")]
     interrupting = node.get("isInterrupting", "true") == "true"
@@ -222,7 +226,7 @@ def _event_definitions(node: etree._Element, root: etree._Element) -> Iterator[s
         for tag, text in values:
             if not text:
                 yield f"the timer's {tag} is empty"
-            elif local(node) == "startEvent":
+            elif local(node) == "startEvent" and not _starts_event_subprocess(node):
                 try:
                     check_start_timer(tag, text, TOKYO)
                 except (ExpressionError, EvaluationError, ValueError) as exc:

@@ -182,7 +182,8 @@ class Run:
         for name in expect.get("no_variables", []):
             assert name not in info["variables"], f"{where}: variable {name} is set"
         if "tasks" in expect:
-            assert sorted(t["element_id"] for t in info["tasks"]) == sorted(expect["tasks"]), where
+            open_tasks = sorted(t["element_id"] for t in info["tasks"])
+            assert open_tasks == sorted(expect["tasks"]), f"{where}: open tasks {open_tasks}"
         if "timers" in expect:
             waiting = [t["element_id"] for t in info["timers"] if t["status"] == "waiting"]
             assert sorted(waiting) == sorted(expect["timers"]), where
