@@ -73,6 +73,14 @@ def event(definition: str, tag: str = "intermediateCatchEvent") -> bytes:
     return linear(f'<bpmn:{tag} id="e">{definition}</bpmn:{tag}>')
 
 
+def event_subprocess(definition: str, attrs: str = "") -> bytes:
+    esp = (f'<bpmn:subProcess id="esp" triggeredByEvent="true"><bpmn:startEvent id="es" {attrs}>{definition}'
+           '</bpmn:startEvent><bpmn:endEvent id="ee"/><bpmn:sequenceFlow id="ef" sourceRef="es" targetRef="ee"/>'
+           "</bpmn:subProcess>")
+    return definitions(process('<bpmn:startEvent id="start"/><bpmn:endEvent id="end"/>'
+                               '<bpmn:sequenceFlow id="f" sourceRef="start" targetRef="end"/>', esp))
+
+
 def timer(kind: str, value: str, start: bool = False) -> bytes:
     definition = f"<bpmn:timerEventDefinition><bpmn:{kind}>{escape(value)}</bpmn:{kind}></bpmn:timerEventDefinition>"
     if not start:
@@ -218,6 +226,12 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("errorRef 'ghost'", bad(linear('<bpmn:userTask id="t"/>', '<bpmn:boundaryEvent id="b" attachedToRef="t">'
                                     '<bpmn:errorEventDefinition errorRef="ghost"/></bpmn:boundaryEvent>'))),
     ("has no condition", bad(event("<bpmn:conditionalEventDefinition/>"))),
+    ("the start event of an event subprocess", bad(event_subprocess(""))),
+    ("always interrupting", bad(event_subprocess("<bpmn:errorEventDefinition/>", 'isInterrupting="false"'))),
+    ("a timer cycle cannot repeat it", bad(event_subprocess(
+        "<bpmn:timerEventDefinition><bpmn:timeCycle>R2/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition>"))),
+    ("camunda:variableName and", bad(event('<bpmn:conditionalEventDefinition camunda:variableName="x"><bpmn:condition>'
+                                           "${x}</bpmn:condition></bpmn:conditionalEventDefinition>"))),
     ("condition: a condition must be", bad(event("<bpmn:conditionalEventDefinition><bpmn:condition>approved"
                                                  "</bpmn:condition></bpmn:conditionalEventDefinition>"))),
     ("points at no element", bad(linear(extra="", pid="p").replace(b'targetRef="end"', b'targetRef="ghost"'))),
