@@ -107,6 +107,8 @@ _SENTENCES = [
     (r"the message event needs messageRef pointing at a named bpmn:message",
      _l("メッセージイベントには、名前のある bpmn:message を指す messageRef が必要です。")),
     (r"errorRef '(?P<ref>.*)' points at no bpmn:error", _l("errorRef '%(ref)s' が指す bpmn:error がありません。")),
+    (r"escalationRef '(?P<ref>.*)' points at no bpmn:escalation",
+     _l("escalationRef '%(ref)s' が指す bpmn:escalation がありません。")),
     (r"the conditional event has no condition", _l("条件イベントに条件がありません。")),
     # -- event subprocesses and conditional events (engine/bpmn/event_subprocesses.py) --------------
     ((r"the start event of an event subprocess needs one timer, message, error, escalation, signal or "

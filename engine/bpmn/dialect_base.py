@@ -7,6 +7,7 @@ from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.bpmn.conditions import ScopeConditionalEventDefinition
+from engine.bpmn.escalation import ScopedEscalationEventDefinition
 from engine.bpmn.extensions import task_extensions
 from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
 
@@ -38,6 +39,19 @@ class DialectMixin:
                                       node=self.node, file_name=self.filename)  # type: ignore[attr-defined]
         return ScopeConditionalEventDefinition((expression.text or "").strip(),
                                                description=self.get_event_description(event))  # type: ignore[attr-defined]
+
+
+    def parse_escalation_event(self, event: Any) -> Any:
+        """An escalation caught by the nearest enclosing handler, or by none (engine/bpmn/escalation.py)."""
+        ref = event.get("escalationRef")
+        name, code = "None Escalation Event", None
+        if ref:
+            escalation = self.process_parser.parser.escalations.get(ref)  # type: ignore[attr-defined]
+            if escalation is None:
+                raise ValidationException(f"escalationRef '{ref}' points at no bpmn:escalation",
+                                          node=self.node, file_name=self.filename)  # type: ignore[attr-defined]
+            name, code = escalation.get("name"), escalation.get("escalation_code")
+        return ScopedEscalationEventDefinition(name, code, description=self.get_event_description(event))  # type: ignore[attr-defined]
 
 
 def with_dialect(parser_cls: type) -> type:

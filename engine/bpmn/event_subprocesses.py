@@ -27,7 +27,10 @@ from SpiffWorkflow.bpmn.parser.event_parsers import (
 )
 from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
 from SpiffWorkflow.bpmn.parser.util import full_tag
-from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
+    ErrorEscalationEventDefinitionConverter,
+    TimerConditionalEventDefinitionConverter,
+)
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BoundaryEventConverter, BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit, StartEventJoin, StartEventSplit, _EndJoin
 from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent
@@ -39,6 +42,7 @@ from SpiffWorkflow.util.task import TaskIterator, TaskState
 
 from engine.bpmn.conditions import ScopeConditionalEventDefinition, current_data, fingerprint
 from engine.bpmn.dialect_base import DialectMixin
+from engine.bpmn.escalation import ScopedEscalationEventDefinition
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 LISTENER_SUFFIX = ".listener"
@@ -244,6 +248,7 @@ CONVERTERS: dict[type, type] = {
     EventSubprocessListener: BoundaryEventConverter,
     ScopeEndJoin: BpmnTaskSpecConverter,
     ScopeConditionalEventDefinition: TimerConditionalEventDefinitionConverter,
+    ScopedEscalationEventDefinition: ErrorEscalationEventDefinitionConverter,
 }
 
 

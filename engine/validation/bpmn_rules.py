@@ -244,6 +244,11 @@ def _event_definitions(node: etree._Element, root: etree._Element) -> Iterator[s
         ref = error.get("errorRef")
         if ref and (_by_id(root, ref) is None):
             yield f"errorRef '{ref}' points at no bpmn:error"
+    for escalation in node.findall(f"{B}escalationEventDefinition"):
+        ref = escalation.get("escalationRef")
+        target = _by_id(root, ref) if ref else None
+        if ref and (target is None or local(target) != "escalation"):
+            yield f"escalationRef '{ref}' points at no bpmn:escalation"
     for cond in node.findall(f"{B}conditionalEventDefinition"):
         text = cond.findtext(f"{B}condition")
         if cond.get(C + "variableName") is not None or cond.get(C + "variableEvents") is not None:

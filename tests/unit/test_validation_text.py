@@ -226,6 +226,8 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("errorRef 'ghost'", bad(linear('<bpmn:userTask id="t"/>', '<bpmn:boundaryEvent id="b" attachedToRef="t">'
                                     '<bpmn:errorEventDefinition errorRef="ghost"/></bpmn:boundaryEvent>'))),
     ("has no condition", bad(event("<bpmn:conditionalEventDefinition/>"))),
+    ("escalationRef 'ghost'", bad(event('<bpmn:escalationEventDefinition escalationRef="ghost"/>',
+                                        "intermediateThrowEvent"))),
     ("the start event of an event subprocess", bad(event_subprocess(""))),
     ("always interrupting", bad(event_subprocess("<bpmn:errorEventDefinition/>", 'isInterrupting="false"'))),
     ("a timer cycle cannot repeat it", bad(event_subprocess(
