@@ -115,7 +115,19 @@ class _Interrupting:
         raise NotImplementedError
 
     def _update_hook(self, my_task: Any) -> Any:
+        if isinstance(self.event_definition, CycleTimerEventDefinition) and my_task.state == TaskState.WAITING \
+                and my_task._get_internal_data("event_fired", False):
+            my_task.cancel()  # every repetition has fired (each ran its path): nothing more to wait for
+            return False
+        before = len(my_task.children)
         fired = super()._update_hook(my_task)  # type: ignore[misc]
+        if self.cancel_activity and isinstance(self.event_definition, CycleTimerEventDefinition) \
+                and len(my_task.children) > before:
+            # an interrupting cycle fires once: its first repetition interrupts, and it waits no more
+            my_task.workflow.top_workflow.event_manager.remove_task(my_task)
+            my_task._set_state(TaskState.COMPLETED)
+            self.interrupt(my_task)
+            return False
         if fired:
             if not isinstance(self.event_definition, ScopeConditionalEventDefinition):
                 my_task.data.update(current_data(my_task))
@@ -148,14 +160,6 @@ class EventSubprocessListener(_Interrupting, BoundaryEvent):
     def _predict_hook(self, my_task: Any) -> None:
         # the event subprocess is not predicted: it exists only once the trigger came
         my_task._sync_children([], TaskState.MAYBE)
-
-    def _update_hook(self, my_task: Any) -> Any:
-        definition = self.event_definition
-        if isinstance(definition, CycleTimerEventDefinition):
-            if my_task._get_internal_data("event_fired", False):
-                my_task.cancel()  # every cycle has fired: nothing more to wait for
-                return False
-        return super()._update_hook(my_task)
 
     def _run_hook(self, my_task: Any) -> Any:
         result = super()._run_hook(my_task)
