@@ -115,6 +115,7 @@ _SENTENCES = [
      _l("escalationRef '%(ref)s' が指す bpmn:escalation がありません。")),
     (r"the conditional event has no condition", _l("条件イベントに条件がありません。")),
     # -- event subprocesses and conditional events (engine/bpmn/event_subprocesses.py) --------------
+    (r"an event subprocess needs exactly one start event", _l("イベントサブプロセスには開始イベントがちょうど一つ必要です。")),
     ((r"the start event of an event subprocess needs one timer, message, error, escalation, signal or "
       r"conditional event definition"),
      _l("イベントサブプロセスの開始イベントには、タイマー・メッセージ・エラー・エスカレーション・シグナル・条件の"

@@ -203,6 +203,11 @@ def _starts_event_subprocess(node: etree._Element) -> bool:
     return parent is not None and local(parent) == "subProcess" and parent.get("triggeredByEvent") == "true"
 
 
+def _event_subprocess(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
+    if node.get("triggeredByEvent") == "true" and len(node.findall(f"{B}startEvent")) != 1:
+        yield "an event subprocess needs exactly one start event"
+
+
 def _start(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
     """The start event of an event subprocess (engine/bpmn/event_subprocesses.py)."""
     if not _starts_event_subprocess(node):
@@ -259,9 +264,6 @@ def _event_definitions(node: etree._Element, root: etree._Element) -> Iterator[s
             yield f"escalationRef '{ref}' points at no bpmn:escalation"
     for cond in node.findall(f"{B}conditionalEventDefinition"):
         text = cond.findtext(f"{B}condition")
-        if cond.get(C + "variableName") is not None or cond.get(C + "variableEvents") is not None:
-            yield ("camunda:variableName and camunda:variableEvents are not supported: the condition is evaluated "
-                   "after every change of variables; remove them")
         if not text:
             yield "the conditional event has no condition"
         else:
@@ -303,4 +305,5 @@ NODE_CHECKS: dict[str, tuple[Callable[[etree._Element, etree._Element, Known], I
     "endEvent": (_throw,),
     "boundaryEvent": (_boundary,),
     "startEvent": (_start,),
+    "subProcess": (_event_subprocess,),
 }
