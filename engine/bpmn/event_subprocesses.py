@@ -44,7 +44,6 @@ from engine.bpmn.conditions import ScopeConditionalEventDefinition, current_data
 from engine.bpmn.dialect_base import DialectMixin
 from engine.bpmn.escalation import ScopedEscalationEventDefinition
 
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 LISTENER_SUFFIX = ".listener"
 PREDICTED = TaskState.PREDICTED_MASK
 
