@@ -13,6 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.conditions import refresh_conditionals
 from engine.bpmn.event_subprocesses import catches_error_in_scope
+from engine.bpmn.multi_instance import is_body, process_view
 from engine.bpmn.specs import ExternalServiceTask
 from engine.bpmn.timers import TIMER_CLASSES, due_at
 
@@ -88,7 +89,8 @@ class Instance:
                           target=task.workflow)
         self.workflow.top_workflow.catch(event)
         self.run_until_wait(did_run)
-        return task.state != TaskState.STARTED
+        # a cancelled scope may drop the task from the tree (a multi-instance body drops its instances)
+        return task.state != TaskState.STARTED or task.id not in task.workflow.tasks
 
     def catches_error(self, task: Any, code: str) -> bool:
         """Whether an error boundary event on this task (or an enclosing subprocess), or an error event
@@ -101,6 +103,9 @@ class Instance:
                     definition = getattr(sibling.task_spec, "event_definition", None)
                     if isinstance(definition, ErrorEventDefinition) and definition.code in (None, code):
                         return True
+            if parent is not None and is_body(parent.task_spec):  # boundary events attach to the multi-instance body
+                current = parent
+                continue
             wf = current.workflow
             if catches_error_in_scope(wf, code):
                 return True
@@ -120,7 +125,10 @@ class Instance:
     def data(self) -> dict[str, Any]:
         """The process variables as of the last completed task."""
         last = self.workflow.last_task
-        return dict(last.data) if last is not None else dict(self.workflow.data)
+        if last is None:
+            return dict(self.workflow.data)
+        inside_loop = process_view(last)  # an inner instance's locals are not process variables
+        return inside_loop if inside_loop is not None else dict(last.data)
 
     def waits(self) -> Waits:
         """Collect what the workflow waits on, in one pass."""
