@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.conditions import refresh_conditionals
-from engine.bpmn.event_subprocesses import catches_error_in_scope
+from engine.bpmn.event_subprocesses import catches_error_in_scope, take_interrupted
 from engine.bpmn.multi_instance import is_body, process_view
 from engine.bpmn.specs import ExternalServiceTask
 from engine.bpmn.timers import TIMER_CLASSES, due_at
@@ -58,8 +58,11 @@ class Instance:
             if did_run is not None:
                 did_run(task)
             refresh_conditionals(self.workflow)  # Camunda evaluates them as soon as a variable is set
+            if take_interrupted(self.workflow):
+                raise _Cancelled()
 
         refresh_conditionals(self.workflow)
+        take_interrupted(self.workflow)
         while True:
             try:
                 self.workflow.do_engine_steps(will_complete_task=_not_cancelled, did_complete_task=after)
@@ -156,7 +159,7 @@ class Instance:
 
 
 class _Cancelled(Exception):
-    """A ready task was cancelled by an interruption before SpiffWorkflow got to run it."""
+    """An interruption cancelled work that SpiffWorkflow's step loop still held: the steps start over."""
 
 
 def _not_cancelled(task: Any) -> None:

@@ -19,25 +19,45 @@ FINISHED_OK = TaskState.COMPLETED
 
 def current_data(task: Any) -> dict[str, Any]:
     """The variables as they are now in the task's scope: its own data, updated with the data of the task
-    completed most recently in its workflow or in a subprocess below it (Camunda's variables are shared)."""
+    completed most recently in its workflow or in a subprocess below it (Camunda's variables are shared).
+    The instances of a multi-instance activity keep their own variables, so they are not looked into."""
+    from engine.bpmn.multi_instance import is_body
+
+    def in_loop(t: Any) -> bool:
+        return t.parent is not None and is_body(t.parent.task_spec)
+
     workflow = task.workflow
     top = workflow.top_workflow
     workflows = [workflow]
     for sub in top.subprocesses.values():
-        wf = sub
-        while wf is not None and wf is not workflow:
-            wf = wf.parent_workflow if wf.parent_task_id is not None else None
-        if wf is workflow and sub is not workflow:
+        wf, inside = sub, True
+        while wf is not workflow and wf.parent_task_id is not None:
+            owner = _find(top, wf.parent_task_id)
+            if owner is None or in_loop(owner):
+                inside = False
+                break
+            wf = owner.workflow
+        if inside and wf is workflow and sub is not workflow:
             workflows.append(sub)
     latest = None
     for wf in workflows:
         for t in wf.tasks.values():
-            if t.state == FINISHED_OK and t is not task and (latest is None or t.last_state_change > latest.last_state_change):
+            if t.state == FINISHED_OK and t is not task and not in_loop(t) \
+                    and (latest is None or t.last_state_change > latest.last_state_change):
                 latest = t
     data = dict(task.data)
     if latest is not None:
         data.update(latest.data)
     return data
+
+
+def _find(top: Any, task_id: Any) -> Any:
+    if task_id in top.tasks:
+        return top.tasks[task_id]
+    for sub in top.subprocesses.values():
+        if task_id in sub.tasks:
+            return sub.tasks[task_id]
+    return None
 
 
 def fingerprint(data: dict[str, Any]) -> str:

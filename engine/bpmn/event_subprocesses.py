@@ -45,6 +45,7 @@ from engine.bpmn.dialect_base import DialectMixin
 from engine.bpmn.escalation import ScopedEscalationEventDefinition
 
 LISTENER_SUFFIX = ".listener"
+INTERRUPTED = "_kentei_interrupted"
 PREDICTED = TaskState.PREDICTED_MASK
 
 
@@ -55,11 +56,21 @@ def in_event_subprocess(node: Any) -> bool:
 
 
 # -- running -------------------------------------------------------------------------------------
+def _owner(top: Any, task_id: Any) -> Any:
+    if task_id in top.tasks:
+        return top.tasks[task_id]
+    for sub in top.subprocesses.values():
+        if task_id in sub.tasks:
+            return sub.tasks[task_id]
+    return None
+
+
 def _silence(top: Any) -> None:
-    """A cancelled subprocess must not report completion to its (cancelled) activity later."""
+    """A cancelled subprocess (its activity cancelled, or dropped from the tree) must not report
+    completion to that activity later, nor be run on."""
     for task_id, sub in top.subprocesses.items():
-        owner = top.get_task_from_id(task_id)
-        if owner is not None and owner.state == TaskState.CANCELLED:
+        owner = _owner(top, task_id)
+        if owner is None or owner.state == TaskState.CANCELLED:
             sub.completed_event = Event()
             sub.completed = True
 
@@ -69,7 +80,15 @@ def _cancel(tasks: list[Any]) -> None:
         if not t.has_state(TaskState.FINISHED_MASK):
             t.cancel()
     if tasks:
-        _silence(tasks[0].workflow.top_workflow)
+        top = tasks[0].workflow.top_workflow
+        _silence(top)
+        top.__dict__[INTERRUPTED] = True
+
+
+def take_interrupted(workflow: Any) -> bool:
+    """Whether an interruption cancelled work since the last call (SpiffWorkflow's step loop must start over:
+    it holds the subprocesses and ready tasks it was about to visit)."""
+    return bool(workflow.__dict__.pop(INTERRUPTED, False))
 
 
 def _descendants(task: Any) -> set[Any]:
@@ -130,6 +149,9 @@ class _Interrupting:
         if fired:
             if not isinstance(self.event_definition, ScopeConditionalEventDefinition):
                 my_task.data.update(current_data(my_task))
+            # the event's data now, before the activity is cancelled (which may take locals back out of it)
+            self.event_definition.update_task_data(my_task)
+            self.event_definition.reset(my_task)
             if self.cancel_activity:
                 self.interrupt(my_task)
         return fired
