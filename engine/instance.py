@@ -12,7 +12,9 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.async_points import AsyncPoint
+from engine.bpmn.conditions import refresh_conditionals
 from engine.bpmn.error_events import KenteiErrorEventDefinition
+from engine.bpmn.event_subprocesses import catches_error_in_scope, take_interrupted
 from engine.bpmn.multi_instance import is_body, process_view
 from engine.bpmn.specs import ExternalServiceTask
 from engine.bpmn.timers import TIMER_CLASSES, due_at
@@ -51,8 +53,28 @@ class Instance:
             return None
 
     def run_until_wait(self, did_run: Any = None) -> None:
-        """Run engine steps until only user tasks, timers, messages or jobs remain."""
-        self.workflow.do_engine_steps(did_complete_task=did_run)
+        """Run engine steps until only user tasks, timers, messages or jobs remain.
+
+        The waiting conditional events are asked again before and after every step (the variables may
+        have changed), and what fired runs on. A task that an interruption cancelled while SpiffWorkflow held it in its list of
+        ready tasks is not run: the steps start over.
+        """
+        def after(task: Any) -> None:
+            if did_run is not None:
+                did_run(task)
+            refresh_conditionals(self.workflow)  # Camunda evaluates them as soon as a variable is set
+            if take_interrupted(self.workflow):
+                raise _Cancelled()
+
+        refresh_conditionals(self.workflow)
+        take_interrupted(self.workflow)
+        while True:
+            try:
+                self.workflow.do_engine_steps(will_complete_task=_not_cancelled, did_complete_task=after)
+            except _Cancelled:
+                continue
+            if not refresh_conditionals(self.workflow):
+                return
 
     def refresh_timers(self, did_run: Any = None) -> None:
         """Let due timers fire (by the engine clock), then run on."""
@@ -79,7 +101,8 @@ class Instance:
         return task.state != TaskState.STARTED or task.id not in task.workflow.tasks
 
     def catches_error(self, task: Any, code: str) -> bool:
-        """Whether an error boundary event on this task (or an enclosing subprocess) takes `code`."""
+        """Whether an error boundary event on this task (or an enclosing subprocess), or an error event
+        subprocess of an enclosing scope, takes `code`."""
         current = task
         while current is not None:
             parent = current.parent
@@ -92,6 +115,8 @@ class Instance:
                 current = parent
                 continue
             wf = current.workflow
+            if catches_error_in_scope(wf, code):
+                return True
             current = wf.top_workflow.get_task_from_id(wf.parent_task_id) if wf.parent_task_id else None
         return False
 
@@ -136,3 +161,12 @@ class Instance:
                 elif isinstance(d, MessageEventDefinition):
                     messages[f"{t.id}|{d.name}"] = d.name
         return Waits(user_tasks, timers, messages, jobs)
+
+
+class _Cancelled(Exception):
+    """An interruption cancelled work that SpiffWorkflow's step loop still held: the steps start over."""
+
+
+def _not_cancelled(task: Any) -> None:
+    if task.state != TaskState.READY:
+        raise _Cancelled()

@@ -156,7 +156,25 @@ _SENTENCES = [
     (r"the message event needs messageRef pointing at a named bpmn:message",
      _l("メッセージイベントには、名前のある bpmn:message を指す messageRef が必要です。")),
     (r"errorRef '(?P<ref>.*)' points at no bpmn:error", _l("errorRef '%(ref)s' が指す bpmn:error がありません。")),
+    (r"escalationRef '(?P<ref>.*)' points at no bpmn:escalation",
+     _l("escalationRef '%(ref)s' が指す bpmn:escalation がありません。")),
     (r"the conditional event has no condition", _l("条件イベントに条件がありません。")),
+    # -- event subprocesses and conditional events (engine/bpmn/event_subprocesses.py) --------------
+    (r"an event subprocess needs exactly one start event", _l("イベントサブプロセスには開始イベントがちょうど一つ必要です。")),
+    ((r"the start event of an event subprocess needs one timer, message, error, escalation, signal or "
+      r"conditional event definition"),
+     _l("イベントサブプロセスの開始イベントには、タイマー・メッセージ・エラー・エスカレーション・シグナル・条件の"
+        "いずれか一つのイベント定義が必要です。")),
+    (r'an error start event of an event subprocess is always interrupting; remove isInterrupting="false"',
+     _l('イベントサブプロセスのエラー開始イベントは常に中断型です。isInterrupting="false" を外してください。')),
+    ((r"an interrupting event subprocess fires once, so a timer cycle cannot repeat it; use timeDate or "
+      r'timeDuration, or set isInterrupting="false"'),
+     _l("中断型のイベントサブプロセスは一度しか起動しないため、タイマーの繰り返し（timeCycle）は使えません。"
+        'timeDate か timeDuration を使うか、isInterrupting="false" にしてください。')),
+    ((r"camunda:variableName and camunda:variableEvents are not supported: the condition is evaluated "
+      r"after every change of variables; remove them"),
+     _l("camunda:variableName と camunda:variableEvents には対応していません。条件は変数が変わるたびに評価されます。"
+        "外してください。")),
     # -- sequence flows ------------------------------------------------------------------------------
     (r"the sequence flow's sourceRef or targetRef points at no element",
      _l("シーケンスフローの sourceRef または targetRef が指す要素がありません。")),

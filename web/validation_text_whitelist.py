@@ -39,8 +39,6 @@ WHITELIST = [
      _l("プロセスを開始するイベントベースゲートウェイ（instantiate）には対応していません。プロセスはメッセージ開始"
         "イベントかタイマー開始イベントで開始してください。")),
     (r"a parallel event-based gateway is not supported", _l("並列のイベントベースゲートウェイには対応していません。")),
-    (r"event subprocesses are not supported yet; use boundary events on a subprocess",
-     _l("イベントサブプロセスにはまだ対応していません。サブプロセスに付けた境界イベントを使ってください。")),
     (r"script conditions cannot run here; write the condition as an expression \$\{…\} without a language",
      _l("スクリプトの条件はここでは動きません。条件は language を付けずに ${…} の式で書いてください。")),
     ((r'called processes bind to the version deployed with the caller, as camunda:calledElementBinding="deployment" '
@@ -90,19 +88,12 @@ WHITELIST = [
      _l("外部のスクリプトリソースはここでは動きません。条件は式で書いてください。")),
     (r"asynchronous signals are not supported yet; remove camunda:async",
      _l("非同期のシグナルにはまだ対応していません。camunda:async を削除してください。")),
-    (r"conditional events are not supported yet", _l("条件イベントにはまだ対応していません。")),
     (r"camunda:resultVariable applies to business rule tasks here \(a handler returns its variables\); remove it",
      _l("camunda:resultVariable を使えるのはビジネスルールタスクだけです（ハンドラーは変数を返します）。"
         "削除してください。")),
     (r"camunda:mapDecisionResult applies to business rule tasks; remove it",
      _l("camunda:mapDecisionResult を使えるのはビジネスルールタスクだけです。削除してください。")),
     # BPMN elements refused (ELEMENTS[...].refused)
-    (r"escalation events are not supported yet; use an error event",
-     _l("エスカレーションイベントにはまだ対応していません。エラーイベントを使ってください。")),
-    (r"conditional events are not supported yet; wait with a message or a user task, and branch with a gateway",
-     _l("条件イベントにはまだ対応していません。メッセージかユーザータスクで待ち、ゲートウェイで分岐してください。")),
-    (r"signal events are not supported yet; use a message event",
-     _l("シグナルイベントにはまだ対応していません。メッセージイベントを使ってください。")),
     (r"cancel events are not supported; use an error event and an error boundary event",
      _l("キャンセルイベントには対応していません。エラーイベントとエラー境界イベントを使ってください。")),
     (r"transaction subprocesses are not supported; use a subprocess with an error boundary event",

@@ -6,6 +6,8 @@ from typing import Any
 from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.bpmn.conditions import ScopeConditionalEventDefinition
+from engine.bpmn.escalation import ScopedEscalationEventDefinition
 from engine.bpmn import multi_instance
 from engine.bpmn.error_events import parse_error_event
 from engine.bpmn.extensions import task_extensions
@@ -40,6 +42,29 @@ class DialectMixin(OutgoingFlowsMixin):
                 return cls(name, (node.text or "").strip(), description=description)
         raise ValidationException("the timer has no timeDate, timeDuration or timeCycle",
                                   node=self.node, file_name=self.filename)  # type: ignore[attr-defined]
+
+
+    def parse_conditional_event(self, event: Any) -> Any:
+        """A condition read against the scope's current variables (engine/bpmn/conditions.py)."""
+        expression = first(self.xpath(".//bpmn:condition"))  # type: ignore[attr-defined]
+        if expression is None:
+            raise ValidationException("the conditional event has no condition",
+                                      node=self.node, file_name=self.filename)  # type: ignore[attr-defined]
+        return ScopeConditionalEventDefinition((expression.text or "").strip(),
+                                               description=self.get_event_description(event))  # type: ignore[attr-defined]
+
+
+    def parse_escalation_event(self, event: Any) -> Any:
+        """An escalation caught by the nearest enclosing handler, or by none (engine/bpmn/escalation.py)."""
+        ref = event.get("escalationRef")
+        name, code = "None Escalation Event", None
+        if ref:
+            escalation = self.process_parser.parser.escalations.get(ref)  # type: ignore[attr-defined]
+            if escalation is None:
+                raise ValidationException(f"escalationRef '{ref}' points at no bpmn:escalation",
+                                          node=self.node, file_name=self.filename)  # type: ignore[attr-defined]
+            name, code = escalation.get("name"), escalation.get("escalation_code")
+        return ScopedEscalationEventDefinition(name, code, description=self.get_event_description(event))  # type: ignore[attr-defined]
 
 
 def with_dialect(parser_cls: type) -> type:

@@ -13,6 +13,7 @@ from engine.bpmn import families
 from engine.bpmn.data_elements import without_data
 from engine.bpmn.dialect_base import DialectMixin, with_dialect
 from engine.bpmn.element_ids import IdSafeProcessParser
+from engine.bpmn.event_subprocesses import ScopeProcessParser, in_event_subprocess
 from engine.bpmn.extensions import CAMUNDA_NS, task_extensions
 from engine.bpmn.specs import (
     DecisionTask,
@@ -38,6 +39,8 @@ class TimerStartEventParser(DialectMixin, StartEventParser):
 
     def parse_extensions(self, node: Any = None) -> dict[str, Any]:
         extensions = task_extensions(node if node is not None else self.node)
+        if in_event_subprocess(self.node):
+            return extensions
         for tag in ("timeDate", "timeDuration", "timeCycle"):
             found = first(self.xpath(f".//bpmn:timerEventDefinition/bpmn:{tag}"))
             if found is not None:
@@ -45,6 +48,12 @@ class TimerStartEventParser(DialectMixin, StartEventParser):
         return extensions
 
     def create_task(self) -> Any:
+        if in_event_subprocess(self.node):
+            # its trigger waits, and is recorded, in the enclosing scope (engine/bpmn/event_subprocesses.py)
+            task = self._create_task(NoneEventDefinition(description="Default"))
+            task.bpmn_id = None
+            self.spec.start.connect(task)
+            return task
         if first(self.xpath(".//bpmn:timerEventDefinition")) is None:
             return super().create_task()
         task = self._create_task(NoneEventDefinition(description="Default"))
@@ -64,9 +73,10 @@ def _override_classes() -> dict[str, tuple[type, type]]:
     return classes
 
 
-class KenteiProcessParser(IdSafeProcessParser):
-    """A process (or embedded subprocess) parser that files elements under safe spec names
-    (engine/bpmn/element_ids.py) and lets the construct families finish its spec."""
+class KenteiProcessParser(ScopeProcessParser, IdSafeProcessParser):
+    """A process (or embedded subprocess) parser: its event subprocesses wait in it
+    (engine/bpmn/event_subprocesses.py), its elements are filed under safe spec names
+    (engine/bpmn/element_ids.py), and the construct families finish its spec."""
 
     def _parse(self) -> None:
         super()._parse()

@@ -196,6 +196,36 @@ def _throw(node: etree._Element, root: etree._Element, known: Known) -> Iterator
                "and a topic, or correlate the message through the API")
 
 
+TRIGGERS = ("timerEventDefinition", "messageEventDefinition", "errorEventDefinition", "escalationEventDefinition",
+            "signalEventDefinition", "conditionalEventDefinition")
+
+
+def _starts_event_subprocess(node: etree._Element) -> bool:
+    parent = node.getparent()
+    return parent is not None and local(parent) == "subProcess" and parent.get("triggeredByEvent") == "true"
+
+
+def _event_subprocess(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
+    if node.get("triggeredByEvent") == "true" and len(node.findall(f"{B}startEvent")) != 1:
+        yield "an event subprocess needs exactly one start event"
+
+
+def _start(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
+    """The start event of an event subprocess (engine/bpmn/event_subprocesses.py)."""
+    if not _starts_event_subprocess(node):
+        return
+    kinds = [local(c) for c in node if local(c).endswith("EventDefinition")]
+    interrupting = node.get("isInterrupting", "true") == "true"
+    if len(kinds) != 1 or kinds[0] not in TRIGGERS:
+        yield ("the start event of an event subprocess needs one timer, message, error, escalation, signal or "
+               "conditional event definition")
+    elif kinds[0] == "errorEventDefinition" and not interrupting:
+        yield 'an error start event of an event subprocess is always interrupting; remove isInterrupting="false"'
+    elif kinds[0] == "timerEventDefinition" and interrupting and node.find(f"{B}timerEventDefinition/{B}timeCycle") is not None:
+        yield ("an interrupting event subprocess fires once, so a timer cycle cannot repeat it; use timeDate or "
+               'timeDuration, or set isInterrupting="false"')
+
+
 def _timer_value(tag: str, text: str, label: str) -> Iterator[str]:
     try:
         TIMER_PARSERS[tag](text)
@@ -211,7 +241,7 @@ def _event_definitions(node: etree._Element, root: etree._Element) -> Iterator[s
         for tag, text in values:
             if not text:
                 yield f"the timer's {tag} is empty"
-            elif local(node) == "startEvent":
+            elif local(node) == "startEvent" and not _starts_event_subprocess(node):
                 try:
                     check_start_timer(tag, text, TOKYO)
                 except (ExpressionError, EvaluationError, ValueError) as exc:
@@ -229,6 +259,11 @@ def _event_definitions(node: etree._Element, root: etree._Element) -> Iterator[s
         ref = error.get("errorRef")
         if ref and (_by_id(root, ref) is None):
             yield f"errorRef '{ref}' points at no bpmn:error"
+    for escalation in node.findall(f"{B}escalationEventDefinition"):
+        ref = escalation.get("escalationRef")
+        target = _by_id(root, ref) if ref else None
+        if ref and (target is None or local(target) != "escalation"):
+            yield f"escalationRef '{ref}' points at no bpmn:escalation"
     for cond in node.findall(f"{B}conditionalEventDefinition"):
         text = cond.findtext(f"{B}condition")
         if not text:
@@ -283,4 +318,6 @@ NODE_CHECKS: dict[str, tuple[Callable[[etree._Element, etree._Element, Known], I
     "intermediateThrowEvent": (_throw,),
     "endEvent": (_throw,),
     "boundaryEvent": (_boundary,),
+    "startEvent": (_start,),
+    "subProcess": (_event_subprocess,),
 }

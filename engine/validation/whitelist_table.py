@@ -28,6 +28,8 @@ def rule(attrs: str = "", camunda: str = "", refused: str | None = None,
 ONE = frozenset({"1"})
 FALSE = frozenset({"false"})
 QUANTITY = "Camunda 7 always starts and completes an activity with one token; remove the quantity or set it to 1"
+CONDITION_FILTER = ("camunda:variableName and camunda:variableEvents are not supported: the condition is evaluated "
+                    "after every change of variables; remove them")
 COMPENSATION_HANDLER = "compensation handlers are not supported yet; model the undo step on the normal flow"
 PARALLEL_MULTIPLE = "parallel multiple events are not supported; catch each event with its own event"
 
@@ -67,8 +69,8 @@ CAMUNDA_REFUSED: dict[str, str] = {
     "caseTenantId": "CMMN cases are not supported; call a BPMN process",
     "resource": "external script resources cannot run here; write the condition as an expression",
     "async": "asynchronous signals are not supported yet; remove camunda:async",
-    "variableName": "conditional events are not supported yet",
-    "variableEvents": "conditional events are not supported yet",
+    "variableName": CONDITION_FILTER,
+    "variableEvents": CONDITION_FILTER,
     "resultVariable": "camunda:resultVariable applies to business rule tasks here (a handler returns its "
                       "variables); remove it",
     "mapDecisionResult": "camunda:mapDecisionResult applies to business rule tasks; remove it",
@@ -153,9 +155,7 @@ ELEMENTS: dict[str, Rule] = {
         "instantiate": (FALSE, "an instantiating event-based gateway is not supported; start the process with "
                                "a message or timer start event"),
         "eventGatewayType": (frozenset({"Exclusive"}), "a parallel event-based gateway is not supported")}),
-    "subProcess": rule(f"{ACTIVITY} triggeredByEvent", ASYNC, values={
-        **ACTIVITY_VALUES, "triggeredByEvent": (FALSE, "event subprocesses are not supported yet; use boundary "
-                                                       "events on a subprocess")}),
+    "subProcess": rule(f"{ACTIVITY} triggeredByEvent", ASYNC, values=ACTIVITY_VALUES),
     "callActivity": rule(f"{ACTIVITY} calledElement", f"{ASYNC} calledElementBinding calledElementVersion "
                          "calledElementVersionTag calledElementTenantId caseRef caseBinding caseVersion caseTenantId "
                          "variableMappingClass variableMappingDelegateExpression",
@@ -189,12 +189,16 @@ ELEMENTS: dict[str, Rule] = {
     "loopCondition": rule("language evaluatesToTypeRef", values={"language": EXPRESSION_LANGUAGE}),
 
     # -- event subprocesses, escalation, conditional events (engine/bpmn/event_subprocesses.py) --------
-    "escalationEventDefinition": rule(refused="escalation events are not supported yet; use an error event"),
-    "conditionalEventDefinition": rule(refused="conditional events are not supported yet; wait with a message "
-                                               "or a user task, and branch with a gateway"),
+    "escalationEventDefinition": rule("escalationRef"),
+    "conditionalEventDefinition": rule("", "variableName variableEvents"),
+    "condition": rule("language evaluatesToTypeRef", values={
+        "language": (frozenset({"", "juel", "JUEL"}), "script conditions cannot run here; write the condition as "
+                                                      "an expression ${…} without a language")}),
 
     # -- signals, link and message events (engine/bpmn/signals.py) ------------------------------------
-    "signalEventDefinition": rule(refused="signal events are not supported yet; use a message event"),
+    # lifted for signals thrown and caught within an instance (event subprocesses, boundaries); the signals
+    # family (engine/bpmn/signals.py) owns this row
+    "signalEventDefinition": rule("signalRef", "async"),
     "linkEventDefinition": rule(refused="link events are not supported; draw the sequence flow"),
 
     # -- compensation and transactions (engine/bpmn/compensation.py) -----------------------------------

@@ -37,6 +37,7 @@ state is restored from what was saved: a restore in the middle of every construc
       groups: {review: [a, b]}          # the open tasks' candidate groups at an element (sorted)
       jobs: [fetch]                     # pending or locked external jobs by element (sorted)
       timers: [wait]            # waiting timers by element (sorted)
+      subscriptions: [paid]     # the instance's message subscriptions by element (sorted)
       incident_at: element
       instances: {other: completed}   # status of the last instance of another process
       jobs: [svc]               # waiting jobs (external and async continuations) by element (sorted)
@@ -217,7 +218,8 @@ class Run:
         for name in expect.get("no_variables", []):
             assert name not in info["variables"], f"{where}: variable {name} is set"
         if "tasks" in expect:
-            assert sorted(t["element_id"] for t in info["tasks"]) == sorted(expect["tasks"]), where
+            open_tasks = sorted(t["element_id"] for t in info["tasks"])
+            assert open_tasks == sorted(expect["tasks"]), f"{where}: open tasks {open_tasks}"
         for element, wanted in (expect.get("assignees") or {}).items():  # open tasks' assignees, sorted
             got = sorted(str(t["assignee"]) for t in info["tasks"] if t["element_id"] == element)
             assert got == sorted(str(w) for w in wanted), f"{where}: assignees at {element}: {got}"
@@ -230,6 +232,11 @@ class Run:
         if "timers" in expect:
             waiting = [t["element_id"] for t in info["timers"] if t["status"] == "waiting"]
             assert sorted(waiting) == sorted(expect["timers"]), where
+        if "subscriptions" in expect:
+            with eng.read() as conn:
+                rows = conn.exec_driver_sql("SELECT element_id FROM message_subscription WHERE instance_id = "
+                                            f"{int(self.first)}").all()
+            assert sorted(r[0] for r in rows) == sorted(expect["subscriptions"]), f"{where}: subscriptions {rows}"
         if "incident_at" in expect:
             assert [i["element_id"] for i in open_incidents] == [expect["incident_at"]], f"{where}: {open_incidents}"
         waiting = {j["element_id"]: j for j in sorted(info["jobs"], key=lambda j: j["id"])
