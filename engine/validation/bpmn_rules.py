@@ -12,6 +12,7 @@ from engine.bpmn.extensions import C, camunda_attributes, form_fields
 from engine.expr import EvaluationError, ExpressionError, compile_condition, compile_expression, is_expression
 from engine.expr import parse_cycle, parse_datetime, parse_duration
 from engine.start_schedule import check as check_start_timer
+from engine.validation import compensation_rules
 from engine.validation.problems import Problem
 from engine.validation.xml_load import BPMN_NS
 
@@ -30,7 +31,6 @@ REFUSED = {
     "adHocSubProcess": "ad-hoc subprocesses are not supported",
     "multiInstanceLoopCharacteristics": "multi-instance activities are not supported yet",
     "standardLoopCharacteristics": "loop activities are not supported; model the loop with a gateway",
-    "compensateEventDefinition": "compensation events are not supported",
     "linkEventDefinition": "link events are not supported; draw the sequence flow",
 }
 JAVA_DELEGATES = ("class", "delegateExpression", "expression")
@@ -96,6 +96,9 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
                 add(node, message)
         elif tag == "sequenceFlow":
             for message in _sequence_flow(node, ids):
+                add(node, message)
+        if tag in FLOW_NODES:
+            for message in compensation_rules.check(node, root):
                 add(node, message)
     return problems
 
