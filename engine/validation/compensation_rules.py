@@ -12,7 +12,7 @@ from engine.validation.xml_load import BPMN_NS
 
 B = "{%s}" % BPMN_NS
 COMPENSATE = f"{B}compensateEventDefinition"
-HANDLER_KINDS = {"userTask", "serviceTask", "sendTask", "businessRuleTask", "task", "manualTask", "subProcess"}
+HANDLER_KINDS = {"userTask", "serviceTask", "sendTask", "businessRuleTask", "task", "manualTask", "subProcess", "callActivity"}
 SCOPES = {"process", "subProcess", "transaction"}
 
 
@@ -68,8 +68,8 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
 def _handler(node: etree._Element, root: etree._Element) -> Iterator[str]:
     ident = node.get("id")
     if _local(node) not in HANDLER_KINDS:
-        yield ("a compensation handler must be a user, service, send, business rule, manual or plain task "
-               "or an embedded subprocess")
+        yield ("a compensation handler must be a user, service, send, business rule, manual or plain task, "
+               "an embedded subprocess or a call activity")
     if _flows(root, ident, "targetRef") or _flows(root, ident, "sourceRef"):
         yield ("a compensation handler has no sequence flows: it runs only when compensation is thrown; "
                "remove its incoming and outgoing flows")
@@ -93,9 +93,6 @@ def _boundary(node: etree._Element, root: etree._Element) -> Iterator[str]:
                "use an embedded subprocess and throw compensation on the path of an error boundary event")
     if _in_event_subprocess(node):
         yield "compensation boundary events inside an event subprocess are not supported; move the activity out of it"
-    if _local(attached) == "callActivity":
-        yield ("compensation boundary events on call activities are not supported yet; "
-               "attach it to an embedded subprocess or a task instead")
     if _flows(root, node.get("id"), "sourceRef"):
         yield ("a compensation boundary event has no outgoing sequence flow; "
                "associate it with its compensation handler instead")
