@@ -18,19 +18,31 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.event_parsers import (
-    BoundaryEventParser, EndEventParser, IntermediateThrowEventParser,
+    BoundaryEventParser,
+    EndEventParser,
+    IntermediateThrowEventParser,
 )
 from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.serializer.default.task_spec import (
-    BoundaryEventConverter, EventConverter, SubWorkflowConverter,
+    BoundaryEventConverter,
+    EventConverter,
+    SubWorkflowConverter,
 )
 from SpiffWorkflow.bpmn.serializer.helpers.spec import EventDefinitionConverter
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
-from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, EndEvent, IntermediateThrowEvent
+from SpiffWorkflow.bpmn.specs.defaults import (
+    BoundaryEvent,
+    EndEvent,
+    IntermediateThrowEvent,
+)
 
 from engine.bpmn.compensation_specs import (
-    CompensateEndEvent, CompensateEventDefinition, CompensateThrowEvent, CompensationBoundaryEvent,
-    CompensationRun, run_spec_name,
+    CompensateEndEvent,
+    CompensateEventDefinition,
+    CompensateThrowEvent,
+    CompensationBoundaryEvent,
+    CompensationRun,
+    run_spec_name,
 )
 from engine.bpmn.dialect_base import DialectMixin
 

@@ -15,16 +15,23 @@ Everything lives in task states and internal data, so it is saved and restored w
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from copy import deepcopy
-from typing import Any, Iterable
+from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.defaults import (
-    BoundaryEvent, EndEvent, IntermediateThrowEvent, SubWorkflowTask,
+    BoundaryEvent,
+    EndEvent,
+    IntermediateThrowEvent,
+    SubWorkflowTask,
 )
 from SpiffWorkflow.bpmn.specs.event_definitions.base import EventDefinition
 from SpiffWorkflow.bpmn.specs.mixins import (
-    AdHocSubprocessMixin, CallActivityMixin, EventSubprocessMixin, SubWorkflowTaskMixin,
+    AdHocSubprocessMixin,
+    CallActivityMixin,
+    EventSubprocessMixin,
+    SubWorkflowTaskMixin,
 )
 from SpiffWorkflow.util.task import TaskState
 

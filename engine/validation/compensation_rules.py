@@ -4,15 +4,16 @@ Each rule yields whole sentences for the element it is called on.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from lxml import etree
 
 from engine.validation.xml_load import BPMN_NS
 
-B = "{%s}" % BPMN_NS
+B = f"{{{BPMN_NS}}}"
 COMPENSATE = f"{B}compensateEventDefinition"
-HANDLER_KINDS = {"userTask", "serviceTask", "sendTask", "businessRuleTask", "task", "manualTask", "subProcess", "callActivity"}
+HANDLER_KINDS = {"userTask", "serviceTask", "sendTask", "businessRuleTask", "task", "manualTask", "subProcess",
+                 "callActivity"}
 SCOPES = {"process", "subProcess", "transaction"}
 
 
