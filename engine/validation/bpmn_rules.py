@@ -9,8 +9,16 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from engine.bpmn.extensions import C, camunda_attributes, form_fields
-from engine.expr import EvaluationError, ExpressionError, compile_condition, compile_expression, is_expression
-from engine.expr import parse_cycle, parse_datetime, parse_duration
+from engine.expr import (
+    EvaluationError,
+    ExpressionError,
+    compile_condition,
+    compile_expression,
+    is_expression,
+    parse_cycle,
+    parse_datetime,
+    parse_duration,
+)
 from engine.start_schedule import check as check_start_timer
 from engine.validation import compensation_rules
 from engine.validation.problems import Problem
