@@ -21,6 +21,7 @@ from engine.expr import (
 )
 from engine.start_schedule import check as check_start_timer
 from engine.validation import compensation_rules
+from engine.validation.loop_rules import LOOP_TAGS, check_loop
 from engine.validation.problems import Problem
 from engine.validation.xml_load import BPMN_NS
 
@@ -37,8 +38,6 @@ REFUSED = {
     "scriptTask": "script tasks are not allowed: put the rule in a DMN table or the work in an external service task",
     "complexGateway": "complex gateways are not supported; use exclusive, inclusive or parallel gateways",
     "adHocSubProcess": "ad-hoc subprocesses are not supported",
-    "multiInstanceLoopCharacteristics": "multi-instance activities are not supported yet",
-    "standardLoopCharacteristics": "loop activities are not supported; model the loop with a gateway",
     "linkEventDefinition": "link events are not supported; draw the sequence flow",
 }
 JAVA_DELEGATES = ("class", "delegateExpression", "expression")
@@ -102,6 +101,9 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
                     add(node, message)
             for message in _event_definitions(node, root):
                 add(node, message)
+        elif tag in LOOP_TAGS:
+            for message in check_loop(node):
+                add(node.getparent(), message)
         elif tag == "sequenceFlow":
             for message in _sequence_flow(node, ids):
                 add(node, message)
