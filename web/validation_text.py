@@ -65,7 +65,53 @@ _SENTENCES = [
     (r"complex gateways are not supported; use exclusive, inclusive or parallel gateways",
      _l("複合ゲートウェイには対応していません。排他・包含・並列ゲートウェイを使ってください。")),
     (r"ad-hoc subprocesses are not supported", _l("アドホックサブプロセスには対応していません。")),
-    (r"compensation events are not supported", _l("補償イベントには対応していません。")),
+    # -- compensation (engine/validation/compensation_rules.py) ---------------------------------------
+    ((r"compensation start events \(compensation event subprocesses\) are not supported; attach a compensation "
+      r"boundary event to the subprocess and associate it with a compensation handler instead"),
+     _l("補償開始イベント（補償イベントサブプロセス）には対応していません。サブプロセスに補償境界イベントを付け、"
+        "補償ハンドラーに関連付けてください。")),
+    ((r"compensation is caught only by a boundary event attached to an activity; draw a compensation boundary "
+      r"event and associate it with a compensation handler"),
+     _l("補償を受け取れるのは、アクティビティに付けた境界イベントだけです。補償境界イベントを描き、補償ハンドラーに"
+        "関連付けてください。")),
+    ((r"a compensation handler must be a user, service, send, business rule, manual or plain task, an embedded "
+      r"subprocess or a call activity"),
+     _l("補償ハンドラーは、ユーザー・サービス・送信・ビジネスルール・手作業・通常のタスク、埋め込みサブプロセス、"
+        "または呼び出しアクティビティにしてください。")),
+    ((r"a compensation handler has no sequence flows: it runs only when compensation is thrown; remove its "
+      r"incoming and outgoing flows"),
+     _l("補償ハンドラーにはシーケンスフローを付けません。補償が投げられたときだけ動きます。入ってくるフローと"
+        "出ていくフローを削除してください。")),
+    (r"boundary events on a compensation handler are not supported; remove them",
+     _l("補償ハンドラーに付けた境界イベントには対応していません。削除してください。")),
+    (r"a multi-instance or loop compensation handler is not supported; draw a single handler",
+     _l("マルチインスタンスやループの補償ハンドラーには対応していません。ハンドラーは1つだけ描いてください。")),
+    ((r"compensation of a multi-instance or loop activity is not supported yet; compensate an embedded subprocess "
+      r"around it instead"),
+     _l("マルチインスタンスやループのアクティビティの補償にはまだ対応していません。埋め込みサブプロセスで囲み、"
+        "そのサブプロセスを補償してください。")),
+    ((r"compensation in or of a transaction subprocess \(cancel and compensate\) is not supported; use an embedded "
+      r"subprocess and throw compensation on the path of an error boundary event"),
+     _l("トランザクションサブプロセスの中やそれ自体の補償（キャンセルと補償）には対応していません。埋め込み"
+        "サブプロセスを使い、エラー境界イベントの経路で補償を投げてください。")),
+    (r"compensation boundary events inside an event subprocess are not supported; move the activity out of it",
+     _l("イベントサブプロセスの中の補償境界イベントには対応していません。アクティビティをイベントサブプロセスの"
+        "外に移してください。")),
+    (r"a compensation boundary event has no outgoing sequence flow; associate it with its compensation handler instead",
+     _l("補償境界イベントには出ていくシーケンスフローを付けません。代わりに補償ハンドラーに関連付けてください。")),
+    (r"an activity can have only one compensation boundary event",
+     _l("1つのアクティビティに付けられる補償境界イベントは1つだけです。")),
+    ((r"a compensation boundary event needs exactly one association to its compensation handler, an activity "
+      r"marked isForCompensation=\"true\""),
+     _l('補償境界イベントには、補償ハンドラー（isForCompensation="true" の付いたアクティビティ）への関連付けが'
+        "ちょうど1つ必要です。")),
+    (r"the compensation handler must be drawn in the same \(sub\)process as the activity it compensates",
+     _l("補償ハンドラーは、補償するアクティビティと同じ（サブ）プロセスの中に描いてください。")),
+    ((r"throwing compensation from an event subprocess is not supported yet; throw it on the path of an error "
+      r"boundary event instead"),
+     _l("イベントサブプロセスから補償を投げることにはまだ対応していません。エラー境界イベントの経路で投げてください。")),
+    (r"activityRef '(?P<ref>.*)' names no activity of the scope of this compensation event",
+     _l("activityRef '%(ref)s' は、この補償イベントのスコープにあるアクティビティを指していません。")),
     (r"link events are not supported; draw the sequence flow",
      _l("リンクイベントには対応していません。シーケンスフローでつないでください。")),
     # -- the whitelist (engine/validation/whitelist_table.py) --------------------------------------------

@@ -28,8 +28,6 @@ WHITELIST = [
     (r"Camunda 7 always starts and completes an activity with one token; remove the quantity or set it to 1",
      _l("Camunda 7 ではアクティビティは常に1つのトークンで開始・完了します。startQuantity・completionQuantity は"
         "削除するか 1 にしてください。")),
-    (r"compensation handlers are not supported yet; model the undo step on the normal flow",
-     _l("補償ハンドラー（isForCompensation）にはまだ対応していません。取り消しの手順は通常のフローに描いてください。")),
     (r"parallel multiple events are not supported; catch each event with its own event",
      _l("並列複数イベント（parallelMultiple）には対応していません。待つイベントごとにイベントを分けてください。")),
     (r"an instantiating receive task is not supported; start the process with a message start event",

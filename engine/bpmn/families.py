@@ -22,10 +22,28 @@ FAMILIES: tuple[ModuleType, ...] = (
 
 
 def parsers() -> dict[str, tuple[type, type]]:
+    """Every family's parser overrides; two families on one tag are composed (see `compose`)."""
     found: dict[str, tuple[type, type]] = {}
     for family in FAMILIES:
-        found.update(getattr(family, "PARSERS", {}))
+        for tag, pair in getattr(family, "PARSERS", {}).items():
+            found[tag] = compose(tag, found[tag], pair) if tag in found else pair
     return found
+
+
+def compose(tag: str, first: tuple[type, type], then: tuple[type, type]) -> tuple[type, type]:
+    """One parser for a tag two families override: the later family's parser defers to the earlier
+    one (each handles its own events and calls super() for the rest), and the more specific spec class
+    is used. Two unrelated spec classes cannot both be built, so that is a programming error."""
+    (parser_a, spec_a), (parser_b, spec_b) = first, then
+    if issubclass(spec_a, spec_b):
+        spec = spec_a
+    elif issubclass(spec_b, spec_a):
+        spec = spec_b
+    else:
+        raise TypeError(f"two families build unrelated specs for bpmn:{tag}: {spec_a.__name__}, {spec_b.__name__}")
+    parser = parser_b if issubclass(parser_b, parser_a) else type(f"Composed{tag[0].upper()}{tag[1:]}Parser",
+                                                                  (parser_b, parser_a), {})
+    return parser, spec
 
 
 def finish(spec: Any) -> None:

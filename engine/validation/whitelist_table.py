@@ -30,7 +30,6 @@ FALSE = frozenset({"false"})
 QUANTITY = "Camunda 7 always starts and completes an activity with one token; remove the quantity or set it to 1"
 CONDITION_FILTER = ("camunda:variableName and camunda:variableEvents are not supported: the condition is evaluated "
                     "after every change of variables; remove them")
-COMPENSATION_HANDLER = "compensation handlers are not supported yet; model the undo step on the normal flow"
 PARALLEL_MULTIPLE = "parallel multiple events are not supported; catch each event with its own event"
 
 # -- camunda:* attributes that are refused wherever they appear ------------------------------------
@@ -90,8 +89,7 @@ EXPRESSION_LANGUAGE = (frozenset({"", "juel", "JUEL"}), ("script conditions cann
 LOOP_DATA = ("multi-instance {} (BPMN data inputs and outputs) is not supported; use camunda:collection and "
              "camunda:elementVariable, and output mappings to gather results")
 ACTIVITY = "isForCompensation startQuantity completionQuantity default"
-ACTIVITY_VALUES = {"startQuantity": (ONE, QUANTITY), "completionQuantity": (ONE, QUANTITY),
-                   "isForCompensation": (FALSE, COMPENSATION_HANDLER)}
+ACTIVITY_VALUES = {"startQuantity": (ONE, QUANTITY), "completionQuantity": (ONE, QUANTITY)}
 
 ELEMENTS: dict[str, Rule] = {
     # -- the document and what only describes ------------------------------------------------------
@@ -202,7 +200,8 @@ ELEMENTS: dict[str, Rule] = {
     "linkEventDefinition": rule(refused="link events are not supported; draw the sequence flow"),
 
     # -- compensation and transactions (engine/bpmn/compensation.py) -----------------------------------
-    "compensateEventDefinition": rule(refused="compensation events are not supported"),
+    # where compensation may be drawn, and how: engine/validation/compensation_rules.py
+    "compensateEventDefinition": rule("activityRef waitForCompletion"),
     "cancelEventDefinition": rule(refused="cancel events are not supported; use an error event and an error "
                                           "boundary event"),
     "transaction": rule(refused="transaction subprocesses are not supported; use a subprocess with an error "

@@ -140,6 +140,11 @@ def priority(values: str, entry: str) -> bytes:
 
 
 # -- validating them ----------------------------------------------------------------------------------
+def compensation_case(stem: str) -> bytes:
+    """A refused diagram of the compensation conformance cases."""
+    return (ROOT / "tests/conformance/compensation" / f"{stem}.bpmn").read_bytes()
+
+
 def checked(*files: tuple[str, bytes]) -> list[str]:
     return [p.message for p in check_files(list(files), Known(topics=frozenset({TOPIC})))[1]]
 
@@ -262,7 +267,31 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("loopMaximum must be a whole number", bad(task(inner=loop('loopMaximum="two"')))),
     ("loopCondition: ", bad(task(inner=loop("", "<bpmn:loopCondition>${a +}</bpmn:loopCondition>")))),
     ("would never end", bad(task(inner=loop()))),
-    ("compensation", bad(event("<bpmn:compensateEventDefinition/>", "intermediateThrowEvent"))),
+    ("compensation start events", bad(compensation_case("refused_compensation_event_subprocess"))),
+    ("from an event subprocess", bad(compensation_case("refused_throw_in_event_subprocess"))),
+    ("exactly one association", bad(compensation_case("refused_boundary_without_handler"))),
+    ("a compensation handler has no sequence flows", bad(compensation_case("refused_handler_with_flows"))),
+    ("names no activity of the scope", bad(compensation_case("refused_activity_ref_other_scope"))),
+    ("transaction subprocess (cancel and compensate)", bad(compensation_case("refused_transaction"))),
+    ("multi-instance or loop activity", bad(compensation_case("refused_multi_instance"))),
+    ("must be a user, service", bad(compensation_case("refused_handler_kinds"))),
+    ("multi-instance or loop compensation handler", bad(linear(
+        '<bpmn:task id="a"/><bpmn:boundaryEvent id="c" attachedToRef="a"><bpmn:compensateEventDefinition/>'
+        '</bpmn:boundaryEvent><bpmn:userTask id="h" isForCompensation="true"><bpmn:standardLoopCharacteristics/>'
+        '</bpmn:userTask><bpmn:association id="as" sourceRef="c" targetRef="h"/>'))),
+    ("inside an event subprocess are not supported", bad(linear(
+        '<bpmn:subProcess id="es" triggeredByEvent="true"><bpmn:startEvent id="es_start">'
+        '<bpmn:errorEventDefinition/></bpmn:startEvent><bpmn:task id="a"/><bpmn:endEvent id="es_end"/>'
+        '<bpmn:boundaryEvent id="c" attachedToRef="a"><bpmn:compensateEventDefinition/></bpmn:boundaryEvent>'
+        '<bpmn:task id="h" isForCompensation="true"/><bpmn:association id="as" sourceRef="c" targetRef="h"/>'
+        '<bpmn:sequenceFlow id="e1" sourceRef="es_start" targetRef="a"/>'
+        '<bpmn:sequenceFlow id="e2" sourceRef="a" targetRef="es_end"/></bpmn:subProcess>'))),
+    ("same (sub)process", bad(linear(
+        '<bpmn:task id="a"/><bpmn:boundaryEvent id="c" attachedToRef="a"><bpmn:compensateEventDefinition/>'
+        '</bpmn:boundaryEvent><bpmn:subProcess id="sp"><bpmn:startEvent id="sp_start"/><bpmn:endEvent id="sp_end"/>'
+        '<bpmn:sequenceFlow id="s1" sourceRef="sp_start" targetRef="sp_end"/>'
+        '<bpmn:task id="h" isForCompensation="true"/></bpmn:subProcess>'
+        '<bpmn:association id="as" sourceRef="c" targetRef="h"/>'))),
     ("link events", bad(event('<bpmn:linkEventDefinition name="l"/>'))),
     ("Java delegates", bad(task('camunda:class="a.B"', tag="serviceTask"))),
     ("a service task needs", bad(task('camunda:type="external"', tag="serviceTask"))),
@@ -370,7 +399,7 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("the attribute 'color' is not supported on a bpmn:userTask", bad(task('color="red"'))),
     ("camunda:assignee does not apply to a bpmn:manualTask", bad(task('camunda:assignee="a"', tag="manualTask"))),
     ("with one token", bad(task('startQuantity="2"'))),
-    ("compensation handlers", bad(task('isForCompensation="true"', tag="manualTask"))),
+    ("runs only when compensation is thrown", bad(task('isForCompensation="true"', tag="manualTask"))),
     ("parallel multiple events", bad(linear('<bpmn:intermediateCatchEvent id="e" parallelMultiple="true">'
                                             '<bpmn:timerEventDefinition><bpmn:timeDuration>PT5M</bpmn:timeDuration>'
                                             '</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>'))),
@@ -602,7 +631,7 @@ SOURCES = ["engine/validation/bpmn_rules.py", "engine/validation/loop_rules.py",
            "engine/expr/lexer.py", "engine/expr/template.py", "engine/expr/timer_values.py", "engine/dmn/loader.py",
            "engine/dmn/table_loader.py", "engine/dmn/drg.py", "engine/dmn/feel.py", "engine/dmn/feel_lexer.py",
            "engine/dmn/unary_tests.py", "engine/dmn/type_refs.py", "engine/validation/whitelist.py",
-           "engine/validation/async_rules.py"]
+           "engine/validation/async_rules.py", "engine/validation/compensation_rules.py"]
 SAYERS = {"Problem", "DmnError", "fail", "ExpressionError", "EvaluationError", "failure_at", "FeelSyntaxError",
           "error", "unexpected", "ValidationException"}
 RUN_TIME_ONLY = ("a condition must give true or false", "cannot evaluate", "needs a cycle with a start",
