@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine import deploy, ops_incidents, ops_instances, ops_jobs, ops_messages, ops_timers, queries, start_timers
+from engine import (
+    deploy, ops_incidents, ops_instances, ops_jobs, ops_messages, ops_signals, ops_timers, queries, start_timers,
+)
 from engine.deploy import DeployReport
 from engine.message_rules import Sender
 
@@ -37,6 +39,11 @@ class EngineApi:
         A `sender` (the API, the portal) is checked against the catching elements' declarations.
         """
         return ops_messages.correlate(self, name, key, data, message_id, tenant, sender)  # type: ignore[arg-type]
+
+    def signal(self, name: str, tenant: str, data: dict[str, Any] | None = None,
+               actor: str | None = None) -> dict[str, Any]:
+        """Broadcast a signal to a prefecture: every instance waiting for it, and its signal start events."""
+        return ops_signals.signal(self, name, tenant, data, actor)  # type: ignore[arg-type]
 
     def fire_due_timers(self, limit: int = 100) -> int:
         """Fire timers that are due by the engine clock (start timers too); returns how many fired or started."""

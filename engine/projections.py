@@ -25,6 +25,9 @@ DELETE_TIMER = "DELETE FROM timer WHERE id = :id"
 INSERT_SUBSCRIPTION = ("INSERT INTO message_subscription (instance_id, task_id, element_id, message_name, "
                        "correlation_key) VALUES (:instance_id, :task_id, :element_id, :name, :key)")
 DELETE_SUBSCRIPTION = "DELETE FROM message_subscription WHERE task_id = :task_id AND message_name = :name"
+INSERT_SIGNAL = ("INSERT INTO signal_subscription (instance_id, tenant, task_id, element_id, signal_name) "
+                 "VALUES (:instance_id, :tenant, :task_id, :element_id, :name)")
+DELETE_SIGNAL = "DELETE FROM signal_subscription WHERE task_id = :task_id AND signal_name = :name"
 INSERT_JOB = ("INSERT INTO external_job (instance_id, task_id, element_id, topic, status, attempts, max_attempts, "
               "next_run_at, created_at, payload, properties) VALUES (:instance_id, :task_id, :element_id, :topic, "
               "'pending', 0, :max_attempts, :now, :now, JSON(:payload), JSON(:properties))")
@@ -34,7 +37,7 @@ CANCEL_JOB = "UPDATE external_job SET status = 'cancelled' WHERE task_id = :task
 def snapshot(waits: Waits) -> dict[str, Any]:
     """What the instance row stores in `waits`."""
     return {"u": sorted(waits.user_tasks), "t": {k: v.isoformat() for k, v in waits.timers.items()},
-            "m": waits.messages, "j": sorted(waits.jobs)}
+            "m": waits.messages, "j": sorted(waits.jobs), "s": waits.signals}
 
 
 def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: int) -> dict[str, Any]:
@@ -63,6 +66,12 @@ def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: i
     fast.run(conn, INSERT_SUBSCRIPTION, subscribe)
     fast.run(conn, DELETE_SUBSCRIPTION, [dict(zip(("task_id", "name"), k.split("|", 1))) for k in old_m
                                          if k not in new_m])
+    old_s, new_s = old.get("s", {}), new["s"]
+    fast.run(conn, INSERT_SIGNAL, [
+        {"instance_id": row.id, "tenant": row.tenant, "task_id": key.split("|", 1)[0], "name": name,
+         "element_id": step.workflow_task(key.split("|", 1)[0]).task_spec.bpmn_id}
+        for key, name in new_s.items() if key not in old_s])
+    fast.run(conn, DELETE_SIGNAL, [dict(zip(("task_id", "name"), k.split("|", 1))) for k in old_s if k not in new_s])
     old_j, new_j = set(old.get("j", ())), set(new["j"])
     fast.run(conn, INSERT_JOB, [
         {"instance_id": row.id, "task_id": t, "element_id": waits.jobs[t].task_spec.bpmn_id,

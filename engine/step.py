@@ -35,6 +35,7 @@ class Step:
     completed_user_tasks: dict[str, str | None] = field(default_factory=dict)  # task id -> by
     finished_jobs: set[str] = field(default_factory=set)
     taken_messages: list[tuple[str, str]] = field(default_factory=list)  # buffered (tenant, id)s delivered here
+    signals_thrown: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # for other instances
     instance: Any = None
     _handler_session: Session | None = None
 

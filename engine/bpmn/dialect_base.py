@@ -6,6 +6,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.bpmn import signals
 from engine.bpmn.extensions import task_extensions
 from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
 
@@ -16,7 +17,21 @@ class DialectMixin:
     node: Any
 
     def parse_extensions(self, node: Any = None) -> dict[str, Any]:
-        return task_extensions(node if node is not None else self.node)
+        return signals.topic_extensions(self, task_extensions(node if node is not None else self.node))
+
+    # signals, link events, message throws with a topic: engine/bpmn/signals.py
+    def parse_signal_event(self, signal_event: Any) -> Any:
+        return signals.signal_definition(self, signal_event)
+
+    def get_event_definition(self, xpaths: list[str]) -> Any:
+        link = signals.link_definition(self)
+        if link is not None:
+            return link
+        return super().get_event_definition(signals.event_xpaths(self, xpaths))  # type: ignore[misc]
+
+    def _create_task(self, event_definition: Any, *args: Any, **kwargs: Any) -> Any:
+        task = signals.create_event_task(self, event_definition)
+        return task if task is not None else super()._create_task(event_definition, *args, **kwargs)  # type: ignore[misc]
 
     def parse_timer_event(self, event: Any) -> Any:
         name = self.node.get("name", self.node.get("id"))
