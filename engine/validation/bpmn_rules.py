@@ -238,6 +238,11 @@ def _link(node: etree._Element) -> Iterator[str]:
     if not name:
         yield "the link event needs a name (the linkEventDefinition's name) that pairs its throw and catch"
         return
+    flows = [f for f in node.getparent() if local(f) == "sequenceFlow"]
+    if tag == "intermediateThrowEvent" and any(f.get("sourceRef") == node.get("id") for f in flows):
+        yield "a link throw event has no outgoing sequence flow: the process goes on at its link catch event"
+    if tag == "intermediateCatchEvent" and any(f.get("targetRef") == node.get("id") for f in flows):
+        yield "a link catch event has no incoming sequence flow: it is reached from its link throw events"
     catches = [c for c in node.getparent() if local(c) == "intermediateCatchEvent"
                and any(local(d) == "linkEventDefinition" and d.get("name") == name for d in c)]
     if tag == "intermediateThrowEvent" and not catches:

@@ -19,6 +19,7 @@ state is restored from what was saved: a restore in the middle of every construc
       - jobs: {}                                                  # run the external jobs that are due
       - start: {process: other, data: {}, business_key: K-2}     # another instance (tenant: 27 for another)
       - expect: {...}                                             # checks in the middle (as below)
+      - expect_error: {message: {...}, says: "sentence part"}     # a step that must fail (an EngineError)
     expect:
       status: completed | running | incident                      # of the first instance
       path: [start, a, b, end]                                    # the elements completed, in order
@@ -153,6 +154,15 @@ class Run:
             self.start(how)
         elif kind == "expect":
             self.check(how)
+        elif kind == "expect_error":
+            from engine.errors import EngineError
+            (inner, inner_how), = ((k, v) for k, v in how.items() if k != "says")
+            try:
+                self.step(inner, inner_how)
+            except EngineError as exc:
+                assert how.get("says", "") in str(exc), f"{self.case.name}: {inner} failed with {exc!r}"
+            else:
+                raise AssertionError(f"{self.case.name}: {inner} should have failed")
         else:
             raise AssertionError(f"unknown step {kind!r}")
 
