@@ -78,7 +78,7 @@ def broadcast(engine: "Engine", conn: "Connection", name: str, tenant: str, payl
 def _deliver(name: str, payload: dict[str, Any]):  # type: ignore[no-untyped-def]
     def action(inst: "Instance", step: "Step") -> None:
         caught = inst.deliver_signal(name, payload)
-        step.record("signal", None, {"name": name, "fields": sorted(payload), "caught": caught})
+        step.record("signal", None, {"name": name, "fields": sorted(payload), "caught": caught}, step.actor)
     return action
 
 

@@ -223,7 +223,7 @@ def _signal(node: etree._Element, root: etree._Element) -> Iterator[str]:
             elif mapping.get("variables") != "all" and not (mapping.get("source") or mapping.get("sourceExpression")):
                 yield 'camunda:in on a signal needs a source or a sourceExpression (or variables="all")'
             else:
-                yield from _compile("camunda:in sourceExpression", mapping.get("sourceExpression"))
+                yield from _compile("camunda:in", mapping.get("sourceExpression"))
 
 
 def _link(node: etree._Element) -> Iterator[str]:

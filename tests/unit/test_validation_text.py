@@ -69,8 +69,15 @@ def field(attrs: str, inner: str = "") -> bytes:
                 f'<camunda:formField {attrs}>{inner}</camunda:formField></camunda:formData></bpmn:extensionElements>')
 
 
-def event(definition: str, tag: str = "intermediateCatchEvent") -> bytes:
-    return linear(f'<bpmn:{tag} id="e">{definition}</bpmn:{tag}>')
+def event(definition: str, tag: str = "intermediateCatchEvent", extra: str = "") -> bytes:
+    return linear(f'<bpmn:{tag} id="e">{definition}</bpmn:{tag}>', extra=extra)
+
+
+def signal_in(attrs: str) -> bytes:
+    """A throwing signal event with one camunda:in."""
+    return event(f'<bpmn:signalEventDefinition signalRef="s"><bpmn:extensionElements><camunda:in {attrs}/>'
+                 '</bpmn:extensionElements></bpmn:signalEventDefinition>', "intermediateThrowEvent",
+                 extra='<bpmn:signal id="s" name="go"/>')
 
 
 def timer(kind: str, value: str, start: bool = False) -> bytes:
@@ -188,7 +195,26 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("multi-instance", bad(task(inner="<bpmn:multiInstanceLoopCharacteristics/>"))),
     ("loop activities", bad(task(inner="<bpmn:standardLoopCharacteristics/>"))),
     ("compensation", bad(event("<bpmn:compensateEventDefinition/>", "intermediateThrowEvent"))),
-    ("link events", bad(event('<bpmn:linkEventDefinition name="l"/>'))),
+    ("a link catch event has no incoming", bad(event('<bpmn:linkEventDefinition name="l"/>'))),
+    ("no link catch event named", bad(event('<bpmn:linkEventDefinition name="l"/>', "intermediateThrowEvent"))),
+    ("needs a name", bad(event('<bpmn:linkEventDefinition/>'))),
+    ("belong on intermediate", bad(event('<bpmn:linkEventDefinition name="l"/>', "endEvent"))),
+    ("link names must be unique", bad(definitions(process(
+        '<bpmn:startEvent id="start"/><bpmn:endEvent id="end"/><bpmn:sequenceFlow id="f" sourceRef="start" '
+        'targetRef="end"/>', *(f'<bpmn:intermediateCatchEvent id="c{i}"><bpmn:linkEventDefinition name="l"/>'
+                               '</bpmn:intermediateCatchEvent>' for i in (1, 2)))))),
+    ("signalRef pointing", bad(event("<bpmn:signalEventDefinition/>"))),
+    ("give the signal a fixed name", bad(event('<bpmn:signalEventDefinition signalRef="s"/>',
+                                               extra='<bpmn:signal id="s" name="go-${region}"/>'))),
+    ("camunda:async on a signal", bad(event('<bpmn:signalEventDefinition signalRef="s" camunda:async="true"/>',
+                                            "intermediateThrowEvent", extra='<bpmn:signal id="s" name="go"/>'))),
+    ("only a throwing signal event", bad(event(
+        '<bpmn:signalEventDefinition signalRef="s"><bpmn:extensionElements><camunda:in source="a" target="b"/>'
+        '</bpmn:extensionElements></bpmn:signalEventDefinition>', extra='<bpmn:signal id="s" name="go"/>'))),
+    ("with local", bad(signal_in('source="a" target="b" local="true"'))),
+    ("needs a target", bad(signal_in('source="a"'))),
+    ("needs a source", bad(signal_in('target="b"'))),
+    ("camunda:in: ", bad(signal_in('sourceExpression="${a +}" target="b"'))),
     ("Java delegates", bad(task('camunda:class="a.B"', tag="serviceTask"))),
     ("a service task needs", bad(task('camunda:type="external"', tag="serviceTask"))),
     ("no handler is registered", bad(task('camunda:type="external" camunda:topic="nope"', tag="serviceTask"))),
@@ -211,7 +237,8 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("a call activity needs", bad(task(tag="callActivity"))),
     ("called process 'ghost'", bad(task('calledElement="ghost"', tag="callActivity"))),
     ("attached to 'ghost'", bad(linear('<bpmn:boundaryEvent id="b" attachedToRef="ghost"/>'))),
-    ("message throw events", bad(event("<bpmn:messageEventDefinition/>", "intermediateThrowEvent"))),
+    ("a message throw or end event needs", bad(event("<bpmn:messageEventDefinition/>", "intermediateThrowEvent"))),
+    ("cannot send a message", bad(event('<bpmn:messageEventDefinition camunda:class="a.B"/>', "endEvent"))),
     ("the timer has no", bad(event("<bpmn:timerEventDefinition/>"))),
     ("the timer's timeDuration is empty", bad(timer("timeDuration", " "))),
     ("needs messageRef", bad(event("<bpmn:messageEventDefinition/>"))),
