@@ -129,14 +129,15 @@ def deliver_thrown(engine: "Engine", limit: int = 100) -> int:
                     if row is None:
                         break
                     sid, tenant, name, payload, source = row
-                    fast.run(conn, "UPDATE thrown_signal SET status = 'delivered', delivered_at = :now WHERE id = :id",
-                             {"now": fast.ts(engine.now()), "id": sid})
+                    # delivered rows go (their payload is process data): the receivers' history records them
+                    fast.run(conn, "DELETE FROM thrown_signal WHERE id = :id", {"id": sid})
                     reached, started = broadcast(engine, conn, name, tenant, dict(fast.read_js(payload) or {}),
                                                  source, f"instance:{source}")
             except EngineError as exc:  # never retried in a loop: kept as failed, with the reason in the log
                 log.warning("thrown signal %s could not be delivered: %s", sid, exc)
                 with engine.unit() as conn:
-                    fast.run(conn, "UPDATE thrown_signal SET status = 'failed' WHERE id = :id", {"id": sid})
+                    fast.run(conn, "UPDATE thrown_signal SET status = 'failed', delivered_at = :now WHERE id = :id",
+                             {"now": fast.ts(engine.now()), "id": sid})
                 done += 1
                 continue
             for step in reached + started:

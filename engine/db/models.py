@@ -172,7 +172,8 @@ class SignalSubscription(Base):
 
 
 class ThrownSignal(Base):
-    """A signal an instance threw, for the prefecture's other instances: delivered right after its commit."""
+    """A signal an instance threw, for the prefecture's other instances: delivered (and deleted) right after its
+    commit; a row that could not be delivered stays as failed."""
 
     __tablename__ = "thrown_signal"
     __table_args__ = (Index("ix_thrown_signal_pending", "status", "id"),)
@@ -181,9 +182,9 @@ class ThrownSignal(Base):
     signal_name: Mapped[str] = mapped_column(String(255))
     payload: Mapped[Any] = mapped_column(JSON)
     source_instance_id: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16))  # pending | delivered
+    status: Mapped[str] = mapped_column(String(16))  # pending | failed
     thrown_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when it failed
 
 
 class ReceivedMessage(Base):
