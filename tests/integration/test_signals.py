@@ -144,3 +144,47 @@ def test_a_thrown_signal_left_pending_by_a_crash_is_delivered_by_the_next_pass(e
     assert engine.instance(waiting)["status"] == "running"
     assert deliver_thrown(engine) == 1 and deliver_thrown(engine) == 0
     assert engine.instance(waiting)["status"] == "completed"
+
+
+# -- a message start event, from outside -------------------------------------------------------------
+FILING = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="http://kentei.test">
+  <bpmn:message id="m_filed" name="paper_filed"/>
+  <bpmn:process id="paper_filing" isExecutable="true">
+    <bpmn:startEvent id="on_filed"><bpmn:messageEventDefinition messageRef="m_filed"/>
+      <bpmn:extensionElements><camunda:properties>
+        <camunda:property name="messageSenders" value="payment"/>
+        <camunda:property name="messageVariables" value="amount"/>
+      </camunda:properties></bpmn:extensionElements>
+    </bpmn:startEvent>
+    <bpmn:userTask id="check_paper"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="on_filed" targetRef="check_paper"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="check_paper" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_message_from_outside_starts_an_instance_as_its_start_event_declares(engine, clock, tmp_path):  # type: ignore[no-untyped-def]
+    from web import create_app
+    engine.settings = replace(engine.settings, keyring_path=tmp_path / "keyring.json")
+    identity = Identity(clock=clock, hasher=FAST_HASHER)
+    tokens = {}
+    with engine.transaction() as s, s.begin():
+        for name, roles in (("payment1-13", ["payment"]), ("admin1-13", ["admin"])):
+            tokens[name] = issue(s, identity.create_user(s, name, name, "13", roles, "Sakura-2026-haru"), "t",
+                                 clock.now)
+    engine.deploy([("filing.bpmn", FILING.encode())])
+    client = create_app(engine=engine, identity=identity, scheduler=False).test_client()
+
+    def send(who: str, data: dict) -> object:  # type: ignore[type-arg]
+        return client.post("/api/v1/messages", json={"name": "paper_filed", "key": "13-2026-P000001", "data": data},
+                           headers={"Authorization": f"Bearer {tokens[who]}"})
+    assert send("admin1-13", {"amount": 1}).status_code == 403  # not a declared sender
+    assert send("payment1-13", {"amount": 1, "grade": 1}).status_code == 400  # a variable it may not set
+    started = send("payment1-13", {"amount": 3100})
+    assert started.status_code == 200 and started.get_json()["status"] == "started"
+    info = engine.instance(started.get_json()["instance_id"])
+    assert info["tenant"] == "13" and info["business_key"] == "13-2026-P000001"
+    assert info["variables"]["amount"] == 3100 and [t["element_id"] for t in info["tasks"]] == ["check_paper"]
