@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from engine import message_rules
-from engine.bpmn.signals import start_events_of
 from engine.bpmn.serializer import StateSerializer
+from engine.bpmn.signals import start_events_of
 from engine.db.fast import FastSql
 from engine.db.models import DeployedFile, ProcessDefinition
 from engine.dmn import Decision, load_dmn

@@ -28,8 +28,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import text
 
 from engine import incident_retry, reminders
-from engine.ops_signals import deliver_thrown
 from engine.ops_messages import expire_buffered
+from engine.ops_signals import deliver_thrown
 
 if TYPE_CHECKING:
     from engine.runtime import Engine

@@ -97,8 +97,8 @@ _SENTENCES = [
     (r"the boundary event is attached to '(?P<ref>.*)', which is no activity of this process",
      _l("境界イベントの付け先 '%(ref)s' は、このプロセスのアクティビティではありません。")),
     # -- message throws, signals and links (engine/bpmn/signals.py) ----------------------------------
-    (r'Java delegates cannot send a message here; use camunda:type="external" with a camunda:topic on the message '
-     r"event",
+    ((r'Java delegates cannot send a message here; use camunda:type="external" with a camunda:topic on the '
+      r"message event"),
      _l('Java デリゲートではここからメッセージを送れません。メッセージイベントに camunda:type="external" と '
         "camunda:topic を指定してください。")),
     ((r'a message throw or end event needs camunda:type="external" and a camunda:topic naming the handler that '

@@ -105,7 +105,7 @@ def test_the_api_sends_a_signal_to_the_callers_prefecture_only(engine, api) -> N
     assert engine.instance(mine)["status"] == "completed" and engine.instance(mine)["variables"]["opened_by"] == "api"
     assert engine.instance(theirs)["status"] == "running"
     assert engine.instance(body["started"][0])["tenant"] == "13"
-    assert [e for e in engine.history(mine) if e["kind"] == "signal"][0]["actor"] == "admin1-13"
+    assert next(e for e in engine.history(mine) if e["kind"] == "signal")["actor"] == "admin1-13"
 
 
 @pytest.mark.parametrize("who, body, status, field", [
