@@ -7,7 +7,7 @@ one) has a signal start event of that name; it never reaches another prefecture.
 - `signal()` (the CLI, the API, a test) delivers in one transaction, as Camunda 7's REST /signal does.
 - A signal an instance throws reaches its own catchers at once (engine/bpmn/signals.py); for the
   others it is written to `thrown_signal` in the throwing transaction and delivered **right after
-  it commits**, in a transaction of its own (`deliver_thrown`, from Engine.publish; the scheduler
+  it commits**, in a transaction of its own (`deliver_thrown`, from Kernel.publish; the scheduler
   picks up any left behind by a crash). Camunda 7 delivers in the throwing transaction; kentei
   does not, because that transaction already holds the thrower's lock and taking the receivers'
   as well could deadlock with another thrower. Each delivery locks its receivers in instance-id
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from engine.instance import Instance
-    from engine.runtime import Engine
+    from engine.kernel import Kernel
     from engine.step import Step
 
 log = logging.getLogger("kentei.signals")
@@ -40,7 +40,7 @@ SAVE_THROWN = ("INSERT INTO thrown_signal (tenant, signal_name, payload, source_
 _delivering: contextvars.ContextVar[bool] = contextvars.ContextVar("kentei_delivering_signals", default=False)
 
 
-def signal(engine: "Engine", name: str, tenant: str, data: dict[str, Any] | None = None,
+def signal(engine: "Kernel", name: str, tenant: str, data: dict[str, Any] | None = None,
            actor: str | None = None) -> dict[str, Any]:
     """Broadcast signal `name` to prefecture `tenant`; returns the instances it reached and those it started."""
     if not isinstance(name, str) or not name.strip():
@@ -57,7 +57,7 @@ def signal(engine: "Engine", name: str, tenant: str, data: dict[str, Any] | None
             "started": [s.row.id for s in started]}
 
 
-def broadcast(engine: "Engine", conn: "Connection", name: str, tenant: str, payload: dict[str, Any],
+def broadcast(engine: "Kernel", conn: "Connection", name: str, tenant: str, payload: dict[str, Any],
               source: int | None, actor: str | None) -> tuple[list["Step"], list["Step"]]:
     """Deliver to the prefecture's waiting instances (but `source`), in id order; start the signal start processes."""
     fast = engine.fast
@@ -90,7 +90,7 @@ def fire_start(element: str, definition: Any, payload: dict[str, Any], kind: str
     return trigger
 
 
-def start_events(engine: "Engine", conn: "Connection", tenant: str, kind: str, name: str) -> list[tuple[str, str]]:
+def start_events(engine: "Kernel", conn: "Connection", tenant: str, kind: str, name: str) -> list[tuple[str, str]]:
     """(process key, start event id) of each current process of the prefecture with a `kind` start event `name`."""
     rows = engine.fast.run(conn, f"SELECT key, id FROM process_definition WHERE {OWN_THEN_SHARED}",
                            {"tenant": tenant}).all()
@@ -105,7 +105,7 @@ def start_events(engine: "Engine", conn: "Connection", tenant: str, kind: str, n
     return found
 
 
-def save_thrown(engine: "Engine", step: "Step") -> None:
+def save_thrown(engine: "Kernel", step: "Step") -> None:
     """Keep the signals this step threw, for the prefecture's other instances (inside its transaction)."""
     fast = engine.fast
     fast.run(step.conn, SAVE_THROWN, [{"tenant": step.row.tenant, "name": name, "payload": fast.js(payload),
@@ -113,7 +113,7 @@ def save_thrown(engine: "Engine", step: "Step") -> None:
                                       for name, payload in step.signals_thrown])
 
 
-def deliver_thrown(engine: "Engine", limit: int = 100) -> int:
+def deliver_thrown(engine: "Kernel", limit: int = 100) -> int:
     """Deliver thrown signals still pending, oldest first, each in its own transaction; returns how many."""
     if _delivering.get():
         return 0  # the delivery loop further up takes what this step threw

@@ -9,8 +9,16 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from engine.bpmn.extensions import C, camunda_attributes, form_fields
-from engine.expr import EvaluationError, ExpressionError, compile_condition, compile_expression, is_expression
-from engine.expr import parse_cycle, parse_datetime, parse_duration
+from engine.expr import (
+    EvaluationError,
+    ExpressionError,
+    compile_condition,
+    compile_expression,
+    is_expression,
+    parse_cycle,
+    parse_datetime,
+    parse_duration,
+)
 from engine.start_schedule import check as check_start_timer
 from engine.validation.problems import Problem
 from engine.validation.xml_load import BPMN_NS
@@ -184,7 +192,7 @@ def _throw(node: etree._Element, root: etree._Element, known: Known) -> Iterator
     message = node.find(f"{B}messageEventDefinition")
     if message is None:
         return
-    if any(message.get(C + a) or node.get(C + a) for a in JAVA_DELEGATES):
+    if any(message.get(C + a) for a in JAVA_DELEGATES):  # on the event itself: the whitelist says so
         yield ('Java delegates cannot send a message here; use camunda:type="external" with a camunda:topic on '
                "the message event")
         return
@@ -208,9 +216,6 @@ def _signal(node: etree._Element, root: etree._Element) -> Iterator[str]:
         elif "${" in target.get("name") or "#{" in target.get("name"):
             yield (f"the signal name '{target.get('name')}' is an expression, which is not supported; give the "
                    "signal a fixed name")
-        if definition.get(C + "async") is not None:
-            yield ("camunda:async on a signal is not supported: a thrown signal reaches its own instance at once "
-                   "and the other instances right after the throw commits; remove the attribute")
         for mapping in definition.findall(f"{B}extensionElements/{C}*"):
             name = etree.QName(mapping).localname
             if name != "in" or not throws:

@@ -13,6 +13,7 @@ from engine.bpmn.parser import KenteiParser
 from engine.dmn import DmnErrors, load_dmn
 from engine.validation.bpmn_rules import B, Known, check_document, check_process
 from engine.validation.problems import Problem
+from engine.validation.whitelist import check_whitelist
 from engine.validation.xml_load import kind_of, load_xml, stored_process_ids
 
 
@@ -132,9 +133,9 @@ def _check_bpmn(name: str, root: etree._Element, known: Known) -> list[Problem]:
     if not executable:
         return [Problem(name, p.get("id") or "process", "the process is not executable: tick 'Executable' "
                         "(isExecutable=\"true\") in the modeler") for p in processes]
-    problems: list[Problem] = []
+    problems = check_whitelist(name, root)
     for process in executable:
-        problems.extend(check_process(name, root, process, known))
+        problems.extend(p for p in check_process(name, root, process, known) if p not in problems)
     return problems
 
 

@@ -1,0 +1,287 @@
+"""The dialect's whitelist: every BPMN element, attribute and Camunda 7 extension kentei knows, each
+supported (how it runs: docs/dialect.md) or refused with a sentence that says why and what to draw instead.
+
+Anything not listed is refused too (engine/validation/whitelist.py). Rows are grouped by construct family,
+so that a family's work changes its own rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one element may carry: BPMN attributes besides id and name, camunda:* attributes, and
+    attribute values that are refused (attribute -> (accepted values, sentence))."""
+
+    attrs: frozenset[str] = frozenset()
+    camunda: frozenset[str] = frozenset()
+    refused: str | None = None
+    values: dict[str, tuple[frozenset[str], str]] = field(default_factory=dict)
+
+
+def rule(attrs: str = "", camunda: str = "", refused: str | None = None,
+         values: dict[str, tuple[frozenset[str], str]] | None = None) -> Rule:
+    return Rule(frozenset(attrs.split()), frozenset(camunda.split()), refused, values or {})
+
+
+ONE = frozenset({"1"})
+FALSE = frozenset({"false"})
+QUANTITY = "Camunda 7 always starts and completes an activity with one token; remove the quantity or set it to 1"
+COMPENSATION_HANDLER = "compensation handlers are not supported yet; model the undo step on the normal flow"
+PARALLEL_MULTIPLE = "parallel multiple events are not supported; catch each event with its own event"
+
+# -- camunda:* attributes that are refused wherever they appear ------------------------------------
+CAMUNDA_REFUSED: dict[str, str] = {
+    "class": "Java delegates cannot run here; use a service task with camunda:type=\"external\" and a topic",
+    "delegateExpression": "Java delegates cannot run here; use a service task with camunda:type=\"external\" "
+                          "and a topic",
+    "expression": "expression delegates cannot run here; use a service task with camunda:type=\"external\" "
+                  "and a topic",
+    "asyncBefore": "async continuations are not supported yet: the element would run in the same transaction "
+                   "as the step before it; remove camunda:asyncBefore",
+    "asyncAfter": "async continuations are not supported yet: the element would run in the same transaction "
+                  "as the step after it; remove camunda:asyncAfter",
+    "jobPriority": "job priorities are not supported; remove camunda:jobPriority",
+    "taskPriority": "external task priorities are not supported; remove camunda:taskPriority",
+    "candidateUsers": "candidate users are not supported yet; use camunda:candidateGroups (roles) or "
+                      "camunda:assignee",
+    "formKey": "external and embedded forms are not supported; define the form with camunda:formData "
+               "(generated task forms)",
+    "formRef": "Camunda Forms are not supported; define the form with camunda:formData (generated task forms)",
+    "formRefBinding": "Camunda Forms are not supported; define the form with camunda:formData",
+    "formRefVersion": "Camunda Forms are not supported; define the form with camunda:formData",
+    "formHandlerClass": "Java form handlers cannot run here; define the form with camunda:formData",
+    "priority": "task priorities are not supported yet; remove camunda:priority",
+    "candidateStarterGroups": "who may start a process is decided by roles in kentei; remove "
+                              "camunda:candidateStarterGroups",
+    "candidateStarterUsers": "who may start a process is decided by roles in kentei; remove "
+                             "camunda:candidateStarterUsers",
+    "decisionRefVersion": "decisions bind to the newest deployed version; remove camunda:decisionRefVersion",
+    "decisionRefVersionTag": "decisions bind to the newest deployed version; remove camunda:decisionRefVersionTag",
+    "calledElementVersion": "called processes bind to the version deployed with the caller; remove "
+                            "camunda:calledElementVersion",
+    "calledElementVersionTag": "called processes bind to the version deployed with the caller; remove "
+                               "camunda:calledElementVersionTag",
+    "variableMappingClass": "Java variable mappings cannot run here; use camunda:in and camunda:out",
+    "variableMappingDelegateExpression": "Java variable mappings cannot run here; use camunda:in and camunda:out",
+    "caseRef": "CMMN cases are not supported; call a BPMN process",
+    "caseBinding": "CMMN cases are not supported; call a BPMN process",
+    "caseVersion": "CMMN cases are not supported; call a BPMN process",
+    "caseTenantId": "CMMN cases are not supported; call a BPMN process",
+    "resource": "external script resources cannot run here; write the condition as an expression",
+    "errorCodeVariable": "camunda:errorCodeVariable is not supported yet; branch on the error with separate "
+                         "error boundary events",
+    "errorMessageVariable": "camunda:errorMessageVariable is not supported yet; remove it",
+    "collection": "multi-instance activities are not supported yet",
+    "elementVariable": "multi-instance activities are not supported yet",
+    "async": "asynchronous signals are not supported yet; remove camunda:async",
+    "variableName": "conditional events are not supported yet",
+    "variableEvents": "conditional events are not supported yet",
+    "resultVariable": "camunda:resultVariable applies to business rule tasks here (a handler returns its "
+                      "variables); remove it",
+    "mapDecisionResult": "camunda:mapDecisionResult applies to business rule tasks; remove it",
+}
+ASYNC = "asyncBefore asyncAfter exclusive jobPriority"  # refused above, except exclusive (no effect without async)
+CALL_BINDING = {"calledElementBinding": (frozenset({"deployment"}), "called processes bind to the version "
+                "deployed with the caller, as camunda:calledElementBinding=\"deployment\" does; remove the "
+                "binding or set it to deployment")}
+DECISION_BINDING = {"decisionRefBinding": (frozenset({"latest"}), "decisions bind to the newest deployed version; "
+                    "remove camunda:decisionRefBinding or set it to latest")}
+MAP_RESULT = {"mapDecisionResult": (frozenset({"singleEntry", "singleResult", "collectEntries", "resultList"}),
+                                    "camunda:mapDecisionResult takes singleEntry, singleResult, collectEntries "
+                                    "or resultList")}
+ACTIVITY = "isForCompensation startQuantity completionQuantity default"
+ACTIVITY_VALUES = {"startQuantity": (ONE, QUANTITY), "completionQuantity": (ONE, QUANTITY),
+                   "isForCompensation": (FALSE, COMPENSATION_HANDLER)}
+
+ELEMENTS: dict[str, Rule] = {
+    # -- the document and what only describes ------------------------------------------------------
+    "definitions": rule("targetNamespace expressionLanguage typeLanguage exporter exporterVersion"),
+    "documentation": rule("textFormat"),
+    "extensionElements": rule(),
+    "extension": rule("definition mustUnderstand"),
+    "collaboration": rule("isClosed"),
+    "participant": rule("processRef"),
+    "participantMultiplicity": rule("minimum maximum"),
+    "messageFlow": rule("sourceRef targetRef messageRef"),
+    "laneSet": rule(),
+    "lane": rule("partitionElementRef"),
+    "flowNodeRef": rule(),
+    "childLaneSet": rule(),
+    "textAnnotation": rule("textFormat"),
+    "text": rule(),
+    "association": rule("sourceRef targetRef associationDirection"),
+    "group": rule("categoryValueRef"),
+    "category": rule(),
+    "categoryValue": rule("value"),
+    "itemDefinition": rule("structureRef isCollection itemKind"),
+    "message": rule("itemRef"),
+    "error": rule("errorCode structureRef", "errorMessage"),
+    "escalation": rule("escalationCode structureRef"),
+    "signal": rule("structureRef"),
+    "process": rule("isExecutable processType isClosed definitionalCollaborationRef",
+                    "historyTimeToLive versionTag isStartableInTasklist candidateStarterGroups candidateStarterUsers "
+                    "jobPriority taskPriority"),
+    "incoming": rule(),
+    "outgoing": rule(),
+    # -- flow nodes ----------------------------------------------------------------------------------
+    "startEvent": rule("isInterrupting parallelMultiple", f"{ASYNC} formKey formRef formRefBinding formRefVersion "
+                       "initiator", values={"parallelMultiple": (FALSE, PARALLEL_MULTIPLE)}),
+    "endEvent": rule("", f"{ASYNC} type topic class delegateExpression expression resultVariable taskPriority"),
+    "intermediateCatchEvent": rule("parallelMultiple", ASYNC, values={"parallelMultiple": (FALSE, PARALLEL_MULTIPLE)}),
+    "intermediateThrowEvent": rule("", f"{ASYNC} type topic class delegateExpression expression resultVariable "
+                                   "taskPriority"),
+    "boundaryEvent": rule("attachedToRef cancelActivity parallelMultiple", ASYNC,
+                          values={"parallelMultiple": (FALSE, PARALLEL_MULTIPLE)}),
+    "userTask": rule(f"{ACTIVITY} implementation", f"{ASYNC} assignee candidateGroups candidateUsers dueDate "
+                     "followUpDate formKey formRef formRefBinding formRefVersion formHandlerClass priority",
+                     values=ACTIVITY_VALUES),
+    "serviceTask": rule(f"{ACTIVITY} implementation operationRef", f"{ASYNC} type topic class delegateExpression "
+                        "expression resultVariable taskPriority", values=ACTIVITY_VALUES),
+    "sendTask": rule(f"{ACTIVITY} implementation messageRef operationRef", f"{ASYNC} type topic class "
+                     "delegateExpression expression resultVariable taskPriority", values=ACTIVITY_VALUES),
+    "receiveTask": rule(f"{ACTIVITY} implementation instantiate messageRef operationRef", ASYNC, values={
+        **ACTIVITY_VALUES, "instantiate": (FALSE, "an instantiating receive task is not supported; start the process "
+                                                  "with a message start event")}),
+    "businessRuleTask": rule(f"{ACTIVITY} implementation", f"{ASYNC} decisionRef decisionRefBinding decisionRefVersion "
+                             "decisionRefVersionTag decisionRefTenantId resultVariable mapDecisionResult type topic "
+                             "class delegateExpression expression taskPriority",
+                             values={**ACTIVITY_VALUES, **DECISION_BINDING, **MAP_RESULT}),
+    "task": rule(ACTIVITY, ASYNC, values=ACTIVITY_VALUES),
+    "manualTask": rule(ACTIVITY, ASYNC, values=ACTIVITY_VALUES),
+    "exclusiveGateway": rule("gatewayDirection default", ASYNC),
+    "inclusiveGateway": rule("gatewayDirection default", ASYNC),
+    "parallelGateway": rule("gatewayDirection", ASYNC),
+    "eventBasedGateway": rule("gatewayDirection instantiate eventGatewayType", ASYNC, values={
+        "instantiate": (FALSE, "an instantiating event-based gateway is not supported; start the process with "
+                               "a message or timer start event"),
+        "eventGatewayType": (frozenset({"Exclusive"}), "a parallel event-based gateway is not supported")}),
+    "subProcess": rule(f"{ACTIVITY} triggeredByEvent", ASYNC, values={
+        **ACTIVITY_VALUES, "triggeredByEvent": (FALSE, "event subprocesses are not supported yet; use boundary "
+                                                       "events on a subprocess")}),
+    "callActivity": rule(f"{ACTIVITY} calledElement", f"{ASYNC} calledElementBinding calledElementVersion "
+                         "calledElementVersionTag calledElementTenantId caseRef caseBinding caseVersion caseTenantId "
+                         "variableMappingClass variableMappingDelegateExpression",
+                         values={**ACTIVITY_VALUES, **CALL_BINDING}),
+    # -- flows and event definitions -----------------------------------------------------------------
+    "sequenceFlow": rule("sourceRef targetRef isImmediate"),
+    "conditionExpression": rule("language evaluatesToTypeRef", "resource", values={
+        "language": (frozenset({"", "juel", "JUEL"}), "script conditions cannot run here; write the condition as "
+                                                      "an expression ${…} without a language")}),
+    "timerEventDefinition": rule(),
+    "timeDate": rule(),
+    "timeDuration": rule(),
+    "timeCycle": rule(),
+    # on a throw or end event: camunda:type="external" camunda:topic, as on a send task (bpmn_rules._throw)
+    "messageEventDefinition": rule("messageRef operationRef", "type topic class delegateExpression expression"),
+    "errorEventDefinition": rule("errorRef", "errorCodeVariable errorMessageVariable"),
+    "terminateEventDefinition": rule(),
+
+    # -- multi-instance and loops (engine/bpmn/multi_instance.py) ----------------------------------
+    "multiInstanceLoopCharacteristics": rule(refused="multi-instance activities are not supported yet"),
+    "standardLoopCharacteristics": rule(refused="loop activities are not supported; model the loop with a gateway"),
+
+    # -- event subprocesses, escalation, conditional events (engine/bpmn/event_subprocesses.py) --------
+    "escalationEventDefinition": rule(refused="escalation events are not supported yet; use an error event"),
+    "conditionalEventDefinition": rule(refused="conditional events are not supported yet; wait with a message "
+                                               "or a user task, and branch with a gateway"),
+
+    # -- signals, link and message events (engine/bpmn/signals.py) ------------------------------------
+    # signalRef must name a bpmn:signal; camunda:async is refused (CAMUNDA_REFUSED); camunda:in passes variables
+    "signalEventDefinition": rule("signalRef", "async"),
+    "linkEventDefinition": rule(),  # name pairs a throw with its catch (bpmn_rules._link)
+
+    # -- compensation and transactions (engine/bpmn/compensation.py) -----------------------------------
+    "compensateEventDefinition": rule(refused="compensation events are not supported"),
+    "cancelEventDefinition": rule(refused="cancel events are not supported; use an error event and an error "
+                                          "boundary event"),
+    "transaction": rule(refused="transaction subprocesses are not supported; use a subprocess with an error "
+                                "boundary event"),
+
+    # -- data (engine/bpmn/flows.py) -------------------------------------------------------------------
+    "ioSpecification": rule(refused="BPMN data inputs and outputs are not supported; the process variables are "
+                                    "the data, mapped with camunda:inputOutput"),
+    "dataObject": rule(refused="data objects are not supported; the process variables are the data"),
+    "dataObjectReference": rule(refused="data objects are not supported; the process variables are the data"),
+    "dataStore": rule(refused="data stores are not supported; read and write data in a service task"),
+    "dataStoreReference": rule(refused="data stores are not supported; read and write data in a service task"),
+    "dataInputAssociation": rule(refused="data associations are not supported; the process variables are the data"),
+    "dataOutputAssociation": rule(refused="data associations are not supported; the process variables are the "
+                                          "data"),
+    "property": rule(refused="BPMN properties are not supported; the process variables are the data"),
+    "eventDefinitionRef": rule(refused="an event definition referenced with eventDefinitionRef is not supported; "
+                                       "draw the event definition inside the event"),
+
+    # -- never: what Camunda 7 does not run either, or only with Java or scripts ----------------------
+    "scriptTask": rule(refused="script tasks are not allowed: put the rule in a DMN table or the work in an "
+                               "external service task"),
+    "complexGateway": rule(refused="complex gateways are not supported; use exclusive, inclusive or parallel "
+                                   "gateways"),
+    "adHocSubProcess": rule(refused="ad-hoc subprocesses are not supported"),
+    "globalTask": rule(refused="global tasks are not supported; draw the task in the process"),
+    "globalUserTask": rule(refused="global tasks are not supported; draw the task in the process"),
+    "globalManualTask": rule(refused="global tasks are not supported; draw the task in the process"),
+    "globalScriptTask": rule(refused="global tasks are not supported; draw the task in the process"),
+    "globalBusinessRuleTask": rule(refused="global tasks are not supported; draw the task in the process"),
+    "import": rule(refused="imports are not supported; put what the diagram needs in the file"),
+    "humanPerformer": rule(refused="BPMN performers are not supported; use camunda:assignee or "
+                                   "camunda:candidateGroups"),
+    "potentialOwner": rule(refused="BPMN potential owners are not supported; use camunda:candidateGroups"),
+    "performer": rule(refused="BPMN performers are not supported; use camunda:assignee or camunda:candidateGroups"),
+    "resourceRole": rule(refused="BPMN resource roles are not supported; use camunda:candidateGroups"),
+    "resource": rule(refused="BPMN resources are not supported; use camunda:candidateGroups"),
+    "interface": rule(refused="service interfaces are not supported; use a service task with a topic"),
+    "operation": rule(refused="service operations are not supported; use a service task with a topic"),
+    "correlationProperty": rule(refused="BPMN correlation properties are not supported; set the key with "
+                                        "camunda:property correlationKey"),
+    "correlationKey": rule(refused="BPMN correlation keys are not supported; set the key with camunda:property "
+                                   "correlationKey"),
+    "correlationSubscription": rule(refused="BPMN correlation subscriptions are not supported; set the key with "
+                                            "camunda:property correlationKey"),
+    "choreography": rule(refused="choreographies are not executable"),
+    "choreographyTask": rule(refused="choreographies are not executable"),
+    "subChoreography": rule(refused="choreographies are not executable"),
+    "callChoreography": rule(refused="choreographies are not executable"),
+    "conversation": rule(refused="conversations are not executable"),
+    "callConversation": rule(refused="conversations are not executable"),
+    "subConversation": rule(refused="conversations are not executable"),
+}
+
+# -- camunda extension elements: element -> its attributes (None: refused, with the sentence) --------
+LISTENERS = "listeners run Java or scripts, which cannot run here; put the work in a service task with a topic"
+CAMUNDA_ELEMENTS: dict[str, frozenset[str] | str] = {
+    "properties": frozenset(),
+    "property": frozenset({"id", "name", "value"}),
+    "formData": frozenset({"businessKey"}),
+    "formField": frozenset({"id", "label", "type", "defaultValue"}),
+    "validation": frozenset(),
+    "constraint": frozenset({"name", "config"}),
+    "value": frozenset({"id", "name"}),
+    "inputOutput": "camunda:inputOutput is not supported yet; pass data in the task's variables",
+    "in": frozenset({"source", "sourceExpression", "target", "variables", "local", "businessKey"}),
+    "out": "camunda:out is not supported yet; a called process returns its variables",
+    "taskListener": LISTENERS,
+    "executionListener": LISTENERS,
+    "field": "Java delegate fields cannot run here; pass values in camunda:properties",
+    "connector": "connectors cannot run here; use a service task with camunda:type=\"external\" and a topic",
+    "failedJobRetryTimeCycle": "camunda:failedJobRetryTimeCycle is not supported yet: retries follow "
+                               "KENTEI_JOB_MAX_RETRIES and KENTEI_JOB_BACKOFF_SECONDS; remove it",
+    "potentialStarter": "who may start a process is decided by roles in kentei; remove camunda:potentialStarter",
+    "errorEventDefinition": "error event definitions on external tasks are not supported; the handler raises "
+                            "BpmnError with the code",
+    "formProperty": "form properties are not supported; use camunda:formData",
+    "script": "scripts are not allowed: put the rule in a DMN table or the work in an external service task",
+}
+CONTEXTS: dict[str, frozenset[str]] = {  # camunda extension elements allowed only under these BPMN elements
+    "formData": frozenset({"userTask"}),
+    "in": frozenset({"signalEventDefinition"}),  # a throwing signal's variables (bpmn_rules._signal)
+}
+NAMESPACES_REFUSED: dict[str, str] = {  # other engines' extensions: not Camunda 7's
+    "http://camunda.org/schema/zeebe/1.0": "this is a Camunda 8 (Zeebe) extension; draw the diagram as a "
+                                           "Camunda 7 diagram",
+    "http://activiti.org/bpmn": "this is an Activiti extension; write it as the camunda: attribute of the same name",
+    "http://flowable.org/bpmn": "this is a Flowable extension; draw the diagram as a Camunda 7 diagram",
+    "http://spiffworkflow.org/bpmn/schema/1.0/core": "this is a SpiffArena extension; draw the diagram as a "
+                                                     "Camunda 7 diagram",
+}
