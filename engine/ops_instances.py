@@ -55,8 +55,9 @@ def start_on(engine: Kernel, conn: Any, key: str, tenant: str, data: dict[str, A
 
     def begin(inst: Instance, step: Step) -> None:
         inst.workflow.task_tree.data.update(data or {})
-        for start_event in inst.workflow.spec.start.outputs:  # camunda:initiator: who started it, as in Camunda 7
-            if start_event.extensions.get("initiator"):
+        starts = inst.workflow.spec.start.outputs  # several start events sit behind a StartEventSplit
+        for start_event in [e for s in starts for e in (s.outputs if not hasattr(s, "extensions") else [s])]:
+            if start_event.extensions.get("initiator"):  # camunda:initiator: who started it, as in Camunda 7
                 inst.workflow.task_tree.data[start_event.extensions["initiator"]] = actor
         step.record("started", None, {"process": key, "version": version}, actor)
         if trigger is not None:
