@@ -13,6 +13,8 @@ SIGNALS = [
       r"sends the message, as a send task does"),
      _l('メッセージ送信イベント・メッセージ終了イベントには、送信タスクと同じく camunda:type="external" と、'
         "メッセージを送るハンドラーを指す camunda:topic が必要です。")),
+    (r"camunda:type and camunda:topic apply to a message throw or end event only; remove them",
+     _l("camunda:type と camunda:topic を使えるのはメッセージ送信イベント・メッセージ終了イベントだけです。削除してください。")),
     (r"the signal event needs signalRef pointing at a named bpmn:signal",
      _l("シグナルイベントには、名前のある bpmn:signal を指す signalRef が必要です。")),
     (r"the signal name '(?P<name>.*)' is an expression, which is not supported; give the signal a fixed name",

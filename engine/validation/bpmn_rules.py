@@ -191,6 +191,8 @@ def _throw(node: etree._Element, root: etree._Element, known: Known) -> Iterator
     """A message throw or end event runs like a send task: camunda:type="external" and a topic."""
     message = node.find(f"{B}messageEventDefinition")
     if message is None:
+        if node.get(C + "type") is not None or node.get(C + "topic") is not None:
+            yield "camunda:type and camunda:topic apply to a message throw or end event only; remove them"
         return
     if any(message.get(C + a) for a in JAVA_DELEGATES):  # on the event itself: the whitelist says so
         yield ('Java delegates cannot send a message here; use camunda:type="external" with a camunda:topic on '

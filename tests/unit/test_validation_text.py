@@ -259,6 +259,10 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("called process 'ghost'", bad(task('calledElement="ghost"', tag="callActivity"))),
     ("attached to 'ghost'", bad(linear('<bpmn:boundaryEvent id="b" attachedToRef="ghost"/>'))),
     ("a message throw or end event needs", bad(event("<bpmn:messageEventDefinition/>", "intermediateThrowEvent"))),
+    ("apply to a message throw or end event only", bad(event('<bpmn:signalEventDefinition signalRef="s"/>',
+                                                              "endEvent", extra='<bpmn:signal id="s" name="go"/>')
+                                                        .replace(b'<bpmn:endEvent id="e"',
+                                                                 b'<bpmn:endEvent id="e" camunda:topic="x"'))),
     ("cannot send a message", bad(event('<bpmn:messageEventDefinition camunda:class="a.B"/>', "endEvent"))),
     ("the timer has no", bad(event("<bpmn:timerEventDefinition/>"))),
     ("the timer's timeDuration is empty", bad(timer("timeDuration", " "))),
