@@ -23,8 +23,8 @@ SIGNALS = [
       r"variables, with camunda:in"),
      _l("このシグナルイベントでは camunda:%(name)s は使えません。変数を渡せるのは送信側のシグナルイベントの "
         "camunda:in だけです。")),
-    (r"camunda:in with local is not supported on a signal; map the variables by name",
-     _l("シグナルの camunda:in では local は使えません。変数を名前で指定してください。")),
+    (r"camunda:in with local or businessKey is not supported on a signal; map the variables by name",
+     _l("シグナルの camunda:in では local も businessKey も使えません。変数を名前で指定してください。")),
     (r'camunda:in on a signal needs a target \(or variables="all"\)',
      _l('シグナルの camunda:in には target（または variables="all"）が必要です。')),
     (r'camunda:in on a signal needs a source or a sourceExpression \(or variables="all"\)',

@@ -223,8 +223,8 @@ def _signal(node: etree._Element, root: etree._Element) -> Iterator[str]:
             if name != "in" or not throws:
                 yield (f"camunda:{name} is not supported on this signal event; only a throwing signal event "
                        "passes variables, with camunda:in")
-            elif mapping.get("local") is not None:
-                yield "camunda:in with local is not supported on a signal; map the variables by name"
+            elif mapping.get("local") is not None or mapping.get("businessKey") is not None:
+                yield "camunda:in with local or businessKey is not supported on a signal; map the variables by name"
             elif mapping.get("variables") != "all" and not mapping.get("target"):
                 yield 'camunda:in on a signal needs a target (or variables="all")'
             elif mapping.get("variables") != "all" and not (mapping.get("source") or mapping.get("sourceExpression")):

@@ -232,7 +232,7 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("only a throwing signal event", bad(event(
         '<bpmn:signalEventDefinition signalRef="s"><bpmn:extensionElements><camunda:in source="a" target="b"/>'
         '</bpmn:extensionElements></bpmn:signalEventDefinition>', extra='<bpmn:signal id="s" name="go"/>'))),
-    ("with local", bad(signal_in('source="a" target="b" local="true"'))),
+    ("with local or businessKey", bad(signal_in('source="a" target="b" local="true"'))),
     ("needs a target", bad(signal_in('source="a"'))),
     ("needs a source", bad(signal_in('target="b"'))),
     ("camunda:in: ", bad(signal_in('sourceExpression="${a +}" target="b"'))),
