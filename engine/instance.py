@@ -1,7 +1,7 @@
 """A thin wrapper over a SpiffWorkflow workflow with intent-named methods."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterator
 from uuid import UUID
@@ -16,6 +16,7 @@ from engine.bpmn.conditions import refresh_conditionals
 from engine.bpmn.error_events import KenteiErrorEventDefinition
 from engine.bpmn.event_subprocesses import catches_error_in_scope, take_interrupted
 from engine.bpmn.multi_instance import is_body, process_view
+from engine.bpmn.signals import KenteiSignal, catch_signal, start_at, start_plain
 from engine.bpmn.specs import ExternalServiceTask
 from engine.bpmn.timers import TIMER_CLASSES, due_at
 
@@ -31,6 +32,7 @@ class Waits:
     timers: dict[str, datetime]       # task id -> due (UTC)
     messages: dict[str, str]          # "task id|message name" -> message name
     jobs: dict[str, Any]              # task id -> spiff Task (STARTED external service tasks and save points)
+    signals: dict[str, str] = field(default_factory=dict)  # "task id|signal name" -> signal name
 
 
 class Instance:
@@ -125,6 +127,18 @@ class Instance:
         return self.workflow.event_manager.catch(BpmnEvent(MessageEventDefinition(name), payload=payload),
                                                  internal=False)
 
+    def start_at(self, element_id: str, definition: Any, payload: dict[str, Any]) -> None:
+        """Before the first run: start at this start event, which catches the event; the others are cancelled."""
+        start_at(self.workflow, element_id, definition, payload)
+
+    def start_plain(self) -> None:
+        """Before the first run: start without an event (at the none start event, else the only one)."""
+        start_plain(self.workflow)
+
+    def deliver_signal(self, name: str, payload: dict[str, Any]) -> int:
+        """Hand a signal to every catch event waiting for it; returns how many took it."""
+        return catch_signal(self.workflow, name, payload)
+
     @property
     def completed(self) -> bool:
         return self.workflow.completed
@@ -150,6 +164,7 @@ class Instance:
                 jobs[str(t.id)] = t
         timers: dict[str, datetime] = {}
         messages: dict[str, str] = {}
+        signals: dict[str, str] = {}
         for t in self.workflow.event_manager.tasks.values():
             definition = t.task_spec.event_definition
             # an event-based gateway waits on several definitions at once
@@ -160,7 +175,9 @@ class Instance:
                         timers[str(t.id)] = due
                 elif isinstance(d, MessageEventDefinition):
                     messages[f"{t.id}|{d.name}"] = d.name
-        return Waits(user_tasks, timers, messages, jobs)
+                elif isinstance(d, KenteiSignal):
+                    signals[f"{t.id}|{d.name}"] = d.name
+        return Waits(user_tasks, timers, messages, jobs, signals)
 
 
 class _Cancelled(Exception):

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy import Engine as Database
 from sqlalchemy.orm import Session
 
-from engine import history
+from engine import history, ops_signals
 from engine.bpmn.serializer import StateSerializer
 from engine.config import Settings
 from engine.db.fast import FastSql, InstanceRow
@@ -106,6 +106,8 @@ class Kernel:
                 self._cache[step.row.id] = (step.row.row_version, step.instance.workflow)
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
+        if step.signals_thrown:  # to the prefecture's other instances, now that the throw is committed
+            ops_signals.deliver_thrown(self)
 
     def transaction(self) -> Session:
         """A new ORM session (administration, deployment); use `with engine.transaction() as s, s.begin():`."""
@@ -194,6 +196,7 @@ class Kernel:
         for message_id in step.taken_messages:
             put_back(self, step.conn, message_id)
         step.taken_messages.clear()
+        step.signals_thrown.clear()
         step.instance = self._restore(step.conn, row)
         self._apply(action, step)
         step.record("incident", failed.element_id, {"message": failed.message})
@@ -215,6 +218,8 @@ class Kernel:
             row.status, ended = "completed", step.now
             step.record("ended")
         conn = step.conn
+        if step.signals_thrown:
+            ops_signals.save_thrown(self, step)
         if step.history:
             row.history_head = history.append(fast, conn, row.history_head, step.history)
         fast.run(conn, "UPDATE process_instance SET state = :state, waits = JSON(:waits), variables = JSON(:vars), "

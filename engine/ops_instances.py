@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from engine.bpmn.async_points import behind
 from engine.db.fast import InstanceRow, unique_violation
@@ -27,8 +27,13 @@ def start(engine: Kernel, key: str, tenant: str, data: dict[str, Any] | None = N
 
 
 def start_on(engine: Kernel, conn: Any, key: str, tenant: str, data: dict[str, Any] | None = None,
-             business_key: str | None = None, actor: str | None = None) -> Step:
-    """Start an instance inside the caller's transaction (a start timer, a process starting others)."""
+             business_key: str | None = None, actor: str | None = None,
+             trigger: Callable[[Instance, Step], None] | None = None) -> Step:
+    """Start an instance inside the caller's transaction (a start timer, a process starting others).
+
+    `trigger` starts it at the signal or message start event that caught it (engine/ops_signals.py);
+    without one it starts at the none start event, or at the only start event there is (Camunda 7).
+    """
     if not isinstance(data or {}, dict):
         raise Conflict("start data must be a JSON object")
     if not TENANT.fullmatch(tenant or ""):
@@ -51,11 +56,15 @@ def start_on(engine: Kernel, conn: Any, key: str, tenant: str, data: dict[str, A
 
     def begin(inst: Instance, step: Step) -> None:
         inst.workflow.task_tree.data.update(data or {})
-        for start_event in map(behind, inst.workflow.spec.start.outputs):  # camunda:initiator, as in Camunda 7
-            initiator = getattr(start_event, "extensions", {}).get("initiator")
-            if initiator:
-                inst.workflow.task_tree.data[initiator] = actor
+        starts = map(behind, inst.workflow.spec.start.outputs)  # several start events sit behind a StartEventSplit
+        for start_event in [behind(e) for s in starts for e in (s.outputs if not hasattr(s, "extensions") else [s])]:
+            if start_event.extensions.get("initiator"):  # camunda:initiator: who started it, as in Camunda 7
+                inst.workflow.task_tree.data[start_event.extensions["initiator"]] = actor
         step.record("started", None, {"process": key, "version": version}, actor)
+        if trigger is not None:
+            trigger(inst, step)
+        else:
+            inst.start_plain()
 
     return engine.operate(conn, row, begin, actor)
 

@@ -11,7 +11,8 @@ import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition
+from sqlalchemy import Connection, update
 from sqlalchemy.exc import IntegrityError
 
 from engine import message_rules
@@ -19,6 +20,8 @@ from engine.db.models import SHARED, ReceivedMessage
 from engine.errors import Conflict, NotFound
 from engine.message_buffer import key_test
 from engine.message_rules import Sender
+from engine.ops_instances import start_on
+from engine.ops_signals import fire_start, start_events
 
 if TYPE_CHECKING:
     from engine.instance import Instance
@@ -45,8 +48,9 @@ def correlate(engine: Kernel, name: str, key: str | None, data: dict[str, Any] |
               sender: Sender | None = None) -> dict[str, Any]:
     """Deliver a message to the prefecture's instance waiting for (name, key).
 
-    Returns {"status": "delivered"|"buffered"|"duplicate", "instance_id": …}. With no
-    receiver the message is kept for KENTEI_MESSAGE_TTL_SECONDS and handed to the
+    Returns {"status": "delivered"|"started"|"buffered"|"duplicate", "instance_id": …}. With no
+    waiting instance, the process whose message start event takes it starts ("started"); with no
+    receiver at all the message is kept for KENTEI_MESSAGE_TTL_SECONDS and handed to the
     first instance that starts waiting for it. A `sender` must be one the catching elements
     declare, may set only the variables they declare, and may buffer a message only for a key a
     running instance of its prefecture has; otherwise nothing is kept.
@@ -61,11 +65,15 @@ def correlate(engine: Kernel, name: str, key: str | None, data: dict[str, Any] |
             tenant_test = " AND i.tenant = :tenant" if tenant else ""
             sub = fast.run(conn, SUBSCRIBER.format(key_test=key_test(key), tenant_test=tenant_test),
                            {"name": name, "key": key, "tenant": tenant}).first()
+            # no instance waits: a message start event of the prefecture's current versions takes it (Camunda 7)
+            starter = message_start(engine, conn, tenant, name) if sub is None and tenant else None
             rule = None
             if sender is not None:  # the element it reaches decides; a buffered one, every element that may take it
                 if sub is not None:  # every element of that instance the message would reach
                     waits = [r[0] for r in fast.run(conn, WAITING, {"i": sub[0], "name": name}).all()]
                     rule = message_rules.for_wait(engine, conn, sub[2], waits, name)
+                elif starter is not None:
+                    rule = message_rules.for_wait(engine, conn, starter[2], [starter[1]], name)
                 else:
                     rule = message_rules.for_buffer(engine, conn, tenant, name)
                 message_rules.check(rule, name, sender, payload)
@@ -75,20 +83,42 @@ def correlate(engine: Kernel, name: str, key: str | None, data: dict[str, Any] |
             now = engine.now()
             record = {"tenant": tenant, "id": message_id, "name": name, "key": key, "payload": fast.js(payload),
                       "now": fast.ts(now), "status": "buffered", "instance_id": None, "expires": None}
-            if sub is None:
+            if starter is not None:
+                step = start_on(engine, conn, starter[0], tenant, dict(payload), key, sender.user if sender else None,
+                                trigger=fire_start(starter[1], MessageEventDefinition(name), payload, "message"))
+                fast.run(conn, RECORD, {**record, "status": "delivered", "instance_id": step.row.id})
+                row = step.row
+            elif sub is None:
                 if rule is not None and (key is None
                                          or not message_rules.key_is_known(engine, conn, tenant, rule, key)):
                     raise NotFound(f"no application of prefecture {tenant} has the key {key!r}")
                 record["expires"] = fast.ts(now + timedelta(seconds=engine.settings.message_ttl_seconds))
                 fast.run(conn, RECORD, record)
                 return {"status": "buffered", "instance_id": None, "message_id": message_id}
-            row = engine.lock_instance(conn, sub[0])
-            step = engine.operate(conn, row, deliver(name, payload, message_id))
-            fast.run(conn, RECORD, {**record, "status": "delivered", "instance_id": row.id})
+            else:
+                row = engine.lock_instance(conn, sub[0])
+                step = engine.operate(conn, row, deliver(name, payload, message_id))
+                fast.run(conn, RECORD, {**record, "status": "delivered", "instance_id": row.id})
         engine.publish(step)
     except (IntegrityError, engine.db.dialect.dbapi.IntegrityError):  # the same id, at the same moment
         return {"status": "duplicate", "instance_id": None, "message_id": message_id}
-    return {"status": "delivered", "instance_id": row.id, "message_id": message_id}
+    return {"status": "started" if starter is not None else "delivered", "instance_id": row.id,
+            "message_id": message_id}
+
+
+def message_start(engine: "Kernel", conn: Connection, tenant: str, name: str) -> tuple[str, str, int] | None:
+    """(process key, start event id, definition id) of the one current process a message `name` starts, if any.
+
+    As Camunda 7's correlate(): a message that two processes' start events take is ambiguous (409).
+    """
+    found = start_events(engine, conn, tenant, "message", name)
+    if len(found) > 1:
+        raise Conflict(f"message '{name}' would start {len(found)} processes ({', '.join(k for k, _ in found)}); "
+                       "a message start event's name must be unique in the prefecture")
+    if not found:
+        return None
+    key, element = found[0]
+    return key, element, engine.repository.latest_definition(engine.fast, conn, key, tenant)[0]
 
 
 def deliver(name: str, payload: dict[str, Any], message_id: str):  # type: ignore[no-untyped-def]

@@ -26,6 +26,9 @@ DELETE_TIMER = "DELETE FROM timer WHERE id = :id"
 INSERT_SUBSCRIPTION = ("INSERT INTO message_subscription (instance_id, task_id, element_id, message_name, "
                        "correlation_key) VALUES (:instance_id, :task_id, :element_id, :name, :key)")
 DELETE_SUBSCRIPTION = "DELETE FROM message_subscription WHERE task_id = :task_id AND message_name = :name"
+INSERT_SIGNAL = ("INSERT INTO signal_subscription (instance_id, tenant, task_id, element_id, signal_name) "
+                 "VALUES (:instance_id, :tenant, :task_id, :element_id, :name)")
+DELETE_SIGNAL = "DELETE FROM signal_subscription WHERE task_id = :task_id AND signal_name = :name"
 INSERT_JOB = ("INSERT INTO external_job (instance_id, task_id, element_id, topic, kind, status, attempts, "
               "max_attempts, retry_cycle, next_run_at, created_at, payload, properties) VALUES (:instance_id, "
               ":task_id, :element_id, :topic, :kind, 'pending', 0, :max_attempts, :retry_cycle, :now, :now, "
@@ -36,7 +39,7 @@ CANCEL_JOB = "UPDATE external_job SET status = 'cancelled' WHERE task_id = :task
 def snapshot(waits: Waits) -> dict[str, Any]:
     """What the instance row stores in `waits`."""
     return {"u": sorted(waits.user_tasks), "t": {k: v.isoformat() for k, v in waits.timers.items()},
-            "m": waits.messages, "j": sorted(waits.jobs)}
+            "m": waits.messages, "j": sorted(waits.jobs), "s": waits.signals}
 
 
 def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: int) -> dict[str, Any]:
@@ -65,6 +68,12 @@ def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: i
     fast.run(conn, INSERT_SUBSCRIPTION, subscribe)
     fast.run(conn, DELETE_SUBSCRIPTION, [dict(zip(("task_id", "name"), k.split("|", 1))) for k in old_m
                                          if k not in new_m])
+    old_s, new_s = old.get("s", {}), new["s"]
+    fast.run(conn, INSERT_SIGNAL, [
+        {"instance_id": row.id, "tenant": row.tenant, "task_id": key.split("|", 1)[0], "name": name,
+         "element_id": step.workflow_task(key.split("|", 1)[0]).task_spec.bpmn_id}
+        for key, name in new_s.items() if key not in old_s])
+    fast.run(conn, DELETE_SIGNAL, [dict(zip(("task_id", "name"), k.split("|", 1))) for k in old_s if k not in new_s])
     old_j, new_j = set(old.get("j", ())), set(new["j"])
     fast.run(conn, INSERT_JOB, [_job(fast, row, t, waits.jobs[t], now, max_attempts) for t in sorted(new_j - old_j)])
     fast.run(conn, CANCEL_JOB, [{"task_id": t} for t in sorted(old_j - new_j - step.finished_jobs)])

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select
 
 from engine import message_rules
 from engine.bpmn.serializer import StateSerializer
+from engine.bpmn.signals import start_events_of
 from engine.db.fast import FastSql
 from engine.db.models import DeployedFile, ProcessDefinition
 from engine.dmn import Decision, load_dmn
@@ -28,6 +29,7 @@ class Repository:
         self.serializer = serializer
         self._specs: dict[int, tuple[Any, dict[str, Any]]] = {}
         self._rules: dict[int, dict[str, dict[str, message_rules.MessageRule]]] = {}
+        self._starts: dict[int, list[tuple[str, str, str]]] = {}
         self._dmn: dict[int, dict[str, Decision]] = {}
         self._lock = threading.Lock()
 
@@ -68,6 +70,15 @@ class Repository:
             with self._lock:
                 self._rules[definition_id] = rules
         return rules
+
+    def start_events(self, conn: Connection, definition_id: int) -> list[tuple[str, str, str]]:
+        """(kind "signal"|"message", name, element id) of a definition's signal and message start events (cached)."""
+        found = self._starts.get(definition_id)
+        if found is None:
+            found = start_events_of(self.spec(conn, definition_id)[0])
+            with self._lock:
+                self._starts[definition_id] = found
+        return found
 
     def decision(self, fast: FastSql, conn: Connection, key: str,
                  tenant: str) -> tuple[Decision, dict[str, Decision]]:

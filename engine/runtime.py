@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import Engine as Database
 
 from engine import (
-    deploy, ops_incidents, ops_instances, ops_jobs, ops_messages, ops_timers, purge, queries, start_processes,
-    start_timers,
+    deploy, ops_incidents, ops_instances, ops_jobs, ops_messages, ops_signals, ops_timers, purge, queries,
+    start_processes, start_timers,
 )
 from engine.config import Settings
 from engine.deploy import DeployReport
@@ -51,6 +51,11 @@ class Engine(Kernel):
         A `sender` (the API, the portal) is checked against the catching elements' declarations.
         """
         return ops_messages.correlate(self, name, key, data, message_id, tenant, sender)
+
+    def signal(self, name: str, tenant: str, data: dict[str, Any] | None = None,
+               actor: str | None = None) -> dict[str, Any]:
+        """Broadcast a signal to a prefecture: every instance waiting for it, and its signal start events."""
+        return ops_signals.signal(self, name, tenant, data, actor)
 
     def fire_due_timers(self, limit: int = 100) -> int:
         """Fire timers that are due by the engine clock (start timers too); returns how many fired or started."""

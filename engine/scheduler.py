@@ -3,7 +3,7 @@
 Every `poll_seconds` a worker fires the due timers (start timers too) and runs the due
 external jobs, each in its own transaction with the row claimed first, so any number of
 workers on one database do each piece of work once. Periodic jobs run beside it: expiry of
-buffered messages, automatic incident retries, overdue-task reminders, and whatever else
+buffered messages, automatic incident retries, overdue-task reminders, thrown signals left undelivered, and whatever else
 registers (retention, audit reviews) through `Scheduler.every`.
 
 `kentei worker` runs one in the foreground; any number may run. `kentei serve` embeds one
@@ -29,6 +29,7 @@ from sqlalchemy import text
 
 from engine import incident_retry, reminders
 from engine.ops_messages import expire_buffered
+from engine.ops_signals import deliver_thrown
 
 if TYPE_CHECKING:
     from engine.runtime import Engine
@@ -61,6 +62,8 @@ class Scheduler:
         self.every("expire_messages", 60, lambda: expire_buffered(engine))
         self.every("incident_retries", 60, lambda: incident_retry.retry_due(engine))
         self.every("task_reminders", 60, lambda: reminders.remind_overdue(engine))
+        # thrown signals go out right after their commit; this picks up any a crash (or a nested start) left
+        self.every("thrown_signals", engine.settings.poll_seconds, lambda: deliver_thrown(engine))
 
     def every(self, name: str, seconds: float, job: Callable[[], Any]) -> None:
         """Register a periodic job (retention purge, access-log review…); its failures are logged, not fatal."""

@@ -44,6 +44,7 @@ class Step:
     # an async continuation's step: a failure rolls the whole transaction back to the save point
     # (StepFailed is raised) instead of keeping the action and opening an incident at once
     fail_whole: bool = False
+    signals_thrown: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # for other instances
     instance: Any = None
     turns: dict[str, int] = field(default_factory=dict)  # element -> times run in this operation
     _handler_session: Session | None = None

@@ -1,4 +1,4 @@
-"""The `kentei` command: init, deploy, validate, start, tasks, complete, message, instance, incidents, retry, resolve,
+"""The `kentei` command: init, deploy, validate, start, tasks, complete, message, signal, instance, incidents, retry, resolve,
 worker, demo, user-add, users and the simulators."""
 from __future__ import annotations
 
@@ -169,6 +169,19 @@ def message(name: str, key: str | None, data: str, message_id: str | None, tenan
     result = _engine().correlate(name, key, _json_arg(data, "--data"), message_id=message_id,
                                  tenant=_tenant(tenant))
     _emit(result, as_json, lambda r: f"{r['status']} (instance {r['instance_id']})")
+
+
+@main.command("signal")
+@click.argument("name")
+@click.option("--tenant", required=True, help="都道府県コード 01–47: a signal reaches only that prefecture's instances")
+@click.option("--data", default="{}", help="variables set in every instance the signal reaches or starts")
+@click.option("--json", "as_json", is_flag=True)
+@_errors
+def signal_command(name: str, tenant: str, data: str, as_json: bool) -> None:
+    """Send signal NAME to a prefecture: every instance waiting for it, and its signal start events."""
+    result = _engine().signal(name, _tenant(tenant), _json_arg(data, "--data"), actor="cli")
+    _emit(result, as_json, lambda r: f"signal {r['name']}: reached {len(r['delivered'])} instance(s) "
+                                     f"{r['delivered']}, started {len(r['started'])} {r['started']}")
 
 
 @main.command()

@@ -284,7 +284,7 @@ def deployments() -> Response:
 
 def register(app: Any) -> None:
     """Mount the API without CSRF (it takes no cookies: every call carries its token)."""
-    from . import api_applications  # noqa: F401 — its routes join this blueprint
+    from . import api_applications, api_signals  # noqa: F401 — their routes join this blueprint
     from .app import csrf
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -102,6 +102,11 @@ def document() -> dict[str, Any]:
                                "key": {"type": "string", "minLength": 1, "maxLength": 128},
                                "id": {"type": "string", "minLength": 1, "maxLength": 128},
                                "data": {"type": "object"}}})},
+            "/api/v1/signals": {"post": _op("Send a signal to the caller's prefecture (admin): every instance "
+                                            "waiting for it, and the processes its signal start events start", OBJ,
+                                            body={"type": "object", "required": ["name"], "properties": {
+                                                "name": {"type": "string", "minLength": 1, "maxLength": 255},
+                                                "data": {"type": "object"}}})},
             "/api/v1/incidents": {"get": _op("Incidents of the user's prefecture", OBJ,
                                              [_q("status", {"enum": ["open", "all"]}, "which")])},
             "/api/v1/incidents/{incident_id}/retry": {"post": _op("Retry an incident (admin)", OBJ, [INCIDENT_ID])},

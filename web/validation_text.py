@@ -13,6 +13,7 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from .validation_text_async import ASYNC
+from .validation_text_signals import SIGNALS
 from .validation_text_whitelist import WHITELIST
 
 NESTED = ("detail", "error", "what")
@@ -112,8 +113,6 @@ _SENTENCES = [
      _l("イベントサブプロセスから補償を投げることにはまだ対応していません。エラー境界イベントの経路で投げてください。")),
     (r"activityRef '(?P<ref>.*)' names no activity of the scope of this compensation event",
      _l("activityRef '%(ref)s' は、この補償イベントのスコープにあるアクティビティを指していません。")),
-    (r"link events are not supported; draw the sequence flow",
-     _l("リンクイベントには対応していません。シーケンスフローでつないでください。")),
     # -- the whitelist (engine/validation/whitelist_table.py) --------------------------------------------
     *WHITELIST,  # in web/validation_text_whitelist.py (this module would pass 400 lines)
     *ASYNC,  # save points: web/validation_text_async.py
@@ -193,10 +192,7 @@ _SENTENCES = [
     # -- events --------------------------------------------------------------------------------------
     (r"the boundary event is attached to '(?P<ref>.*)', which is no activity of this process",
      _l("境界イベントの付け先 '%(ref)s' は、このプロセスのアクティビティではありません。")),
-    ((r'message throw events are not supported; use a send task with camunda:type="external" and a topic, '
-      r"or correlate the message through the API"),
-     _l('メッセージ送信イベントには対応していません。camunda:type="external" とトピックを指定した送信タスクを使うか、'
-        "API でメッセージを届けて（correlate）ください。")),
+    *SIGNALS,  # message throws, signals and links: web/validation_text_signals.py
     (r"the timer has no timeDate, timeDuration or timeCycle", _l("タイマーに timeDate・timeDuration・timeCycle のどれもありません。")),
     (r"the timer's (?P<tag>\w+) is empty", _l("タイマーの %(tag)s が空です。")),
     (r"the message event needs messageRef pointing at a named bpmn:message",

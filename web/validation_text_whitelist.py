@@ -128,8 +128,6 @@ WHITELIST = [
     # camunda extension elements refused (CAMUNDA_ELEMENTS)
     (r"camunda:inputOutput is not supported yet; pass data in the task's variables",
      _l("camunda:inputOutput にはまだ対応していません。データはタスクの変数で受け渡してください。")),
-    (r"camunda:in is not supported yet; a called process gets the caller's variables",
-     _l("camunda:in にはまだ対応していません。呼び出されたプロセスは呼び出し元の変数を受け取ります。")),
     (r"camunda:out is not supported yet; a called process returns its variables",
      _l("camunda:out にはまだ対応していません。呼び出されたプロセスは自分の変数を返します。")),
     (r"listeners run Java or scripts, which cannot run here; put the work in a service task with a topic",

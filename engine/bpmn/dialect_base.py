@@ -6,10 +6,10 @@ from typing import Any
 from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.bpmn import multi_instance, signals
 from engine.bpmn.conditions import ScopeConditionalEventDefinition
-from engine.bpmn.escalation import ScopedEscalationEventDefinition
-from engine.bpmn import multi_instance
 from engine.bpmn.error_events import parse_error_event
+from engine.bpmn.escalation import ScopedEscalationEventDefinition
 from engine.bpmn.extensions import task_extensions
 from engine.bpmn.flow_split import OutgoingFlowsMixin
 from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
@@ -22,7 +22,21 @@ class DialectMixin(OutgoingFlowsMixin):
     node: Any
 
     def parse_extensions(self, node: Any = None) -> dict[str, Any]:
-        return task_extensions(node if node is not None else self.node)
+        return signals.topic_extensions(self, task_extensions(node if node is not None else self.node))
+
+    # signals, link events, message throws with a topic: engine/bpmn/signals.py
+    def parse_signal_event(self, signal_event: Any) -> Any:
+        return signals.signal_definition(self, signal_event)
+
+    def get_event_definition(self, xpaths: list[str]) -> Any:
+        link = signals.link_definition(self)
+        if link is not None:
+            return link
+        return super().get_event_definition(signals.event_xpaths(self, xpaths))  # type: ignore[misc]
+
+    def _create_task(self, event_definition: Any, *args: Any, **kwargs: Any) -> Any:
+        task = signals.create_event_task(self, event_definition)
+        return task if task is not None else super()._create_task(event_definition, *args, **kwargs)  # type: ignore[misc]
 
     def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
         multi_instance.add_multi_instance(self, loop_characteristics)

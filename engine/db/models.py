@@ -158,6 +158,35 @@ class MessageSubscription(Base):
     correlation_key: Mapped[str | None] = mapped_column(String(255))
 
 
+class SignalSubscription(Base):
+    """An instance waiting for a signal, found by its prefecture and the signal's name."""
+
+    __tablename__ = "signal_subscription"
+    __table_args__ = (Index("ix_signal_subscription_lookup", "tenant", "signal_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    tenant: Mapped[str] = mapped_column(String(8))
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(255))
+    signal_name: Mapped[str] = mapped_column(String(255))
+
+
+class ThrownSignal(Base):
+    """A signal an instance threw, for the prefecture's other instances: delivered (and deleted) right after its
+    commit; a row that could not be delivered stays as failed."""
+
+    __tablename__ = "thrown_signal"
+    __table_args__ = (Index("ix_thrown_signal_pending", "status", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(8))
+    signal_name: Mapped[str] = mapped_column(String(255))
+    payload: Mapped[Any] = mapped_column(JSON)
+    source_instance_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # pending | failed
+    thrown_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when it failed
+
+
 class ReceivedMessage(Base):
     """Every message received, by prefecture and id: a duplicate id is applied once; unmatched ones wait for a TTL.
 

@@ -193,9 +193,74 @@ def _boundary(node: etree._Element, root: etree._Element, known: Known) -> Itera
 
 
 def _throw(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
-    if node.find(f"{B}messageEventDefinition") is not None:
-        yield ('message throw events are not supported; use a send task with camunda:type="external" '
-               "and a topic, or correlate the message through the API")
+    """A message throw or end event runs like a send task: camunda:type="external" and a topic."""
+    message = node.find(f"{B}messageEventDefinition")
+    if message is None:
+        if node.get(C + "type") is not None or node.get(C + "topic") is not None:
+            yield "camunda:type and camunda:topic apply to a message throw or end event only; remove them"
+        return
+    if any(message.get(C + a) for a in JAVA_DELEGATES):  # on the event itself: the whitelist says so
+        yield ('Java delegates cannot send a message here; use camunda:type="external" with a camunda:topic on '
+               "the message event")
+        return
+    kind = message.get(C + "type") or node.get(C + "type")
+    topic = message.get(C + "topic") or node.get(C + "topic")
+    if kind != "external" or not topic:
+        yield ('a message throw or end event needs camunda:type="external" and a camunda:topic naming the handler '
+               "that sends the message, as a send task does")
+    elif known.topics is not None and topic not in known.topics:
+        yield f"no handler is registered for topic '{topic}'"
+
+
+def _signal(node: etree._Element, root: etree._Element) -> Iterator[str]:
+    """signalRef to a named bpmn:signal with a fixed name; camunda:in (source, sourceExpression, all) on a throw."""
+    throws = local(node) in ("intermediateThrowEvent", "endEvent")
+    for definition in node.findall(f"{B}signalEventDefinition"):
+        ref = definition.get("signalRef")
+        target = _by_id(root, ref) if ref else None
+        if target is None or local(target) != "signal" or not target.get("name"):
+            yield "the signal event needs signalRef pointing at a named bpmn:signal"
+        elif "${" in target.get("name") or "#{" in target.get("name"):
+            yield (f"the signal name '{target.get('name')}' is an expression, which is not supported; give the "
+                   "signal a fixed name")
+        for mapping in definition.findall(f"{B}extensionElements/{C}*"):
+            name = etree.QName(mapping).localname
+            if name != "in" or not throws:
+                yield (f"camunda:{name} is not supported on this signal event; only a throwing signal event "
+                       "passes variables, with camunda:in")
+            elif mapping.get("local") is not None or mapping.get("businessKey") is not None:
+                yield "camunda:in with local or businessKey is not supported on a signal; map the variables by name"
+            elif mapping.get("variables") != "all" and not mapping.get("target"):
+                yield 'camunda:in on a signal needs a target (or variables="all")'
+            elif mapping.get("variables") != "all" and not (mapping.get("source") or mapping.get("sourceExpression")):
+                yield 'camunda:in on a signal needs a source or a sourceExpression (or variables="all")'
+            else:
+                yield from _compile("camunda:in", mapping.get("sourceExpression"))
+
+
+def _link(node: etree._Element) -> Iterator[str]:
+    """A link throw needs exactly one link catch of its name in the same process level."""
+    definition = node.find(f"{B}linkEventDefinition")
+    if definition is None:
+        return
+    tag, name = local(node), definition.get("name")
+    if tag not in ("intermediateThrowEvent", "intermediateCatchEvent"):
+        yield "link event definitions belong on intermediate throw and catch events only"
+        return
+    if not name:
+        yield "the link event needs a name (the linkEventDefinition's name) that pairs its throw and catch"
+        return
+    flows = [f for f in node.getparent() if local(f) == "sequenceFlow"]
+    if tag == "intermediateThrowEvent" and any(f.get("sourceRef") == node.get("id") for f in flows):
+        yield "a link throw event has no outgoing sequence flow: the process goes on at its link catch event"
+    if tag == "intermediateCatchEvent" and any(f.get("targetRef") == node.get("id") for f in flows):
+        yield "a link catch event has no incoming sequence flow: it is reached from its link throw events"
+    catches = [c for c in node.getparent() if local(c) == "intermediateCatchEvent"
+               and any(local(d) == "linkEventDefinition" and d.get("name") == name for d in c)]
+    if tag == "intermediateThrowEvent" and not catches:
+        yield f"no link catch event named '{name}' is in the same process level as this link throw event"
+    elif tag == "intermediateCatchEvent" and len(catches) > 1:
+        yield f"two link catch events in this process level are named '{name}'; link names must be unique"
 
 
 TRIGGERS = ("timerEventDefinition", "messageEventDefinition", "errorEventDefinition", "escalationEventDefinition",
@@ -252,7 +317,11 @@ def _event_definitions(node: etree._Element, root: etree._Element) -> Iterator[s
                 yield from _compile(tag, text)
             else:
                 yield from _timer_value(tag, text, tag)
+    yield from _signal(node, root)
+    yield from _link(node)
     for message in node.findall(f"{B}messageEventDefinition"):
+        if local(node) in ("intermediateThrowEvent", "endEvent"):
+            continue  # a throw runs its topic's handler; the message it sends needs no bpmn:message (_throw)
         ref = message.get("messageRef")
         target = _by_id(root, ref) if ref else None
         if target is None or local(target) != "message" or not target.get("name"):

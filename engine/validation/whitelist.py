@@ -119,6 +119,7 @@ _ELSEWHERE = {
                          "mapDecisionResult", "decisionRefTenantId"},
     "callActivity": {"calledElementTenantId"},
     "multiInstanceLoopCharacteristics": {"asyncBefore", "asyncAfter"},
+    "messageEventDefinition": {"class", "delegateExpression", "expression"},
 }
 
 

@@ -167,7 +167,8 @@ ELEMENTS: dict[str, Rule] = {
     "timeDate": rule(),
     "timeDuration": rule(),
     "timeCycle": rule(),
-    "messageEventDefinition": rule("messageRef operationRef"),
+    # on a throw or end event: camunda:type="external" camunda:topic, as on a send task (bpmn_rules._throw)
+    "messageEventDefinition": rule("messageRef operationRef", "type topic class delegateExpression expression"),
     "errorEventDefinition": rule("errorRef", "errorCodeVariable errorMessageVariable"),
     "terminateEventDefinition": rule(),
 
@@ -194,10 +195,9 @@ ELEMENTS: dict[str, Rule] = {
                                                       "an expression ${…} without a language")}),
 
     # -- signals, link and message events (engine/bpmn/signals.py) ------------------------------------
-    # lifted for signals thrown and caught within an instance (event subprocesses, boundaries); the signals
-    # family (engine/bpmn/signals.py) owns this row
+    # signalRef must name a bpmn:signal; camunda:async is refused (CAMUNDA_REFUSED); camunda:in passes variables
     "signalEventDefinition": rule("signalRef", "async"),
-    "linkEventDefinition": rule(refused="link events are not supported; draw the sequence flow"),
+    "linkEventDefinition": rule(),  # name pairs a throw with its catch (bpmn_rules._link)
 
     # -- compensation and transactions (engine/bpmn/compensation.py) -----------------------------------
     # where compensation may be drawn, and how: engine/validation/compensation_rules.py
@@ -278,7 +278,7 @@ CAMUNDA_ELEMENTS: dict[str, frozenset[str] | str] = {
     "constraint": frozenset({"name", "config"}),
     "value": frozenset({"id", "name"}),
     "inputOutput": "camunda:inputOutput is not supported yet; pass data in the task's variables",
-    "in": "camunda:in is not supported yet; a called process gets the caller's variables",
+    "in": frozenset({"source", "sourceExpression", "target", "variables", "local", "businessKey"}),
     "out": "camunda:out is not supported yet; a called process returns its variables",
     "taskListener": LISTENERS,
     "executionListener": LISTENERS,
@@ -298,6 +298,7 @@ CONTEXTS: dict[str, frozenset[str]] = {  # camunda extension elements allowed on
         "serviceTask", "sendTask", "receiveTask", "businessRuleTask", "task", "manualTask", "exclusiveGateway",
         "inclusiveGateway", "parallelGateway", "eventBasedGateway", "subProcess", "callActivity",
         "multiInstanceLoopCharacteristics"}),
+    "in": frozenset({"signalEventDefinition"}),  # a throwing signal's variables (bpmn_rules._signal)
 }
 NAMESPACES_REFUSED: dict[str, str] = {  # other engines' extensions: not Camunda 7's
     "http://camunda.org/schema/zeebe/1.0": "this is a Camunda 8 (Zeebe) extension; draw the diagram as a "

@@ -19,12 +19,13 @@ state is restored from what was saved: a restore in the middle of every construc
       - complete: {element: review, user: u1, refused: "four eyes"}  # must be refused, saying this
       - claim: {element: review, user: ann, roles: [reviewer]}    # the inbox's claim of an unassigned task (nth)
       - message: {name: paid, key: K-1, data: {}}                 # key defaults to the business key
-      - signal: {name: alarm, data: {}}
+      - signal: {name: alarm, data: {}}                           # tenant defaults to TENANT ("13")
       - advance: {minutes: 5}                                     # the test clock, then fire due timers
       - jobs: {}                                                  # run the jobs that are due (5 rounds)
       - jobs: {rounds: 1, every: {minutes: 5}}                    # ...advancing the clock so after each
-      - start: {process: other, data: {}, business_key: K-2}     # another instance
+      - start: {process: other, data: {}, business_key: K-2}     # another instance (tenant: 27 for another)
       - expect: {...}                                             # checks in the middle (as below)
+      - expect_error: {message: {...}, says: "sentence part"}     # a step that must fail (an EngineError)
     expect:
       status: completed | running | incident                      # of the first instance
       path: [start, a, b, end]                                    # the elements completed, in order
@@ -44,6 +45,8 @@ state is restored from what was saved: a restore in the middle of every construc
       job_attempts: {svc: 2}    # attempts made so far by the job at that element (the newest)
       job_due_in: {svc: {minutes: 5}}  # a waiting job's next run, from the test clock's now
       calls: {score.fetch: 2}   # how often a handler was called in the whole case
+      instances_of: {other: [completed, running]}  # every instance of a process (signal/message-started too), by id
+      variables_of: {other: {x: 1}}   # a subset of the variables of the newest instance of a process
     refused:                  # instead of start/steps/expect: the deploy must refuse
       - {element: mi, says: "multi-instance"}   # a problem at that element whose sentence contains it
 """
@@ -141,7 +144,7 @@ class Run:
 
     def start(self, how: dict[str, Any]) -> None:
         key = how.get("process") or self.case.spec.get("process") or _first_process(self.case)
-        iid = self.engine().start(key, TENANT, dict(how.get("data") or {}),
+        iid = self.engine().start(key, str(how.get("tenant", TENANT)), dict(how.get("data") or {}),
                                   business_key=how.get("business_key", f"case-{len(self.instances) + 1}"),
                                   actor=how.get("actor"))
         self.instances.append((key, iid))
@@ -175,7 +178,7 @@ class Run:
             eng.correlate(how["name"], how.get("key", business_key), how.get("data") or {},
                           how.get("id"), TENANT)
         elif kind == "signal":
-            eng.signal(how["name"], TENANT, how.get("data") or {})  # type: ignore[attr-defined]
+            eng.signal(how["name"], str(how.get("tenant", TENANT)), how.get("data") or {})
         elif kind == "advance":
             self.clock.advance(**{k: float(v) for k, v in how.items()})
             while eng.fire_due_timers():
@@ -189,8 +192,25 @@ class Run:
             self.start(how)
         elif kind == "expect":
             self.check(how)
+        elif kind == "expect_error":
+            from engine.errors import EngineError
+            (inner, inner_how), = ((k, v) for k, v in how.items() if k != "says")
+            try:
+                self.step(inner, inner_how)
+            except EngineError as exc:
+                assert how.get("says", "") in str(exc), f"{self.case.name}: {inner} failed with {exc!r}"
+            else:
+                raise AssertionError(f"{self.case.name}: {inner} should have failed")
         else:
             raise AssertionError(f"unknown step {kind!r}")
+
+    def of_process(self, key: str) -> list[int]:
+        """Every instance of a process, whoever started it, oldest first."""
+        from sqlalchemy import text
+        with self.engine().read() as conn:
+            return [r[0] for r in conn.execute(text(
+                "SELECT i.id FROM process_instance i JOIN process_definition d ON d.id = i.definition_id "
+                "WHERE d.key = :key ORDER BY i.id"), {"key": key}).all()]
 
     def path(self, iid: int) -> list[str]:
         return [h["element_id"] for h in self.engine().history(iid) if h["kind"] in PATH_KINDS and h["element_id"]]
@@ -258,6 +278,15 @@ class Run:
             ids = [i for k, i in self.instances if k == key]
             assert ids, f"{where}: no instance of {key} was started"
             assert eng.instance(ids[-1])["status"] == wanted, f"{where}: {key} is {eng.instance(ids[-1])['status']}"
+        for key, wanted in (expect.get("instances_of") or {}).items():
+            found = [eng.instance(i)["status"] for i in self.of_process(key)]
+            assert found == list(wanted), f"{where}: instances of {key}: {found}"
+        for key, wanted in (expect.get("variables_of") or {}).items():
+            ids = self.of_process(key)
+            assert ids, f"{where}: no instance of {key}"
+            got = eng.instance(ids[-1])["variables"]
+            for name, value in wanted.items():
+                assert got.get(name, "<unset>") == value, f"{where}: {key}.{name} = {got.get(name, '<unset>')!r}"
 
 
 def _first_process(case: Case) -> str:

@@ -136,7 +136,7 @@ def test_the_openapi_document_names_every_route(api):  # type: ignore[no-untyped
     assert doc["openapi"] == "3.1.0"
     routes = {"/api/v1/tasks", "/api/v1/tasks/{task_id}", "/api/v1/tasks/{task_id}/claim",
               "/api/v1/tasks/{task_id}/unclaim", "/api/v1/tasks/{task_id}/complete",
-              "/api/v1/instances/{instance_id}", "/api/v1/instances/{instance_id}/history", "/api/v1/messages",
+              "/api/v1/instances/{instance_id}", "/api/v1/instances/{instance_id}/history", "/api/v1/messages", "/api/v1/signals",
               "/api/v1/incidents", "/api/v1/incidents/{incident_id}/retry", "/api/v1/deployments",
               "/api/v1/incidents/{incident_id}/resolve", "/api/v1/applications",
               "/api/v1/applications/{application_id}",

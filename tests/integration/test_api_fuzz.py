@@ -53,4 +53,4 @@ def test_no_request_gets_a_server_error(tmp_path: Path) -> None:
 
         run()
     # every operation was exercised (the document itself is what schemathesis reads, not a case)
-    assert len(seen) == 14 and "GET /api/v1/openapi.json" not in seen, " | ".join(sorted(seen))
+    assert len(seen) == 15 and "GET /api/v1/openapi.json" not in seen, " | ".join(sorted(seen))

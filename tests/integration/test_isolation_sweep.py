@@ -210,7 +210,7 @@ LISTS: dict[str, list[str]] = {
 # routes whose form or JSON names identifiers (usernames, keys, message ids, request ids, files, decisions): their
 # probes are in Sweep.posted. A POST route without a URL variable must be here or in EXEMPT.
 POSTED = {"admin.users", "admin.deployments", "audit.review", "api.message", "api.file_application",
-          "inbox.delegate_task"}
+          "inbox.delegate_task", "api.signal"}
 EXEMPT = {
     ("auth.login", "POST"): "a sign-in names an account by design; one answer for every failure "
                             "(test_signin_hardening), a lockout per account",
@@ -673,6 +673,13 @@ class Sweep(Judge):
             body = {"name": "naniwa_fee_paid", "key": "13-2026-F000001", "data": {"fee_paid_amount": 0}}
             yield Probe("api.message", "POST", "/api/v1/messages", body, ["naniwa_fee_paid"],
                         ("/api/v1/messages", {**body, "name": "zz_no_message"}, ["zz_no_message"]), REFUSED, apis)
+            # signals: 27's own message names as signal names, sent by 13 (a signal stays in 13: nothing of 27
+            # reacts, and the answer is the one for a name that exists nowhere); non-admins are refused
+            for name in ("naniwa_fee_paid", "fee_paid"):
+                body = {"name": name, "data": {"fee_paid_amount": 0}}
+                yield Probe("api.signal", "POST", "/api/v1/signals", body, [name],
+                            ("/api/v1/signals", {**body, "name": "zz_no_signal"}, ["zz_no_signal"]),
+                            frozenset({200, 403}), apis)
             # 13's own task handed to a member of 27's staff
             [task13] = [t["id"] for t in w.engine.tasks(instance_id=w.fee13)]
             for colleague in ("reviewer1-27", "reviewer2-27", "admin1-27", "retired1-27"):

@@ -80,8 +80,15 @@ def field(attrs: str, inner: str = "") -> bytes:
                 f'<camunda:formField {attrs}>{inner}</camunda:formField></camunda:formData></bpmn:extensionElements>')
 
 
-def event(definition: str, tag: str = "intermediateCatchEvent") -> bytes:
-    return linear(f'<bpmn:{tag} id="e">{definition}</bpmn:{tag}>')
+def event(definition: str, tag: str = "intermediateCatchEvent", extra: str = "") -> bytes:
+    return linear(f'<bpmn:{tag} id="e">{definition}</bpmn:{tag}>', extra=extra)
+
+
+def signal_in(attrs: str) -> bytes:
+    """A throwing signal event with one camunda:in."""
+    return event(f'<bpmn:signalEventDefinition signalRef="s"><bpmn:extensionElements><camunda:in {attrs}/>'
+                 '</bpmn:extensionElements></bpmn:signalEventDefinition>', "intermediateThrowEvent",
+                 extra='<bpmn:signal id="s" name="go"/>')
 
 
 def event_subprocess(definition: str, attrs: str = "") -> bytes:
@@ -292,7 +299,24 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
         '<bpmn:sequenceFlow id="s1" sourceRef="sp_start" targetRef="sp_end"/>'
         '<bpmn:task id="h" isForCompensation="true"/></bpmn:subProcess>'
         '<bpmn:association id="as" sourceRef="c" targetRef="h"/>'))),
-    ("link events", bad(event('<bpmn:linkEventDefinition name="l"/>'))),
+    ("a link catch event has no incoming", bad(event('<bpmn:linkEventDefinition name="l"/>'))),
+    ("no link catch event named", bad(event('<bpmn:linkEventDefinition name="l"/>', "intermediateThrowEvent"))),
+    ("needs a name", bad(event('<bpmn:linkEventDefinition/>'))),
+    ("belong on intermediate", bad(event('<bpmn:linkEventDefinition name="l"/>', "endEvent"))),
+    ("link names must be unique", bad(definitions(process(
+        '<bpmn:startEvent id="start"/><bpmn:endEvent id="end"/><bpmn:sequenceFlow id="f" sourceRef="start" '
+        'targetRef="end"/>', *(f'<bpmn:intermediateCatchEvent id="c{i}"><bpmn:linkEventDefinition name="l"/>'
+                               '</bpmn:intermediateCatchEvent>' for i in (1, 2)))))),
+    ("signalRef pointing", bad(event("<bpmn:signalEventDefinition/>"))),
+    ("give the signal a fixed name", bad(event('<bpmn:signalEventDefinition signalRef="s"/>',
+                                               extra='<bpmn:signal id="s" name="go-${region}"/>'))),
+    ("only a throwing signal event", bad(event(
+        '<bpmn:signalEventDefinition signalRef="s"><bpmn:extensionElements><camunda:in source="a" target="b"/>'
+        '</bpmn:extensionElements></bpmn:signalEventDefinition>', extra='<bpmn:signal id="s" name="go"/>'))),
+    ("with local or businessKey", bad(signal_in('source="a" target="b" local="true"'))),
+    ("needs a target", bad(signal_in('source="a"'))),
+    ("needs a source", bad(signal_in('target="b"'))),
+    ("camunda:in: ", bad(signal_in('sourceExpression="${a +}" target="b"'))),
     ("Java delegates", bad(task('camunda:class="a.B"', tag="serviceTask"))),
     ("a service task needs", bad(task('camunda:type="external"', tag="serviceTask"))),
     ("no handler is registered", bad(task('camunda:type="external" camunda:topic="nope"', tag="serviceTask"))),
@@ -315,7 +339,12 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("a call activity needs", bad(task(tag="callActivity"))),
     ("called process 'ghost'", bad(task('calledElement="ghost"', tag="callActivity"))),
     ("attached to 'ghost'", bad(linear('<bpmn:boundaryEvent id="b" attachedToRef="ghost"/>'))),
-    ("message throw events", bad(event("<bpmn:messageEventDefinition/>", "intermediateThrowEvent"))),
+    ("a message throw or end event needs", bad(event("<bpmn:messageEventDefinition/>", "intermediateThrowEvent"))),
+    ("apply to a message throw or end event only", bad(event('<bpmn:signalEventDefinition signalRef="s"/>',
+                                                              "endEvent", extra='<bpmn:signal id="s" name="go"/>')
+                                                        .replace(b'<bpmn:endEvent id="e"',
+                                                                 b'<bpmn:endEvent id="e" camunda:topic="x"'))),
+    ("cannot send a message", bad(event('<bpmn:messageEventDefinition camunda:class="a.B"/>', "endEvent"))),
     ("the timer has no", bad(event("<bpmn:timerEventDefinition/>"))),
     ("the timer's timeDuration is empty", bad(timer("timeDuration", " "))),
     ("needs messageRef", bad(event("<bpmn:messageEventDefinition/>"))),
@@ -485,7 +514,7 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("conversations", bad(loose(extra='<bpmn:collaboration id="c"><bpmn:conversation id="cv"/>'
                                       "</bpmn:collaboration>"))),
     ("camunda:inputOutput is not supported yet", bad(task(inner=ext("<camunda:inputOutput/>")))),
-    ("camunda:in is not supported yet", bad(task('calledElement="p"', ext('<camunda:in variables="all"/>'),
+    ("camunda:in is not supported on a", bad(task('calledElement="p"', ext('<camunda:in variables="all"/>'),
                                                  tag="callActivity"))),
     ("camunda:out is not supported yet", bad(task('calledElement="p"', ext('<camunda:out variables="all"/>'),
                                                   tag="callActivity"))),
