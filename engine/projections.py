@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from engine.bpmn.mapping_specs import business_key_of
 from engine.expr import compile_expression, parse_datetime
 from engine.instance import Waits
 from engine.step import Step
@@ -100,9 +101,10 @@ def _date(expr: str | None, data: dict[str, Any], tz: Any) -> datetime | None:
 
 
 def correlation_key(task: Any, business_key: str | None) -> str | None:
-    """The key a message wait subscribes with: camunda:property correlationKey, else the business key."""
+    """The key a message wait subscribes with: camunda:property correlationKey, else the business key (of the
+    called process, inside a call activity: engine/bpmn/mapping_specs.py)."""
     expr = task.task_spec.extensions.get("properties", {}).get("correlationKey")
-    return _text(expr, task.data) if expr else business_key
+    return _text(expr, task.data) if expr else business_key_of(task, business_key)
 
 
 def json_safe(data: dict[str, Any]) -> dict[str, Any]:

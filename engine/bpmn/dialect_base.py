@@ -1,4 +1,4 @@
-"""What every kentei parser shares: camunda:* read into `spec.extensions`, clock-aware timers."""
+"""What every kentei parser shares: camunda:* read into `spec.extensions`, clock-aware timers, mappings."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,11 +7,12 @@ from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.bpmn.extensions import task_extensions
+from engine.bpmn.mapping_parser import MappingsParserMixin
 from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
 
 
-class DialectMixin:
-    """Reads camunda:* into `spec.extensions` and builds clock-aware timers."""
+class DialectMixin(MappingsParserMixin):
+    """Reads camunda:* into `spec.extensions`, builds clock-aware timers, reads variable mappings."""
 
     node: Any
 

@@ -20,6 +20,7 @@ from engine.expr import (
     parse_duration,
 )
 from engine.start_schedule import check as check_start_timer
+from engine.validation import mapping_rules
 from engine.validation.problems import Problem
 from engine.validation.xml_load import BPMN_NS
 
@@ -101,6 +102,8 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
                 for message in check(node, root, known):
                     add(node, message)
             for message in _event_definitions(node, root):
+                add(node, message)
+            for message in mapping_rules.check(node):
                 add(node, message)
         elif tag == "sequenceFlow":
             for message in _sequence_flow(node, ids):

@@ -10,6 +10,7 @@ state is restored from what was saved: a restore in the middle of every construc
       score.fetch: {returns: {points: 7}}
       juki.check: {error: NOT_FOUND}      # raise BpmnError(code)
       flaky: {fail: "boom", kind: remote} # raise an exception
+      see.it: {echo: [a, b]}              # return seen_a, seen_b: the values the handler saw
     start: {data: {a: 1}, business_key: K-1}
     steps:                                # each a one-key mapping
       - complete: {element: review, data: {ok: true}, user: u1}   # the oldest open task at the element
@@ -81,7 +82,8 @@ def _handlers(spec: dict[str, Any]) -> HandlerRegistry:
                 raise BpmnError(str(how["error"]), str(how.get("message", how["error"])))
             if "fail" in how:
                 raise RuntimeError(str(how["fail"]))
-            return dict(how.get("returns") or {}) or None
+            seen = {f"seen_{n}": data.get(n) for n in how.get("echo") or []}  # what the handler saw
+            return {**dict(how.get("returns") or {}), **seen} or None
 
         registry.register(topic, handler, how.get("kind", "local"))
     return registry
