@@ -22,7 +22,7 @@ from engine.validation.files import check_files
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from engine.runtime import Engine
+    from engine.kernel import Kernel
 
 SUFFIXES = (".bpmn", ".dmn", ".bpmn20.xml", ".dmn11.xml")
 
@@ -50,7 +50,7 @@ def collect(paths: list[str | Path]) -> list[tuple[str, bytes]]:
     return [(f.name, f.read_bytes()) for f in found]
 
 
-def validate(engine: "Engine", files: list[tuple[str, bytes]], tenant: str | None = None) -> None:
+def validate(engine: Kernel, files: list[tuple[str, bytes]], tenant: str | None = None) -> None:
     """Check files against the dialect and what the tenant sees deployed; raise ValidationFailed listing all."""
     with engine.transaction() as session:
         known, deployed = _known(engine, session, tenant or SHARED)
@@ -59,7 +59,7 @@ def validate(engine: "Engine", files: list[tuple[str, bytes]], tenant: str | Non
         raise ValidationFailed(problems)
 
 
-def deploy(engine: "Engine", files: list[tuple[str, bytes]], actor: str | None = None,
+def deploy(engine: Kernel, files: list[tuple[str, bytes]], actor: str | None = None,
            tenant: str | None = None) -> DeployReport:
     """Validate and store files for a prefecture (or shared); unchanged files are skipped, changed ones get a
     new version."""
@@ -106,7 +106,7 @@ def _next_version(session: "Session", model: Any, key: str, tenant: str) -> int:
     return (session.scalar(select(func.max(model.version)).where(model.key == key, model.tenant == tenant)) or 0) + 1
 
 
-def _known(engine: "Engine", session: "Session", tenant: str) -> tuple[Known, dict[str, bytes]]:
+def _known(engine: Kernel, session: "Session", tenant: str) -> tuple[Known, dict[str, bytes]]:
     """What the tenant sees deployed: topics, decisions and processes (its own and the shared ones), and
     the newest BPMN file of each name (its own version, else the shared one) for call activities."""
     visible = (DecisionDefinition.tenant.in_({tenant, SHARED}))

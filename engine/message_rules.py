@@ -26,7 +26,7 @@ from engine.errors import BadInput, Forbidden, NotFound
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from engine.runtime import Engine
+    from engine.kernel import Kernel
 
 PLAIN_VARIABLE = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 
@@ -91,7 +91,7 @@ def of_spec(spec: Any, subs: dict[str, Any]) -> dict[str, dict[str, MessageRule]
     return rules
 
 
-def for_wait(engine: "Engine", conn: "Connection", definition_id: int, element_ids: list[str],
+def for_wait(engine: Kernel, conn: "Connection", definition_id: int, element_ids: list[str],
              name: str) -> MessageRule:
     """What the elements a message is about to reach allow, in the version their instance runs (an element
     that declares nothing allows nothing)."""
@@ -99,7 +99,7 @@ def for_wait(engine: "Engine", conn: "Connection", definition_id: int, element_i
     return _all_of([declared.get(e, MessageRule()) for e in element_ids])
 
 
-def for_buffer(engine: "Engine", conn: "Connection", tenant: str, name: str) -> MessageRule:
+def for_buffer(engine: Kernel, conn: "Connection", tenant: str, name: str) -> MessageRule:
     """What every element that could take a buffered message allows (the prefecture's current versions):
     the senders and variables all of them declare; the keys any of them correlates on."""
     return _all_of([r for definition_id in engine.repository.current_definitions(engine.fast, conn, tenant)
@@ -127,7 +127,7 @@ def check(rule: MessageRule, name: str, sender: Sender, payload: dict[str, Any])
         raise BadInput(f"message '{name}' may not set '{extra[0]}' (it may set {allowed})", f"data.{extra[0]}")
 
 
-def key_is_known(engine: "Engine", conn: "Connection", tenant: str, rule: MessageRule, key: str) -> bool:
+def key_is_known(engine: Kernel, conn: "Connection", tenant: str, rule: MessageRule, key: str) -> bool:
     """Whether a running instance of the prefecture has this correlation key (a message may wait for it)."""
     fast = engine.fast
     tests = ["business_key = :key"] if rule.by_business_key else []

@@ -15,7 +15,7 @@ from engine.errors import Conflict, EngineError, NotFound
 
 if TYPE_CHECKING:
     from engine.instance import Instance
-    from engine.runtime import Engine
+    from engine.kernel import Kernel
     from engine.step import Step
 
 NOTE_MAX = 1000
@@ -31,7 +31,7 @@ class ResolutionInvalid(EngineError):
         self.field = field
 
 
-def resolve(engine: Engine, incident_id: int, user: str, note: str,
+def resolve(engine: Kernel, incident_id: int, user: str, note: str,
             variables: dict[str, Any] | None = None) -> None:
     """Close an open job incident by hand: the task completes with `variables`, the instance runs on."""
     note = (note or "").strip()

@@ -12,11 +12,11 @@ TENANT = re.compile(r"0[1-9]|[1-3][0-9]|4[0-7]")  # 都道府県コード
 
 if TYPE_CHECKING:
     from engine.instance import Instance
-    from engine.runtime import Engine
+    from engine.kernel import Kernel
     from engine.step import Step
 
 
-def start(engine: Engine, key: str, tenant: str, data: dict[str, Any] | None = None,
+def start(engine: Kernel, key: str, tenant: str, data: dict[str, Any] | None = None,
           business_key: str | None = None, actor: str | None = None) -> int:
     """Start the newest version of process `key` for a prefecture; returns the instance id."""
     with engine.unit() as conn:
@@ -25,7 +25,7 @@ def start(engine: Engine, key: str, tenant: str, data: dict[str, Any] | None = N
     return step.row.id
 
 
-def start_on(engine: Engine, conn: Any, key: str, tenant: str, data: dict[str, Any] | None = None,
+def start_on(engine: Kernel, conn: Any, key: str, tenant: str, data: dict[str, Any] | None = None,
              business_key: str | None = None, actor: str | None = None) -> Step:
     """Start an instance inside the caller's transaction (a start timer, a process starting others)."""
     if not isinstance(data or {}, dict):
@@ -50,12 +50,15 @@ def start_on(engine: Engine, conn: Any, key: str, tenant: str, data: dict[str, A
 
     def begin(inst: Instance, step: Step) -> None:
         inst.workflow.task_tree.data.update(data or {})
+        for start_event in inst.workflow.spec.start.outputs:  # camunda:initiator: who started it, as in Camunda 7
+            if start_event.extensions.get("initiator"):
+                inst.workflow.task_tree.data[start_event.extensions["initiator"]] = actor
         step.record("started", None, {"process": key, "version": version}, actor)
 
     return engine.operate(conn, row, begin, actor)
 
 
-def complete_task(engine: Engine, task_id: str, user: str, data: dict[str, Any] | None = None) -> int:
+def complete_task(engine: Kernel, task_id: str, user: str, data: dict[str, Any] | None = None) -> int:
     """Complete an open user task as `user` with form data; returns the instance id."""
     if not isinstance(data or {}, dict):
         raise Conflict("task data must be a JSON object")

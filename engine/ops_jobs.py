@@ -15,7 +15,7 @@ from handlers.base import BpmnError, HandlerContext
 
 if TYPE_CHECKING:
     from engine.instance import Instance
-    from engine.runtime import Engine
+    from engine.kernel import Kernel
     from engine.step import Step
 
 log = logging.getLogger("kentei.jobs")
@@ -36,7 +36,7 @@ class ClaimedJob:
     properties: dict[str, str]
 
 
-def claim(engine: "Engine", worker: str, limit: int = 10) -> list[ClaimedJob]:
+def claim(engine: Kernel, worker: str, limit: int = 10) -> list[ClaimedJob]:
     """Lease due jobs (or jobs whose lease ran out) to `worker`."""
     now = engine.now()
     with engine.transaction() as session, session.begin():
@@ -57,7 +57,7 @@ def claim(engine: "Engine", worker: str, limit: int = 10) -> list[ClaimedJob]:
         return claimed
 
 
-def execute(engine: "Engine", job: ClaimedJob, worker: str) -> str:
+def execute(engine: Kernel, job: ClaimedJob, worker: str) -> str:
     """Run one claimed job's handler and record the outcome; returns done|retry|incident|bpmn_error|lost."""
     if job.result is not None:  # the handler ran before; only applying its result failed
         return complete(engine, job, worker, job.result)
@@ -78,7 +78,7 @@ def execute(engine: "Engine", job: ClaimedJob, worker: str) -> str:
     return complete(engine, job, worker, dict(result))
 
 
-def complete(engine: "Engine", job: ClaimedJob, worker: str, result: dict[str, Any]) -> str:
+def complete(engine: Kernel, job: ClaimedJob, worker: str, result: dict[str, Any]) -> str:
     """Finish the job's service task with the handler's output and run the instance on."""
     def action(inst: "Instance", step: "Step") -> None:
         task = inst.task(job.task_id)
@@ -90,7 +90,7 @@ def complete(engine: "Engine", job: ClaimedJob, worker: str, result: dict[str, A
     return _with_job(engine, job, worker, action, "done", result)
 
 
-def bpmn_error(engine: "Engine", job: ClaimedJob, worker: str, err: BpmnError) -> str:
+def bpmn_error(engine: Kernel, job: ClaimedJob, worker: str, err: BpmnError) -> str:
     """The handler raised a BPMN error: throw it at the task for an error boundary event."""
     def action(inst: "Instance", step: "Step") -> None:
         task = inst.task(job.task_id)
@@ -103,7 +103,7 @@ def bpmn_error(engine: "Engine", job: ClaimedJob, worker: str, err: BpmnError) -
     return _with_job(engine, job, worker, action, "bpmn_error", None)
 
 
-def _with_job(engine: "Engine", job: ClaimedJob, worker: str, action: Any, outcome: str,
+def _with_job(engine: Kernel, job: ClaimedJob, worker: str, action: Any, outcome: str,
               result: dict[str, Any] | None) -> str:
     try:
         fast = engine.fast
@@ -122,7 +122,7 @@ def _with_job(engine: "Engine", job: ClaimedJob, worker: str, action: Any, outco
         return _open_incident(engine, job, "step_failed", str(exc), result)
 
 
-def fail(engine: "Engine", job: ClaimedJob, worker: str, error: str) -> str:
+def fail(engine: Kernel, job: ClaimedJob, worker: str, error: str) -> str:
     """Count a failed attempt: retry later with exponential backoff, or open an incident."""
     with engine.transaction() as session, session.begin():
         row = session.get(ExternalJob, job.id, with_for_update=True)
@@ -139,7 +139,7 @@ def fail(engine: "Engine", job: ClaimedJob, worker: str, error: str) -> str:
         return "retry"
 
 
-def _open_incident(engine: "Engine", job: ClaimedJob, kind: str, message: str, result: dict[str, Any] | None) -> str:
+def _open_incident(engine: Kernel, job: ClaimedJob, kind: str, message: str, result: dict[str, Any] | None) -> str:
     with engine.transaction() as session, session.begin():
         row = session.get(ExternalJob, job.id, with_for_update=True)
         if row is None:
@@ -149,7 +149,7 @@ def _open_incident(engine: "Engine", job: ClaimedJob, kind: str, message: str, r
     return "incident"
 
 
-def _add_incident(session: Any, engine: "Engine", job: ExternalJob, kind: str, message: str) -> None:
+def _add_incident(session: Any, engine: Kernel, job: ExternalJob, kind: str, message: str) -> None:
     tenant, _ = _instance_keys(engine, job.instance_id, session)
     now = engine.now()
     done, next_try = incident_retry.plan(session, engine, job.id, kind, now)
@@ -158,7 +158,7 @@ def _add_incident(session: Any, engine: "Engine", job: ExternalJob, kind: str, m
                          next_auto_retry_at=next_try))
 
 
-def _instance_keys(engine: "Engine", instance_id: int, session: Any = None) -> tuple[str, str | None]:
+def _instance_keys(engine: Kernel, instance_id: int, session: Any = None) -> tuple[str, str | None]:
     from engine.db.models import ProcessInstance
     if session is None:
         with engine.transaction() as s:
@@ -168,7 +168,7 @@ def _instance_keys(engine: "Engine", instance_id: int, session: Any = None) -> t
     return (row.tenant, row.business_key) if row else ("", None)
 
 
-def retry(engine: "Engine", incident_id: int, user: str | None = None) -> str:
+def retry(engine: Kernel, incident_id: int, user: str | None = None) -> str:
     """Resume after an incident: the job runs again (attempts reset), or the failed step runs again."""
     with engine.transaction() as session, session.begin():
         incident = session.get(Incident, incident_id, with_for_update=True)
@@ -193,7 +193,7 @@ def retry(engine: "Engine", incident_id: int, user: str | None = None) -> str:
     return "step_retried"
 
 
-def run_once(engine: "Engine", worker: str, limit: int = 10) -> dict[str, int]:
+def run_once(engine: Kernel, worker: str, limit: int = 10) -> dict[str, int]:
     """Claim and execute one batch; returns counts by outcome."""
     counts: dict[str, int] = {}
     for job in claim(engine, worker, limit):

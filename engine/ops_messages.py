@@ -11,17 +11,18 @@ import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from engine import message_rules
 from engine.db.models import SHARED, ReceivedMessage
 from engine.errors import Conflict, NotFound
+from engine.message_buffer import key_test
 from engine.message_rules import Sender
 
 if TYPE_CHECKING:
     from engine.instance import Instance
-    from engine.runtime import Engine
+    from engine.kernel import Kernel
     from engine.step import Step
 
 TENANT_KEY = re.compile(r"(0[1-9]|[1-3][0-9]|4[0-7])-")  # a 申請受付ID names its prefecture
@@ -33,22 +34,13 @@ WAITING = "SELECT element_id FROM message_subscription WHERE instance_id = :i AN
 RECORD = ("INSERT INTO received_message (tenant, message_id, message_name, correlation_key, payload, status, "
           "instance_id, received_at, expires_at) VALUES (:tenant, :id, :name, :key, JSON(:payload), :status, "
           ":instance_id, :now, :expires)")
-BUFFERED = ("SELECT tenant, message_id, payload FROM received_message WHERE message_name = :name AND correlation_key "
-            "{key_test} AND tenant IN (:tenant, '') AND status = 'buffered' AND expires_at > :now "
-            "ORDER BY received_at LIMIT 1")
-
-
-def _key_test(key: str | None) -> str:
-    return "IS NULL" if key is None else "= :key"
-
-
 def message_tenant(key: str | None) -> str:
     """The prefecture a correlation key names (a 申請受付ID "13-2026-A000001"), else SHARED."""
     found = TENANT_KEY.match(key or "")
     return found.group(1) if found else SHARED
 
 
-def correlate(engine: "Engine", name: str, key: str | None, data: dict[str, Any] | None = None,
+def correlate(engine: Kernel, name: str, key: str | None, data: dict[str, Any] | None = None,
               message_id: str | None = None, tenant: str | None = None,
               sender: Sender | None = None) -> dict[str, Any]:
     """Deliver a message to the prefecture's instance waiting for (name, key).
@@ -67,7 +59,7 @@ def correlate(engine: "Engine", name: str, key: str | None, data: dict[str, Any]
     try:
         with engine.unit() as conn:
             tenant_test = " AND i.tenant = :tenant" if tenant else ""
-            sub = fast.run(conn, SUBSCRIBER.format(key_test=_key_test(key), tenant_test=tenant_test),
+            sub = fast.run(conn, SUBSCRIBER.format(key_test=key_test(key), tenant_test=tenant_test),
                            {"name": name, "key": key, "tenant": tenant}).first()
             rule = None
             if sender is not None:  # the element it reaches decides; a buffered one, every element that may take it
@@ -108,30 +100,7 @@ def deliver(name: str, payload: dict[str, Any], message_id: str):  # type: ignor
     return action
 
 
-def take_buffered(engine: "Engine", conn: Connection, name: str, key: str | None, instance_id: int,
-                  tenant: str) -> tuple[tuple[str, str], dict[str, Any]] | None:
-    """The oldest unexpired buffered message of the prefecture for (name, key), marked delivered to `instance_id`.
-
-    Returns ((tenant, message id), payload).
-    """
-    fast = engine.fast
-    found = fast.run(conn, BUFFERED.format(key_test=_key_test(key)),
-                     {"name": name, "key": key, "tenant": tenant, "now": fast.ts(engine.now())}).first()
-    if found is None:
-        return None
-    fast.run(conn, "UPDATE received_message SET status = 'delivered', instance_id = :iid "
-                   "WHERE tenant = :tenant AND message_id = :id",
-             {"iid": instance_id, "tenant": found[0], "id": found[1]})
-    return (found[0], found[1]), dict(fast.read_js(found[2]) or {})
-
-
-def put_back(engine: "Engine", conn: Connection, message: tuple[str, str]) -> None:
-    """Return a taken message ((tenant, id)) to the buffer (its step was rewound)."""
-    engine.fast.run(conn, "UPDATE received_message SET status = 'buffered', instance_id = NULL "
-                          "WHERE tenant = :tenant AND message_id = :id", {"tenant": message[0], "id": message[1]})
-
-
-def expire_buffered(engine: "Engine") -> int:
+def expire_buffered(engine: Kernel) -> int:
     """Mark buffered messages past their time-to-live as expired; returns how many."""
     with engine.transaction() as session, session.begin():
         result = session.execute(update(ReceivedMessage).where(

@@ -11,19 +11,19 @@ from engine.db.session import utc
 
 if TYPE_CHECKING:
     from engine.instance import Instance
-    from engine.runtime import Engine
+    from engine.kernel import Kernel
     from engine.step import Step
 
 DUE = "SELECT id FROM timer WHERE status = 'waiting' AND due_at <= :now ORDER BY due_at LIMIT :limit"
 CLAIM = "SELECT instance_id, element_id FROM timer WHERE id = :id AND status = 'waiting' AND due_at <= :now"
 
 
-def fire_due(engine: "Engine", limit: int = 100) -> int:
+def fire_due(engine: Kernel, limit: int = 100) -> int:
     """Fire up to `limit` timers whose due time has come (by the engine clock); returns how many fired."""
     return fire_each(engine, DUE, limit, _fire)
 
 
-def fire_each(engine: "Engine", due_sql: str, limit: int, fire: Callable[["Engine", Any], int]) -> int:
+def fire_each(engine: Kernel, due_sql: str, limit: int, fire: Callable[["Kernel", Any], int]) -> int:
     """Read the ids `due_sql` finds due now (no lock), then `fire` each in its own transaction."""
     fast, now = engine.fast, engine.now()
     with engine.read() as conn:
@@ -31,7 +31,7 @@ def fire_each(engine: "Engine", due_sql: str, limit: int, fire: Callable[["Engin
     return sum(fire(engine, item) for item in due)
 
 
-def _fire(engine: "Engine", timer_id: str) -> int:
+def _fire(engine: Kernel, timer_id: str) -> int:
     fast, now = engine.fast, engine.now()
     with engine.unit() as conn:
         claimed = fast.run(conn, CLAIM, {"id": timer_id, "now": fast.ts(now)}).first()
@@ -61,7 +61,7 @@ def _fire(engine: "Engine", timer_id: str) -> int:
     return 1
 
 
-def upcoming(engine: "Engine", limit: int = 100) -> list[dict[str, Any]]:
+def upcoming(engine: Kernel, limit: int = 100) -> list[dict[str, Any]]:
     """Waiting timers, soonest first."""
     with engine.reading() as session:
         rows = session.execute(select(Timer, ProcessInstance.tenant).join(ProcessInstance)

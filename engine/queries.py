@@ -13,7 +13,7 @@ from engine.db.session import utc
 from engine.errors import NotFound
 
 if TYPE_CHECKING:
-    from engine.runtime import Engine
+    from engine.kernel import Kernel
 
 
 # The largest id every id column holds: INTEGER (32 bits) on PostgreSQL for staff_user, api_token, incident and
@@ -41,7 +41,7 @@ def task_dict(t: HumanTask, now: datetime) -> dict[str, Any]:
             "overdue": t.status == "open" and t.due_at is not None and utc(t.due_at) <= now}
 
 
-def tasks(engine: "Engine", tenant: str | None = None, status: str = "open", group: str | None = None,
+def tasks(engine: Kernel, tenant: str | None = None, status: str = "open", group: str | None = None,
           assignee: str | None = None, instance_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Human tasks, filtered; oldest first."""
     if instance_id is not None and not is_row_id(instance_id):
@@ -79,7 +79,7 @@ def _task_row(fast: Any, r: Any, now: datetime) -> dict[str, Any]:
     return out
 
 
-def instance(engine: "Engine", instance_id: int) -> dict[str, Any]:
+def instance(engine: Kernel, instance_id: int) -> dict[str, Any]:
     """An instance's status, waits, open tasks, jobs, incidents and variables."""
     if not is_row_id(instance_id):
         raise NotFound(f"process instance {instance_id} does not exist")
@@ -105,7 +105,7 @@ def instance(engine: "Engine", instance_id: int) -> dict[str, Any]:
         }
 
 
-def incidents(engine: "Engine", tenant: str | None = None, status: str | None = "open") -> list[dict[str, Any]]:
+def incidents(engine: Kernel, tenant: str | None = None, status: str | None = "open") -> list[dict[str, Any]]:
     """Incidents, newest first."""
     with engine.reading() as session:
         return _incidents(session, tenant=tenant, status=status)
@@ -128,7 +128,7 @@ def _incidents(session: Any, tenant: str | None = None, status: str | None = "op
              "resolution_note": i.resolution_note} for i in session.scalars(q.order_by(Incident.id.desc())).all()]
 
 
-def history(engine: "Engine", instance_id: int) -> list[dict[str, Any]]:
+def history(engine: Kernel, instance_id: int) -> list[dict[str, Any]]:
     """An instance's history events in order."""
     if not is_row_id(instance_id):
         return []
@@ -139,7 +139,7 @@ def history(engine: "Engine", instance_id: int) -> list[dict[str, Any]]:
                  "detail": h.detail} for h in rows]
 
 
-def verify_history(engine: "Engine", instance_id: int) -> list[str]:
+def verify_history(engine: Kernel, instance_id: int) -> list[str]:
     """Problems found in an instance's history chain; empty when intact."""
     from engine.history import verify
     if not is_row_id(instance_id):

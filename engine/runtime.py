@@ -1,232 +1,99 @@
-"""The engine: one transaction per operation, the instance row locked, projections kept in step."""
+"""The engine's public face: each operation, by intent, on the kernel (engine/kernel.py)."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from contextlib import contextmanager
-from datetime import datetime
-from typing import Callable, Iterator
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import Connection, Engine as Database, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine as Database
 
-from engine.api import EngineApi
-from engine.bpmn.serializer import StateSerializer
+from engine import (
+    deploy, ops_incidents, ops_instances, ops_jobs, ops_messages, ops_timers, purge, queries, start_processes,
+    start_timers,
+)
 from engine.config import Settings
-from engine import history, purge, start_processes
-from engine.db.fast import FastSql, InstanceRow
-from engine.db.models import Incident
-from engine.db.session import session_factory
-from engine.errors import Conflict, NotFound, StepFailed
-from engine.instance import Instance, Waits
-from engine.ops_messages import put_back, take_buffered
-from engine.projections import correlation_key, json_safe, sync
-from engine.repository import Repository
-from engine.script_engine import Clock, KenteiScriptEngine, current_step, system_clock
-from engine.step import Step
+from engine.deploy import DeployReport
+from engine.kernel import Kernel
+from engine.message_rules import Sender
+from engine.script_engine import Clock, system_clock
 from handlers.base import HandlerRegistry
 
-Action = Callable[[Instance, Step], None]
-CACHE_SIZE = 1024
 
-
-class Engine(EngineApi):
-    """Runs deployed processes durably; every public operation is one transaction."""
+class Engine(Kernel):
+    """What the CLI, the web app and the worker call; every operation is one transaction."""
 
     def __init__(self, db: Database, handlers: HandlerRegistry, settings: Settings, clock: Clock = system_clock) -> None:
-        self.db = db
-        self.Session = session_factory(db)
-        self.ReadSession = session_factory(db, read_only=True)
-        self.fast = FastSql(db.dialect.name)
-        self.read_db = db.execution_options(kentei_read=True)
-        self.handlers = handlers
+        super().__init__(db, handlers, settings, clock)
         purge.register(handlers)
         start_processes.register(self, handlers)
-        self.settings = settings
-        self.clock = clock
-        self.tz = ZoneInfo(settings.timezone)
-        self.serializer = StateSerializer()
-        self.repository = Repository(self.serializer)
-        self.script_engine = KenteiScriptEngine(lambda: self.clock(), self.tz)
-        self._cache: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
-        self._cache_lock = threading.Lock()
 
-    def now(self) -> datetime:
-        """The engine's time (aware UTC): the injected clock."""
-        return self.clock()
+    def deploy(self, files: list[tuple[str, bytes]], actor: str | None = None,
+               tenant: str | None = None) -> DeployReport:
+        """Validate and store BPMN/DMN files as new versions of a prefecture's (None: shared); unchanged ones skip."""
+        return deploy.deploy(self, files, actor, tenant)
 
-    # -- the operation machinery -------------------------------------------------------------
-    def lock_instance(self, conn: Connection, instance_id: int, skip_locked: bool = False) -> InstanceRow:
-        """Load and lock an instance row for this transaction (FOR UPDATE; SQLite is locked already).
+    def validate(self, files: list[tuple[str, bytes]], tenant: str | None = None) -> None:
+        """Check files without storing them, against what the prefecture (None: shared) sees; ValidationFailed."""
+        deploy.validate(self, files, tenant)
 
-        Every operation locks its instance before any projection row, so no two can deadlock.
-        With `skip_locked`, an instance another transaction holds gives None instead of a wait.
+    def start(self, key: str, tenant: str, data: dict[str, Any] | None = None, business_key: str | None = None,
+              actor: str | None = None) -> int:
+        """Start the newest version of a process for a prefecture; returns the instance id."""
+        return ops_instances.start(self, key, tenant, data, business_key, actor)
+
+    def complete_task(self, task_id: str, user: str, data: dict[str, Any] | None = None) -> int:
+        """Complete an open user task with form data; returns the instance id."""
+        return ops_instances.complete_task(self, task_id, user, data)
+
+    def correlate(self, name: str, key: str | None, data: dict[str, Any] | None = None,
+                  message_id: str | None = None, tenant: str | None = None,
+                  sender: Sender | None = None) -> dict[str, Any]:
+        """Deliver a message by name and correlation key (once per message id within the prefecture).
+
+        A `sender` (the API, the portal) is checked against the catching elements' declarations.
         """
-        row = self.fast.lock_instance(conn, instance_id, skip_locked)
-        if row is None and not skip_locked:
-            raise NotFound(f"process instance {instance_id} does not exist")
-        return row  # type: ignore[return-value]
+        return ops_messages.correlate(self, name, key, data, message_id, tenant, sender)
 
-    def operate(self, conn: Connection, row: InstanceRow, action: Action, actor: str | None = None) -> Step:
-        """Apply `action`, run the workflow to its next wait state and save; inside the caller's transaction.
+    def fire_due_timers(self, limit: int = 100) -> int:
+        """Fire timers that are due by the engine clock (start timers too); returns how many fired or started."""
+        return (start_timers.fire_due(self, limit)
+                + ops_timers.fire_due(self, limit))
 
-        If running on fails (a handler, an expression, a decision), the action alone is kept,
-        the instance waits at the failing element and an incident is opened.
-        """
-        if row.status != "running":
-            raise Conflict(f"process instance {row.id} is {row.status}")
-        cached = self._take_cached(row)
-        step = Step(conn, row, self.handlers, self.repository, self.fast, self.now(), actor)
-        step.instance = Instance(cached) if cached is not None else self._restore(conn, row)
-        token = current_step.set(step)
-        try:
-            self._apply(action, step)
-            waits = None
-            if self._run_guarded(row, action, step):
-                waits = step.instance.waits()
-                while self._deliver_buffered(step, waits) and self._run_guarded(row, action, step):
-                    waits = step.instance.waits()
-            self._save(step, waits if waits is not None else step.instance.waits())
-        finally:
-            current_step.reset(token)
-        return step
+    def start_timers(self) -> list[dict[str, Any]]:
+        """Timer start events' schedules that are still waiting, soonest first."""
+        return start_timers.upcoming(self)
 
-    def publish(self, step: Step) -> None:
-        """After commit: keep the workflow object for the next operation on this row version."""
-        if step.row.status == "running":
-            with self._cache_lock:
-                self._cache[step.row.id] = (step.row.row_version, step.instance.workflow)
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
+    def timers(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Waiting timers, soonest first."""
+        return ops_timers.upcoming(self, limit)
 
-    def transaction(self) -> Session:
-        """A new ORM session (administration, deployment); use `with engine.transaction() as s, s.begin():`."""
-        return self.Session()
+    def run_jobs(self, worker: str, limit: int = 10) -> dict[str, int]:
+        """Claim and run one batch of external jobs; counts by outcome."""
+        return ops_jobs.run_once(self, worker, limit)
 
-    @contextmanager
-    def unit(self) -> Iterator[Connection]:
-        """One write transaction on a plain connection: what every engine operation runs in."""
-        with self.db.begin() as conn:
-            yield conn
+    def retry(self, incident_id: int, user: str | None = None) -> str:
+        """Resume after an incident."""
+        return ops_jobs.retry(self, incident_id, user)
 
-    @contextmanager
-    def read(self) -> Iterator[Connection]:
-        """A connection for one query (no write lock on SQLite)."""
-        with self.read_db.connect() as conn:
-            yield conn
+    def resolve(self, incident_id: int, user: str, note: str, variables: dict[str, Any] | None = None) -> None:
+        """Close a job's incident without a retry: done outside kentei; the task completes with `variables`."""
+        ops_incidents.resolve(self, incident_id, user, note, variables)
 
-    def reading(self) -> Session:
-        """A session for queries only (on SQLite it takes no write lock)."""
-        return self.ReadSession()
+    def instance(self, instance_id: int) -> dict[str, Any]:
+        """An instance with its open tasks, timers, jobs, incidents and variables."""
+        return queries.instance(self, instance_id)
 
-    def _take_cached(self, row: InstanceRow) -> BpmnWorkflow | None:
-        with self._cache_lock:
-            entry = self._cache.pop(row.id, None)
-        return entry[1] if entry is not None and entry[0] == row.row_version else None
+    def tasks(self, tenant: str | None = None, status: str = "open", group: str | None = None,
+              assignee: str | None = None, instance_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Human tasks, filtered."""
+        return queries.tasks(self, tenant, status, group, assignee, instance_id, limit)
 
-    def _restore(self, conn: Connection, row: InstanceRow) -> Instance:
-        spec, subs = self.repository.spec(conn, row.definition_id)
-        if not row.state:
-            return Instance(BpmnWorkflow(spec, subs, script_engine=self.script_engine))
-        return Instance(self.serializer.load_state(row.state, spec, subs, self.script_engine))
+    def incidents(self, tenant: str | None = None, status: str | None = "open") -> list[dict[str, Any]]:
+        """Incidents, newest first."""
+        return queries.incidents(self, tenant, status)
 
-    def _apply(self, action: Action, step: Step) -> None:
-        try:
-            action(step.instance, step)
-        except SpiffWorkflowException as exc:
-            raise _failed(exc) from None
+    def history(self, instance_id: int) -> list[dict[str, Any]]:
+        """An instance's history events in order."""
+        return queries.history(self, instance_id)
 
-    def _run_guarded(self, row: InstanceRow, action: Action, step: Step) -> bool:
-        """Run on; on failure undo the local handlers' writes, rewind to the action alone and open an incident.
-
-        The handlers' savepoint is opened lazily by the first local handler, so a run without one costs nothing.
-        """
-        try:
-            self._run_on(step)
-        except (SpiffWorkflowException, StepFailed) as exc:
-            step.end_run(False)
-            self._rewind(row, action, step, exc)
-            return False
-        step.end_run(True)
-        return True
-
-    def _deliver_buffered(self, step: Step, waits: Waits) -> bool:
-        """Hand buffered messages to message waits that appeared in this step."""
-        old = (step.row.waits or {}).get("m", {})
-        delivered = False
-        for key, name in waits.messages.items():
-            if key in old:
-                continue
-            task = step.instance.task(key.split("|", 1)[0])
-            msg = take_buffered(self, step.conn, name, correlation_key(task, step.row.business_key), step.row.id,
-                                step.row.tenant)
-            if msg is not None and step.instance.deliver_message(name, msg[1]):
-                step.taken_messages.append(msg[0])
-                step.record("message", None, {"name": name, "message_id": msg[0][1], "buffered": True})
-                delivered = True
-        return delivered
-
-    def _run_on(self, step: Step) -> None:
-        inst = step.instance
-        inst.run_until_wait(step.did_run)
-        while step.bpmn_errors:
-            task, err = step.bpmn_errors.pop(0)
-            element = task.task_spec.bpmn_id
-            step.record("bpmn_error", element, {"code": err.code, "message": err.message})
-            if not inst.throw_error(task, err.code, err.message, step.did_run):
-                raise StepFailed(element, f"BPMN error '{err.code}' ({err.message}) was not caught by an error "
-                                          "boundary event")
-
-    def _rewind(self, row: InstanceRow, action: Action, step: Step, exc: Exception) -> None:
-        failed = _failed(exc)
-        kept = [h for h in step.history if h["kind"] not in ("step", "decision", "bpmn_error")]
-        step.history[:] = kept
-        step.bpmn_errors.clear()
-        for message_id in step.taken_messages:
-            put_back(self, step.conn, message_id)
-        step.taken_messages.clear()
-        step.instance = self._restore(step.conn, row)
-        self._apply(action, step)
-        step.record("incident", failed.element_id, {"message": failed.message})
-        exists = step.conn.scalar(select(Incident.id).where(
-            Incident.instance_id == row.id, Incident.element_id == failed.element_id,
-            Incident.status == "open", Incident.kind == "step_failed"))
-        if exists is None:
-            step.conn.execute(insert(Incident).values(
-                instance_id=row.id, tenant=row.tenant, element_id=failed.element_id, kind="step_failed",
-                message=failed.message, status="open", created_at=step.now))
-
-    def _save(self, step: Step, waits: Waits) -> None:
-        row, inst, fast = step.row, step.instance, self.fast
-        row.waits = sync(step, waits, row.waits or {}, self.tz, self.settings.job_max_retries)
-        row.state = self.serializer.dump_state(inst.workflow)
-        row.row_version += 1
-        ended = None
-        if inst.completed:
-            row.status, ended = "completed", step.now
-            step.record("ended")
-        conn = step.conn
-        if step.history:
-            row.history_head = history.append(fast, conn, row.history_head, step.history)
-        fast.run(conn, "UPDATE process_instance SET state = :state, waits = JSON(:waits), variables = JSON(:vars), "
-                       "row_version = :rv, updated_at = :now, status = :status, ended_at = COALESCE(:ended, ended_at), "
-                       "history_head = :head WHERE id = :id",
-                 {"state": row.state, "waits": fast.js(row.waits), "vars": fast.js(json_safe(inst.data)),
-                  "rv": row.row_version, "now": fast.ts(step.now), "status": row.status, "ended": fast.ts(ended),
-                  "head": row.history_head, "id": row.id})
-
-
-def _failed(exc: Exception) -> StepFailed:
-    if isinstance(exc, StepFailed):
-        return exc
-    task = getattr(exc, "task", None)
-    element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
-    message = str(exc.args[0]) if getattr(exc, "args", None) else type(exc).__name__
-    cause = getattr(exc, "error_type", None) or getattr(exc, "exception", None)
-    if cause is not None and not isinstance(cause, str) and str(cause) not in message:
-        message = f"{message}: {cause}"
-    return StepFailed(element, message)
-
+    def verify_history(self, instance_id: int) -> list[str]:
+        """Problems in an instance's history hash chain; empty when intact."""
+        return queries.verify_history(self, instance_id)

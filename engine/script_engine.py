@@ -30,7 +30,7 @@ class StepServices(Protocol):
 
     def run_service(self, task: Any, topic: str) -> bool | None: ...
 
-    def evaluate_decision(self, task: Any, decision_ref: str) -> Any: ...
+    def evaluate_decision(self, task: Any, decision_ref: str, mapping: str) -> Any: ...
 
 
 current_step: ContextVar[StepServices | None] = ContextVar("kentei_current_step", default=None)
@@ -73,6 +73,6 @@ class KenteiScriptEngine(PythonScriptEngine):
         """Run (local) or enqueue (remote) the handler of an external service task."""
         return self._services(task).run_service(task, topic)
 
-    def evaluate_decision(self, task: Any, decision_ref: str) -> Any:
-        """Evaluate a deployed DMN decision on the task's data."""
-        return self._services(task).evaluate_decision(task, decision_ref)
+    def evaluate_decision(self, task: Any, decision_ref: str, mapping: str) -> Any:
+        """Evaluate a deployed DMN decision on the task's data, its result mapped as camunda:mapDecisionResult says."""
+        return self._services(task).evaluate_decision(task, decision_ref, mapping)

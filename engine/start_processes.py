@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 from handlers.base import HandlerContext, HandlerRegistry
 
 if TYPE_CHECKING:
-    from engine.runtime import Engine
+    from engine.kernel import Kernel
 
 TOPIC = "engine.start_processes"
 EXISTS = ("SELECT 1 FROM process_instance i JOIN process_definition d ON d.id = i.definition_id "
           "WHERE d.key = :key AND i.tenant = :tenant AND i.business_key = :bk LIMIT 1")
 
 
-def register(engine: "Engine", handlers: HandlerRegistry) -> None:
+def register(engine: Kernel, handlers: HandlerRegistry) -> None:
     """Add the built-in topic, bound to this engine, unless the registry has it already."""
     if handlers.get(TOPIC) is not None:
         return

@@ -26,7 +26,7 @@ from engine.ops_timers import fire_each
 from engine.start_schedule import StartSchedule
 
 if TYPE_CHECKING:
-    from engine.runtime import Engine
+    from engine.kernel import Kernel
 
 def schedule(session: Session, definition_id: int, key: str, tenant: str, spec: Any, tz: tzinfo,
              now: datetime) -> int:
@@ -47,7 +47,7 @@ def schedule(session: Session, definition_id: int, key: str, tenant: str, spec: 
     return added
 
 
-def reschedule(engine: "Engine", now: datetime) -> int:
+def reschedule(engine: Kernel, now: datetime) -> int:
     """Recompute every waiting start timer's first due time from `now` (after a demo ran on a fake clock)."""
     with engine.transaction() as session, session.begin():
         timers = session.scalars(select(StartTimer).where(StartTimer.status == "waiting")).all()
@@ -62,7 +62,7 @@ CLAIM = ("SELECT id, process_key, kind, value, origin, slot, due_at, tenant FROM
          "WHERE id = :id AND status = 'waiting' AND due_at <= :now")
 
 
-def served_tenants(engine: "Engine", conn: Any) -> list[str]:
+def served_tenants(engine: Kernel, conn: Any) -> list[str]:
     """The prefectures a start timer starts instances for: KENTEI_TENANTS, else those with active staff."""
     if engine.settings.tenants:
         return list(engine.settings.tenants)
@@ -71,7 +71,7 @@ def served_tenants(engine: "Engine", conn: Any) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _starts_for(engine: "Engine", conn: Any, key: str, owner: str) -> list[str]:
+def _starts_for(engine: Kernel, conn: Any, key: str, owner: str) -> list[str]:
     """A prefecture's own schedule starts for it alone; a shared one for every prefecture served that has
     no version of the process of its own (its own version, and its own schedule, replace the shared one)."""
     if owner:
@@ -81,12 +81,12 @@ def _starts_for(engine: "Engine", conn: Any, key: str, owner: str) -> list[str]:
     return [t for t in served_tenants(engine, conn) if t not in own]
 
 
-def fire_due(engine: "Engine", limit: int = 100) -> int:
+def fire_due(engine: Kernel, limit: int = 100) -> int:
     """Fire due start timers, each in its own transaction; returns how many instances were started."""
     return fire_each(engine, DUE, limit, _fire)
 
 
-def _fire(engine: "Engine", timer_id: int) -> int:
+def _fire(engine: Kernel, timer_id: int) -> int:
     fast, now = engine.fast, engine.now()
     lock = " FOR UPDATE SKIP LOCKED" if fast.pg else ""
     steps = []
@@ -111,7 +111,7 @@ def _fire(engine: "Engine", timer_id: int) -> int:
     return len(steps)
 
 
-def upcoming(engine: "Engine") -> list[dict[str, Any]]:
+def upcoming(engine: Kernel) -> list[dict[str, Any]]:
     """Waiting start timers, soonest first."""
     with engine.reading() as session:
         rows = session.scalars(select(StartTimer).where(StartTimer.status == "waiting")

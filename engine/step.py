@@ -95,11 +95,12 @@ class Step:
             task.data.update(result)
         return True
 
-    def evaluate_decision(self, task: Any, decision_ref: str) -> Any:
+    def evaluate_decision(self, task: Any, decision_ref: str, mapping: str) -> Any:
         try:
             decision, graph = self.repository.decision(self.sql, self.conn, decision_ref, self.row.tenant)
             result = decision.evaluate(task.data, graph)
+            value = result.mapped(mapping)
         except (DecisionError, NotFound) as exc:
             raise WorkflowTaskException(str(exc), task=task, exception=exc) from None
         self.record("decision", task.task_spec.bpmn_id, {"decision": decision_ref, "rules": result.matched_rule_ids})
-        return result.as_variable()
+        return value

@@ -12,7 +12,7 @@ C = "{%s}" % CAMUNDA_NS
 TASK_ATTRIBUTES = (
     "type", "topic", "candidateGroups", "candidateUsers", "assignee", "dueDate", "followUpDate",
     "formKey", "decisionRef", "decisionRefBinding", "decisionRefVersion", "resultVariable",
-    "mapDecisionResult", "priority",
+    "mapDecisionResult", "priority", "initiator",
 )
 FORM_CONSTRAINTS = ("required", "readonly", "minlength", "maxlength", "min", "max")
 

@@ -20,12 +20,18 @@ class ExternalServiceTask(ServiceTask):
 
 
 class DecisionTask(BpmnSpecMixin, TaskSpec):
-    """businessRuleTask camunda:decisionRef: evaluates a DMN decision into a result variable."""
+    """businessRuleTask camunda:decisionRef: evaluates a DMN decision into camunda:resultVariable.
+
+    As in Camunda 7 the result is mapped by camunda:mapDecisionResult (default resultList: a list of
+    output maps), and without a result variable it is not kept.
+    """
 
     def _run_hook(self, my_task: Any) -> bool:
         ext = self.extensions
-        result = my_task.workflow.script_engine.evaluate_decision(my_task, ext["decisionRef"])
-        my_task.data[ext.get("resultVariable") or ext["decisionRef"]] = result
+        mapping = ext.get("mapDecisionResult") or "resultList"
+        result = my_task.workflow.script_engine.evaluate_decision(my_task, ext["decisionRef"], mapping)
+        if ext.get("resultVariable"):
+            my_task.data[ext["resultVariable"]] = result
         return True
 
 

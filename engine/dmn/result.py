@@ -27,6 +27,26 @@ class DecisionResult:
             )
         return self.outputs[0]
 
+    def mapped(self, how: str) -> Any:
+        """The result as camunda:mapDecisionResult maps it: singleEntry, singleResult, collectEntries, resultList."""
+        if how == "resultList":
+            return [dict(row) for row in self.outputs]
+        if how == "collectEntries":
+            return [self._entry(row, how) for row in self.outputs]
+        row = self.single()
+        if how == "singleResult":
+            return None if row is None else dict(row)
+        if how == "singleEntry":
+            return None if row is None else self._entry(row, how)
+        raise DecisionError(self.decision_id, f"camunda:mapDecisionResult '{how}' is not one of singleEntry, "
+                                              "singleResult, collectEntries, resultList")
+
+    def _entry(self, row: dict[str, Any], how: str) -> Any:
+        if len(row) != 1:
+            raise DecisionError(self.decision_id, f"{how} needs one output per rule, but the decision gives "
+                                                  f"{len(row)} ({', '.join(row)})")
+        return next(iter(row.values()))
+
     def as_variable(self) -> Any:
         """Map the result to one process variable value the way Camunda 7 does."""
         if not self.outputs:

@@ -113,8 +113,8 @@ def _bpmn_attribute(tag: str, attr: str, value: str, rule_: Rule) -> Iterator[st
 
 # camunda attributes that bpmn_rules.py judges with a sentence of its own on these elements
 _ELSEWHERE = {
-    "serviceTask": {"class", "delegateExpression", "expression", "resultVariable"},
-    "sendTask": {"class", "delegateExpression", "expression", "resultVariable"},
+    "serviceTask": {"class", "delegateExpression", "expression"},
+    "sendTask": {"class", "delegateExpression", "expression"},
     "businessRuleTask": {"class", "delegateExpression", "expression", "type", "topic", "resultVariable",
                          "mapDecisionResult", "decisionRefTenantId"},
     "callActivity": {"calledElementTenantId"},

@@ -57,7 +57,6 @@ CAMUNDA_REFUSED: dict[str, str] = {
                               "camunda:candidateStarterGroups",
     "candidateStarterUsers": "who may start a process is decided by roles in kentei; remove "
                              "camunda:candidateStarterUsers",
-    "initiator": "camunda:initiator is not supported yet: the starting user is recorded in the history; remove it",
     "decisionRefVersion": "decisions bind to the newest deployed version; remove camunda:decisionRefVersion",
     "decisionRefVersionTag": "decisions bind to the newest deployed version; remove camunda:decisionRefVersionTag",
     "calledElementVersion": "called processes bind to the version deployed with the caller; remove "

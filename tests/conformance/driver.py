@@ -11,7 +11,7 @@ state is restored from what was saved: a restore in the middle of every construc
       juki.check: {error: NOT_FOUND}      # raise BpmnError(code)
       flaky: {fail: "boom", kind: remote} # raise an exception
       see.it: {echo: [a, b]}              # return seen_a, seen_b: the values the handler saw
-    start: {data: {a: 1}, business_key: K-1}
+    start: {data: {a: 1}, business_key: K-1, actor: u1}   # actor: who starts it (optional)
     steps:                                # each a one-key mapping
       - complete: {element: review, data: {ok: true}, user: u1}   # the oldest open task at the element
       - message: {name: paid, key: K-1, data: {}}                 # key defaults to the business key
@@ -125,7 +125,8 @@ class Run:
     def start(self, how: dict[str, Any]) -> None:
         key = how.get("process") or self.case.spec.get("process") or _first_process(self.case)
         iid = self.engine().start(key, TENANT, dict(how.get("data") or {}),
-                                  business_key=how.get("business_key", f"case-{len(self.instances) + 1}"))
+                                  business_key=how.get("business_key", f"case-{len(self.instances) + 1}"),
+                                  actor=how.get("actor"))
         self.instances.append((key, iid))
 
     def step(self, kind: str, how: dict[str, Any]) -> None:

@@ -129,7 +129,7 @@ USES_DECISION = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://kentei.test">
   <bpmn:process id="edo_decides" isExecutable="true">
     <bpmn:startEvent id="start"/>
-    <bpmn:businessRuleTask id="judge" camunda:decisionRef="{ref}" camunda:resultVariable="result"/>
+    <bpmn:businessRuleTask id="judge" camunda:decisionRef="{ref}" camunda:resultVariable="result" camunda:mapDecisionResult="singleEntry"/>
     <bpmn:endEvent id="end"/>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="judge"/>
     <bpmn:sequenceFlow id="f2" sourceRef="judge" targetRef="end"/>

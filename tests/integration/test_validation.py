@@ -211,7 +211,8 @@ def test_service_task_without_topic(engine):  # type: ignore[no-untyped-def]
 
 
 # -- decisions -----------------------------------------------------------------------------------
-RULE_TASK = '<bpmn:businessRuleTask id="judge" camunda:decisionRef="pass_mark" camunda:resultVariable="result"/>'
+RULE_TASK = ('<bpmn:businessRuleTask id="judge" camunda:decisionRef="pass_mark" camunda:resultVariable="result" '
+             'camunda:mapDecisionResult="singleEntry"/>')
 
 
 def test_business_rule_task_with_decision_not_deployed(engine):  # type: ignore[no-untyped-def]
