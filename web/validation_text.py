@@ -12,6 +12,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from .validation_text_mappings import MAPPINGS
 from .validation_text_whitelist import WHITELIST
 
 NESTED = ("detail", "error", "what")
@@ -63,6 +64,7 @@ _SENTENCES = [
      _l("リンクイベントには対応していません。シーケンスフローでつないでください。")),
     # -- the whitelist (engine/validation/whitelist_table.py) --------------------------------------------
     *WHITELIST,  # in web/validation_text_whitelist.py (this module would pass 400 lines)
+    *MAPPINGS,  # variable mappings (engine/validation/mapping_rules.py), in web/validation_text_mappings.py
     # -- tasks ---------------------------------------------------------------------------------------
     (r'Java delegates and connectors cannot run here; use camunda:type="external" with a camunda:topic',
      _l('Java デリゲートやコネクターはここでは動きません。camunda:type="external" と camunda:topic を使ってください。')),

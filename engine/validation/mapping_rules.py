@@ -75,25 +75,30 @@ def _parameter(kind: str, param: etree._Element) -> Iterator[str]:
         yield from _compiles(label, text)
 
 
+SINGLE = frozenset({"list", "map", "script"})  # what a parameter, a list value or a map entry may hold
+CHILDREN = {"inputParameter": SINGLE, "outputParameter": SINGLE, "value": SINGLE, "entry": SINGLE,
+            "list": frozenset({"value", "list", "map"}), "map": frozenset({"entry"})}
+
+
 def _shape(node: etree._Element, label: str) -> Iterator[str]:
-    """Only text, one camunda:list or camunda:map, lists of values and maps of keyed entries."""
+    """Only text or one camunda:list / camunda:map, lists of values, maps of keyed entries (scripts: whitelist)."""
     children = [c for c in node if isinstance(c.tag, str)]
-    if len(children) > 1 and _local(node) in ("inputParameter", "outputParameter", "value", "entry"):
+    here = _local(node)
+    if len(children) > 1 and CHILDREN[here] is SINGLE:
         yield f"{label} holds more than one value; wrap them in a camunda:list"
+    if here in ("list", "map") and (node.text or "").strip():
+        yield f"{label} has text outside its camunda:value or camunda:entry elements"
     for child in children:
         tag = _local(child)
         if tag == "script":
             continue  # refused by the whitelist, with its sentence
-        if tag in ("list", "map") or (tag == "value" and _local(node) == "list") or (tag == "entry" and
-                                                                                  _local(node) == "map"):
-            if tag == "entry" and not (child.get("key") or "").strip():
-                yield f"a camunda:entry in {label} has no key"
-            yield from _shape(child, label)
-        elif etree.QName(child).namespace == etree.QName(node).namespace:
+        if tag not in CHILDREN[here] or etree.QName(child).namespace != etree.QName(node).namespace:
             yield f"camunda:{tag} cannot stand in {label}; write text, an expression ${{…}}, a camunda:list or " \
                   "a camunda:map"
-    if _local(node) in ("list", "map") and (node.text or "").strip():
-        yield f"{label} has text outside its camunda:value or camunda:entry elements"
+            continue
+        if tag == "entry" and not (child.get("key") or "").strip():
+            yield f"a camunda:entry in {label} has no key"
+        yield from _shape(child, label)
 
 
 def _compiles(label: str, text: str) -> Iterator[str]:
