@@ -49,6 +49,14 @@ MAPPINGS = [
      r"a camunda:map",
      _l("camunda:%(tag)s は camunda:%(kind)s '%(name)s' の中には書けません。文字、式 ${…}、camunda:list または "
         "camunda:map で書いてください。")),
+    (rf"(?P<label>.+) reads (?P<read>execution(?:\.\w+)?); a mapping expression can read "
+     r"execution\.processBusinessKey, businessKey, currentActivityId and currentActivityName",
+     _l("%(label)s が %(read)s を読んでいます。マッピングの式で読めるのは execution.processBusinessKey、businessKey、"
+        "currentActivityId、currentActivityName です。")),
+    (rf"{_PARAM} reads decisionResult, which kentei does not set; map the decision's result with "
+     r"camunda:resultVariable and camunda:mapDecisionResult and read that variable",
+     _l("camunda:%(kind)s '%(name)s' が decisionResult を読んでいますが、kentei では設定されません。決定の結果は "
+        "camunda:resultVariable と camunda:mapDecisionResult で変数にして、その変数を読んでください。")),
     (rf"{_PARAM}: (?P<what>.*)", _l("camunda:%(kind)s '%(name)s': %(what)s")),
     (r"camunda:in businessKey: (?P<what>.*)", _l("camunda:in の businessKey: %(what)s")),
     (rf"{_MAPPING} sourceExpression: (?P<what>.*)", _l("camunda:%(kind)s の sourceExpression: %(what)s")),

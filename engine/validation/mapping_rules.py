@@ -2,6 +2,7 @@
 values and camunda:in / camunda:out say, and that every expression in them compiles."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from lxml import etree
@@ -24,6 +25,10 @@ NO_INPUTS_MI = ("input parameters on a multi-instance activity are not supported
                 "them once for all instances, not for each; set the values inside each instance")
 EVENT_SUBPROCESS = ("Camunda 7 runs no input/output mapping on an event subprocess; map the variables in the "
                     "activities inside it")
+
+
+EXECUTION = ("processBusinessKey", "businessKey", "currentActivityId", "currentActivityName")  # mapping_specs.py
+_EXECUTION_USE = re.compile(r"\bexecution\s*(?:\.\s*([^\W\d]\w*)|\[\s*['\"]([^'\"]*)['\"]\s*\])?")
 
 
 def _local(node: etree._Element) -> str:
@@ -78,6 +83,10 @@ def _parameter(kind: str, param: etree._Element) -> Iterator[str]:
     yield from _shape(param, label)
     for text in texts(read_value(param)):
         yield from _compiles(label, text)
+    if kind == "outputParameter" and _local(param.getparent().getparent().getparent()) == "businessRuleTask" and \
+            any("decisionResult" in _names(t) for t in texts(read_value(param))):
+        yield (f"{label} reads decisionResult, which kentei does not set; map the decision's result with "
+               "camunda:resultVariable and camunda:mapDecisionResult and read that variable")
 
 
 SINGLE = frozenset({"list", "map", "script"})  # what a parameter, a list value or a map entry may hold
@@ -108,9 +117,25 @@ def _shape(node: etree._Element, label: str) -> Iterator[str]:
 
 def _compiles(label: str, text: str) -> Iterator[str]:
     try:
-        compile_expression(text)
+        compiled = compile_expression(text)
     except ExpressionError as exc:
         yield f"{label}: {exc}"
+        return
+    if "execution" in compiled.names:
+        for found in _EXECUTION_USE.finditer(text):
+            prop = found.group(1) or found.group(2)
+            if prop not in EXECUTION:
+                what = f"execution.{prop}" if prop else "execution"
+                yield (f"{label} reads {what}; a mapping expression can read execution.processBusinessKey, "
+                       "businessKey, currentActivityId and currentActivityName")
+                return
+
+
+def _names(text: str) -> frozenset[str]:
+    try:
+        return compile_expression(text).names
+    except ExpressionError:
+        return frozenset()
 
 
 def _call_mapping(kind: str, m: etree._Element) -> Iterator[str]:

@@ -382,6 +382,12 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
                                           '</camunda:value></camunda:map></camunda:inputParameter>')))),
     ("camunda:outputParameter 'a': missing '}'", bad(task(inner=io('<camunda:outputParameter name="a">${x'
                                                                    '</camunda:outputParameter>')))),
+    ("reads execution.processInstanceId", bad(task(inner=io('<camunda:inputParameter name="a">'
+                                                            '${execution.processInstanceId}</camunda:inputParameter>')))),
+    ("sourceExpression reads execution;", bad(call('<camunda:in sourceExpression="${execution}" target="b"/>'))),
+    ("reads decisionResult", bad(task('camunda:decisionRef="d" camunda:resultVariable="r"', io(
+        '<camunda:outputParameter name="a">${decisionResult[0].r}</camunda:outputParameter>'),
+        tag="businessRuleTask"))),
     ("camunda:in businessKey: missing", bad(call('<camunda:in businessKey="${k"/>'))),
     ("camunda:out sourceExpression: missing", bad(call('<camunda:out sourceExpression="${k" target="b"/>'))),
     ("local takes true or false", bad(call('<camunda:in variables="all" local="yes"/>'))),
