@@ -10,14 +10,14 @@ from typing import Any
 
 import orjson
 
-from engine.bpmn.mapping_specs import business_key_of
+from engine.bpmn.mapping_specs import business_key_of, local_variables
 from engine.expr import compile_expression, parse_datetime
 from engine.instance import Waits
 from engine.step import Step
 
 INSERT_TASK = ("INSERT INTO human_task (id, instance_id, tenant, element_id, name, candidate_groups, assignee, "
-               "due_at, follow_up_at, status, created_at) VALUES (:id, :instance_id, :tenant, :element_id, :name, "
-               ":candidate_groups, :assignee, :due_at, :follow_up_at, 'open', :now)")
+               "due_at, follow_up_at, status, created_at, variables) VALUES (:id, :instance_id, :tenant, :element_id, "
+               ":name, :candidate_groups, :assignee, :due_at, :follow_up_at, 'open', :now, JSON(:variables))")
 CANCEL_TASK = "UPDATE human_task SET status = 'cancelled', completed_at = :now WHERE id = :id AND status = 'open'"
 INSERT_TIMER = ("INSERT INTO timer (id, instance_id, element_id, due_at, status) "
                 "VALUES (:id, :instance_id, :element_id, :due_at, 'waiting')")
@@ -83,6 +83,7 @@ def _human_task(fast: Any, row: Any, task: Any, now: Any, tz: Any) -> dict[str, 
         "assignee": _text(ext.get("assignee"), task.data), "now": now,
         "due_at": fast.ts(_date(ext.get("dueDate"), task.data, tz)),
         "follow_up_at": fast.ts(_date(ext.get("followUpDate"), task.data, tz)),
+        "variables": fast.js(json_safe(local_variables(task)) or None),
     }
 
 

@@ -129,6 +129,13 @@ def _apply(mappings: list[dict[str, Any]], visible: Mapping[str, Any], own: Mapp
     return out
 
 
+def local_variables(my_task: Any) -> dict[str, Any]:
+    """The task's own variables: its input parameters' values (what its form shows besides the process's)."""
+    names = [n for o in getattr(my_task.task_spec, "data_input_associations", ()) if isinstance(o, InputParameters)
+             for n, _ in o.params]
+    return {n: my_task.data.get(n) for n in names}
+
+
 def outer_scope(my_task: Any) -> Mapping[str, Any]:
     """The enclosing scope's variables as the task received them: its parent's data."""
     parent = my_task.parent
