@@ -36,6 +36,8 @@ MAPPINGS = [
      _l("camunda:inputOutput が複数あります。1つにまとめてください。")),
     (r"camunda:(?P<kind>inputParameter|outputParameter) belongs inside camunda:inputOutput",
      _l("camunda:%(kind)s は camunda:inputOutput の中に書いてください。")),
+    (r"camunda:(?P<tag>list|map|entry) belongs inside a camunda:inputParameter or camunda:outputParameter",
+     _l("camunda:%(tag)s は camunda:inputParameter か camunda:outputParameter の中に書いてください。")),
     (r"a camunda:(?P<kind>inputParameter|outputParameter) has no name; give it the name of the variable it sets",
      _l("名前（name）のない camunda:%(kind)s があります。設定する変数の名前を付けてください。")),
     (rf"{_PARAM} holds more than one value; wrap them in a camunda:list",

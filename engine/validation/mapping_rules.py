@@ -42,6 +42,9 @@ def check(node: etree._Element) -> Iterator[str]:
     for stray in ("inputParameter", "outputParameter"):
         if node.find(ext + stray) is not None:
             yield f"camunda:{stray} belongs inside camunda:inputOutput"
+    for stray in ("list", "map", "entry"):
+        if node.find(ext + stray) is not None:
+            yield f"camunda:{stray} belongs inside a camunda:inputParameter or camunda:outputParameter"
     blocks = node.findall(ext + "inputOutput")
     if blocks:
         yield from _input_output(node, tag, len(blocks))

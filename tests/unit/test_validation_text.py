@@ -370,6 +370,7 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
             multiInstanceLoopCharacteristics=whitelist_table.rule("isSequential"),
             loopCardinality=whitelist_table.rule())),
     ("more than one camunda:inputOutput", bad(task(inner=ext('<camunda:inputOutput/><camunda:inputOutput/>')))),
+    ("belongs inside a camunda:inputParameter", bad(task(inner=ext('<camunda:list/>')))),
     ("belongs inside camunda:inputOutput", bad(task(inner=ext('<camunda:inputParameter name="a"/>')))),
     ("has no name", bad(task(inner=io('<camunda:inputParameter>1</camunda:inputParameter>')))),
     ("holds more than one value", bad(task(inner=io('<camunda:inputParameter name="a"><camunda:list/><camunda:map/>'
