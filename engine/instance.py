@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions import ErrorEventDefinition, Mes
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn.multi_instance import is_body, process_view
 from engine.bpmn.specs import ExternalServiceTask
 from engine.bpmn.timers import TIMER_CLASSES, due_at
 
@@ -69,7 +70,8 @@ class Instance:
                           target=task.workflow)
         self.workflow.top_workflow.catch(event)
         self.run_until_wait(did_run)
-        return task.state != TaskState.STARTED
+        # a cancelled scope may drop the task from the tree (a multi-instance body drops its instances)
+        return task.state != TaskState.STARTED or task.id not in task.workflow.tasks
 
     def catches_error(self, task: Any, code: str) -> bool:
         """Whether an error boundary event on this task (or an enclosing subprocess) takes `code`."""
@@ -81,6 +83,9 @@ class Instance:
                     definition = getattr(sibling.task_spec, "event_definition", None)
                     if isinstance(definition, ErrorEventDefinition) and definition.code in (None, code):
                         return True
+            if parent is not None and is_body(parent.task_spec):  # boundary events attach to the multi-instance body
+                current = parent
+                continue
             wf = current.workflow
             current = wf.top_workflow.get_task_from_id(wf.parent_task_id) if wf.parent_task_id else None
         return False
@@ -98,7 +103,10 @@ class Instance:
     def data(self) -> dict[str, Any]:
         """The process variables as of the last completed task."""
         last = self.workflow.last_task
-        return dict(last.data) if last is not None else dict(self.workflow.data)
+        if last is None:
+            return dict(self.workflow.data)
+        inside_loop = process_view(last)  # an inner instance's locals are not process variables
+        return inside_loop if inside_loop is not None else dict(last.data)
 
     def waits(self) -> Waits:
         """Collect what the workflow waits on, in one pass."""

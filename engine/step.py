@@ -7,17 +7,23 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from engine.bpmn.mapping_specs import business_key_of
+from engine.bpmn.multi_instance import is_body
 from engine.dmn import DecisionError
-from engine.errors import NotFound
+from engine.errors import NotFound, StepFailed
 from handlers.base import BpmnError, HandlerContext, HandlerRegistry
 
 if TYPE_CHECKING:
     from engine.db.fast import FastSql, InstanceRow
     from engine.repository import Repository
+
+
+MAX_TURNS = 1000  # one element run this often in one operation (outside a multi-instance or loop): an endless loop
+MAX_CALL_DEPTH = 32  # call activities (and embedded subprocesses) within one another
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Step:
     finished_jobs: set[str] = field(default_factory=set)
     taken_messages: list[tuple[str, str]] = field(default_factory=list)  # buffered (tenant, id)s delivered here
     instance: Any = None
+    turns: dict[str, int] = field(default_factory=dict)  # element -> times run in this operation
     _handler_session: Session | None = None
 
     def workflow_task(self, task_id: str) -> Any:
@@ -68,10 +75,24 @@ class Step:
                              "element_id": element_id, "actor": actor, "detail": detail})
 
     def did_run(self, task: Any) -> None:
-        """Called after each engine step: one history event per BPMN element run."""
+        """Called after each engine step: one history event per BPMN element run.
+
+        A run that never reaches a wait state (a loop of gateways, a call activity that calls itself
+        without end) is stopped here and becomes an incident, instead of holding the instance forever.
+        """
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+        if bpmn_id is not None and not isinstance(getattr(task.parent, "task_spec", None), LoopTask):
+            turns = self.turns[bpmn_id] = self.turns.get(bpmn_id, 0) + 1
+            if turns > MAX_TURNS:
+                raise StepFailed(bpmn_id, f"the element ran {MAX_TURNS} times in one step without a wait state; "
+                                          "a loop in the diagram has no task, event or condition that ends it")
+        if getattr(task.workflow, "depth", 0) > MAX_CALL_DEPTH:
+            raise StepFailed(bpmn_id, f"call activities are nested more than {MAX_CALL_DEPTH} deep; a process "
+                                      "that calls itself needs a condition that ends the recursion")
         if bpmn_id is not None:
-            self.record("step", bpmn_id, {"type": type(task.task_spec).__name__, "state": task.state})
+            # a multi-instance body or loop is no element of its own: its inner instances are the steps
+            kind = "loop_body" if is_body(task.task_spec) else "step"
+            self.record(kind, bpmn_id, {"type": type(task.task_spec).__name__, "state": task.state})
 
     def run_service(self, task: Any, topic: str) -> bool | None:
         registration = self.handlers.get(topic)

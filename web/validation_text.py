@@ -56,9 +56,6 @@ _SENTENCES = [
     (r"complex gateways are not supported; use exclusive, inclusive or parallel gateways",
      _l("複合ゲートウェイには対応していません。排他・包含・並列ゲートウェイを使ってください。")),
     (r"ad-hoc subprocesses are not supported", _l("アドホックサブプロセスには対応していません。")),
-    (r"multi-instance activities are not supported yet", _l("マルチインスタンスのアクティビティにはまだ対応していません。")),
-    (r"loop activities are not supported; model the loop with a gateway",
-     _l("ループのアクティビティには対応していません。繰り返しはゲートウェイで表してください。")),
     (r"compensation events are not supported", _l("補償イベントには対応していません。")),
     (r"link events are not supported; draw the sequence flow",
      _l("リンクイベントには対応していません。シーケンスフローでつないでください。")),
@@ -101,6 +98,43 @@ _SENTENCES = [
       r"deploy a corrected (?P=file) first \((?P<detail>.*)\)"),
      _l("呼び出すプロセス '%(ref)s' はデプロイ済みのファイル '%(file)s' にありますが、このファイルはもう読み込めません。"
         "修正した %(file)s を先にデプロイしてください（%(detail)s）。")),
+    # -- multi-instance and standard loops (engine/validation/loop_rules.py) ---------------------------
+    ((r"multi-instance is not supported on a (?P<tag>\w+); draw it on a user, service, send, business rule "
+      r"or plain task, a subprocess or a call activity"),
+     _l("マルチインスタンスは %(tag)s には使えません。"
+        "ユーザー・サービス・送信・ビジネスルールの各タスクか通常のタスク、サブプロセス、呼び出しアクティビティに付けてください。")),
+    ((r"a standard loop is not supported on a (?P<tag>\w+); draw it on a user, service, send, business rule "
+      r"or plain task, a subprocess or a call activity"),
+     _l("標準ループは %(tag)s には使えません。"
+        "ユーザー・サービス・送信・ビジネスルールの各タスクか通常のタスク、サブプロセス、呼び出しアクティビティに付けてください。")),
+    ((r"camunda:(?P<name>\w+) on the loop characteristics is not supported; put asynchronous continuations "
+      r"on the activity itself"),
+     _l("ループ特性に付けた camunda:%(name)s には対応していません。"
+        "非同期の継続はアクティビティ自体に付けてください。")),
+    (r"extension elements on the multi-instance characteristics \(such as a retry cycle\) are not supported",
+     _l("マルチインスタンス特性の拡張要素（リトライ周期など）には対応していません。")),
+    (r"multi-instance complex behavior definitions are not supported, as in Camunda 7",
+     _l("マルチインスタンスの complexBehaviorDefinition には、Camunda 7 と同じく対応していません。")),
+    ((r"multi-instance (?P<child>\w+) \(BPMN data inputs and outputs\) is not supported; use "
+      r"camunda:collection and camunda:elementVariable, and output mappings to gather results"),
+     _l("マルチインスタンスの %(child)s（BPMN のデータ入出力）には対応していません。"
+        "camunda:collection と camunda:elementVariable を使い、結果は出力マッピングで集めてください。")),
+    (r"multi-instance behavior events \(behavior None, One or Complex\) are not supported, as in Camunda 7",
+     _l("マルチインスタンスの behavior のイベント（None・One・Complex）には、Camunda 7 と同じく対応していません。")),
+    (r"the multi-instance loopCardinality is empty; give a number or a \$\{\.\.\.\} expression",
+     _l("マルチインスタンスの loopCardinality が空です。数値か ${...} の式を書いてください。")),
+    (r"a multi-instance activity needs a loopCardinality or a camunda:collection",
+     _l("マルチインスタンスのアクティビティには loopCardinality か camunda:collection が必要です。")),
+    (r"camunda:collection is empty; name a list variable or give a \$\{\.\.\.\} expression",
+     _l("camunda:collection が空です。リストの変数名か ${...} の式を書いてください。")),
+    (r"camunda:elementVariable needs a camunda:collection to take its elements from",
+     _l("camunda:elementVariable には、要素を取り出す camunda:collection が必要です。")),
+    (r"(?P<child>\w+) on a standard loop is not supported", _l("標準ループの %(child)s には対応していません。")),
+    (r"loopMaximum must be a whole number, not '(?P<value>.*)'",
+     _l("loopMaximum は整数にしてください（'%(value)s' になっています）。")),
+    (r"a standard loop needs a loopCondition or a loopMaximum, or it would never end",
+     _l("標準ループには loopCondition か loopMaximum が必要です。"
+        "どちらもないと繰り返しが終わりません。")),
     # -- events --------------------------------------------------------------------------------------
     (r"the boundary event is attached to '(?P<ref>.*)', which is no activity of this process",
      _l("境界イベントの付け先 '%(ref)s' は、このプロセスのアクティビティではありません。")),
@@ -123,7 +157,8 @@ _SENTENCES = [
      _l("ゲートウェイ '%(gateway)s' から出るこのフローには条件がなく、デフォルトフローでもありません。")),
     # -- a value that does not compile: "label: why" (the why is localized below) ---------------------
     (r"condition: (?P<detail>.*)", _l("条件式: %(detail)s")),
-    (r"(?P<label>camunda:\w+|timeDate|timeDuration|timeCycle): (?P<detail>.*)", _l("%(label)s の値: %(detail)s")),
+    ((r"(?P<label>camunda:\w+|timeDate|timeDuration|timeCycle|loopCardinality|completionCondition|loopCondition): "
+      r"(?P<detail>.*)"), _l("%(label)s の値: %(detail)s")),
     # -- expressions (engine/expr) -------------------------------------------------------------------
     (r"Camunda 8 FEEL expressions \('= …'\) are not supported; use \$\{…\}",
      _l("Camunda 8 の FEEL 式（'= …'）には対応していません。${…} を使ってください。")),

@@ -6,6 +6,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.parser.util import first
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.bpmn import multi_instance
 from engine.bpmn.extensions import task_extensions
 from engine.bpmn.mapping_parser import MappingsParserMixin
 from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
@@ -18,6 +19,12 @@ class DialectMixin(MappingsParserMixin):
 
     def parse_extensions(self, node: Any = None) -> dict[str, Any]:
         return task_extensions(node if node is not None else self.node)
+
+    def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
+        multi_instance.add_multi_instance(self, loop_characteristics)
+
+    def _add_loop_task(self, loop_characteristics: Any) -> None:
+        multi_instance.add_standard_loop(self, loop_characteristics)
 
     def parse_timer_event(self, event: Any) -> Any:
         name = self.node.get("name", self.node.get("id"))

@@ -152,5 +152,10 @@ class StateSerializer:
         return workflow
 
 
+def data_changed(task: Any) -> None:
+    """A finished task's data was changed in place: its kept dict (see `_task_dicts`) is stale."""
+    task.workflow.__dict__.get("_kentei_task_dicts", {}).pop(task.id, None)
+
+
 def _default(obj: Any) -> Any:
     raise TypeError(f"workflow data holds a value that cannot be stored: {type(obj).__name__}")

@@ -21,6 +21,7 @@ from engine.expr import (
 )
 from engine.start_schedule import check as check_start_timer
 from engine.validation import mapping_rules
+from engine.validation.loop_rules import LOOP_TAGS, check_loop
 from engine.validation.problems import Problem
 from engine.validation.xml_load import BPMN_NS
 
@@ -37,8 +38,6 @@ REFUSED = {
     "scriptTask": "script tasks are not allowed: put the rule in a DMN table or the work in an external service task",
     "complexGateway": "complex gateways are not supported; use exclusive, inclusive or parallel gateways",
     "adHocSubProcess": "ad-hoc subprocesses are not supported",
-    "multiInstanceLoopCharacteristics": "multi-instance activities are not supported yet",
-    "standardLoopCharacteristics": "loop activities are not supported; model the loop with a gateway",
     "compensateEventDefinition": "compensation events are not supported",
     "linkEventDefinition": "link events are not supported; draw the sequence flow",
 }
@@ -105,6 +104,9 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
                 add(node, message)
             for message in mapping_rules.check(node):
                 add(node, message)
+        elif tag in LOOP_TAGS:
+            for message in check_loop(node):
+                add(node.getparent(), message)
         elif tag == "sequenceFlow":
             for message in _sequence_flow(node, ids):
                 add(node, message)

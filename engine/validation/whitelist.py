@@ -118,6 +118,7 @@ _ELSEWHERE = {
     "businessRuleTask": {"class", "delegateExpression", "expression", "type", "topic", "resultVariable",
                          "mapDecisionResult", "decisionRefTenantId"},
     "callActivity": {"calledElementTenantId"},
+    "multiInstanceLoopCharacteristics": {"asyncBefore", "asyncAfter"},
 }
 
 

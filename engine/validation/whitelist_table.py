@@ -73,8 +73,6 @@ CAMUNDA_REFUSED: dict[str, str] = {
     "errorCodeVariable": "camunda:errorCodeVariable is not supported yet; branch on the error with separate "
                          "error boundary events",
     "errorMessageVariable": "camunda:errorMessageVariable is not supported yet; remove it",
-    "collection": "multi-instance activities are not supported yet",
-    "elementVariable": "multi-instance activities are not supported yet",
     "async": "asynchronous signals are not supported yet; remove camunda:async",
     "variableName": "conditional events are not supported yet",
     "variableEvents": "conditional events are not supported yet",
@@ -91,6 +89,10 @@ DECISION_BINDING = {"decisionRefBinding": (frozenset({"latest"}), "decisions bin
 MAP_RESULT = {"mapDecisionResult": (frozenset({"singleEntry", "singleResult", "collectEntries", "resultList"}),
                                     "camunda:mapDecisionResult takes singleEntry, singleResult, collectEntries "
                                     "or resultList")}
+EXPRESSION_LANGUAGE = (frozenset({"", "juel", "JUEL"}), ("script conditions cannot run here; write the condition "
+                                                         "as an expression ${…} without a language"))
+LOOP_DATA = ("multi-instance {} (BPMN data inputs and outputs) is not supported; use camunda:collection and "
+             "camunda:elementVariable, and output mappings to gather results")
 ACTIVITY = "isForCompensation startQuantity completionQuantity default"
 ACTIVITY_VALUES = {"startQuantity": (ONE, QUANTITY), "completionQuantity": (ONE, QUANTITY),
                    "isForCompensation": (FALSE, COMPENSATION_HANDLER)}
@@ -178,8 +180,19 @@ ELEMENTS: dict[str, Rule] = {
     "terminateEventDefinition": rule(),
 
     # -- multi-instance and loops (engine/bpmn/multi_instance.py) ----------------------------------
-    "multiInstanceLoopCharacteristics": rule(refused="multi-instance activities are not supported yet"),
-    "standardLoopCharacteristics": rule(refused="loop activities are not supported; model the loop with a gateway"),
+    # (loop_rules.py judges what these carry; camunda:async* on the characteristics is refused there)
+    "multiInstanceLoopCharacteristics": rule("isSequential behavior oneBehaviorEventRef noneBehaviorEventRef",
+                                             "collection elementVariable asyncBefore asyncAfter exclusive"),
+    "loopCardinality": rule("language evaluatesToTypeRef", values={"language": EXPRESSION_LANGUAGE}),
+    "completionCondition": rule("language evaluatesToTypeRef", values={"language": EXPRESSION_LANGUAGE}),
+    "loopDataInputRef": rule(refused=LOOP_DATA.format("loopDataInputRef")),
+    "loopDataOutputRef": rule(refused=LOOP_DATA.format("loopDataOutputRef")),
+    "inputDataItem": rule(refused=LOOP_DATA.format("inputDataItem")),
+    "outputDataItem": rule(refused=LOOP_DATA.format("outputDataItem")),
+    "complexBehaviorDefinition": rule(refused="multi-instance complex behavior definitions are not supported, "
+                                              "as in Camunda 7"),
+    "standardLoopCharacteristics": rule("testBefore loopMaximum"),
+    "loopCondition": rule("language evaluatesToTypeRef", values={"language": EXPRESSION_LANGUAGE}),
 
     # -- event subprocesses, escalation, conditional events (engine/bpmn/event_subprocesses.py) --------
     "escalationEventDefinition": rule(refused="escalation events are not supported yet; use an error event"),

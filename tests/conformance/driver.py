@@ -14,6 +14,10 @@ state is restored from what was saved: a restore in the middle of every construc
     start: {data: {a: 1}, business_key: K-1, actor: u1}   # actor: who starts it (optional)
     steps:                                # each a one-key mapping
       - complete: {element: review, data: {ok: true}, user: u1}   # the oldest open task at the element
+      - complete: {element: review, assignee: ann, user: ann}     # ...the one assigned to ann
+      - complete: {element: review, group: scorer_paper}          # ...the one with these candidate groups
+      - complete: {element: review, user: u1, refused: "four eyes"}  # must be refused, saying this
+      - claim: {element: review, user: ann, roles: [reviewer]}    # the inbox's claim of an unassigned task (nth)
       - message: {name: paid, key: K-1, data: {}}                 # key defaults to the business key
       - signal: {name: alarm, data: {}}
       - advance: {minutes: 5}                                     # the test clock, then fire due timers
@@ -28,6 +32,9 @@ state is restored from what was saved: a restore in the middle of every construc
       skips: [b]             # elements that must not be
       variables: {x: 1}      # a subset of the variables at the end
       tasks: [review, review]   # open user tasks by element (sorted)
+      assignees: {review: [ann, bob]}   # the open tasks' assignees at an element (sorted; None unassigned)
+      groups: {review: [a, b]}          # the open tasks' candidate groups at an element (sorted)
+      jobs: [fetch]                     # pending or locked external jobs by element (sorted)
       timers: [wait]            # waiting timers by element (sorted)
       incident_at: element
       instances: {other: completed}   # status of the last instance of another process
@@ -42,8 +49,10 @@ from typing import Any
 
 import yaml
 
+from engine import inbox
 from engine.config import Settings
 from engine.db.session import make_db
+from engine.errors import Conflict, Forbidden
 from engine.runtime import Engine
 from engine.validation import ValidationFailed
 from handlers.base import BpmnError, HandlerRegistry
@@ -133,9 +142,26 @@ class Run:
         how = how or {}
         eng = self.engine()
         if kind == "complete":
-            open_tasks = [t for t in eng.tasks(limit=1000) if t["element_id"] == how["element"]]
+            open_tasks = [t for t in eng.tasks(limit=1000) if t["element_id"] == how["element"]
+                          and ("assignee" not in how or t["assignee"] == how["assignee"])
+                          and ("group" not in how or t["candidate_groups"] == how["group"])]
             assert open_tasks, f"no open task at {how['element']}; open: {[t['element_id'] for t in eng.tasks()]}"
-            eng.complete_task(open_tasks[how.get("nth", 0)]["id"], how.get("user", "u1"), how.get("data") or {})
+            task_id = open_tasks[how.get("nth", 0)]["id"]
+            if "refused" in how:  # the completion must be refused (Forbidden/Conflict) with this text
+                try:
+                    eng.complete_task(task_id, how.get("user", "u1"), how.get("data") or {})
+                except (Forbidden, Conflict) as exc:
+                    assert how["refused"] in str(exc), f"refused, but with {exc}"
+                else:
+                    raise AssertionError(f"completing {how['element']} as {how.get('user', 'u1')} was not refused")
+            else:
+                eng.complete_task(task_id, how.get("user", "u1"), how.get("data") or {})
+        elif kind == "claim":  # the inbox's claim, as a user with roles (default: the task's first group)
+            open_tasks = [t for t in eng.tasks(limit=1000) if t["element_id"] == how["element"] and not t["assignee"]]
+            assert open_tasks, f"no unassigned open task at {how['element']}"
+            task = open_tasks[how.get("nth", 0)]
+            roles = how.get("roles") or [(task["candidate_groups"] or "").split(",")[0]]
+            inbox.claim(eng, inbox.Viewer(how["user"], TENANT, frozenset(roles)), task["id"])
         elif kind == "message":
             business_key = eng.instance(self.first)["business_key"]
             eng.correlate(how["name"], how.get("key", business_key), how.get("data") or {},
@@ -184,6 +210,15 @@ class Run:
             assert name not in info["variables"], f"{where}: variable {name} is set"
         if "tasks" in expect:
             assert sorted(t["element_id"] for t in info["tasks"]) == sorted(expect["tasks"]), where
+        for element, wanted in (expect.get("assignees") or {}).items():  # open tasks' assignees, sorted
+            got = sorted(str(t["assignee"]) for t in info["tasks"] if t["element_id"] == element)
+            assert got == sorted(str(w) for w in wanted), f"{where}: assignees at {element}: {got}"
+        for element, wanted in (expect.get("groups") or {}).items():  # open tasks' candidate groups, sorted
+            got = sorted(str(t["candidate_groups"]) for t in info["tasks"] if t["element_id"] == element)
+            assert got == sorted(str(w) for w in wanted), f"{where}: candidate groups at {element}: {got}"
+        if "jobs" in expect:  # pending or locked external jobs by element (sorted)
+            got = sorted(j["element_id"] for j in info["jobs"] if j["status"] in ("pending", "locked"))
+            assert got == sorted(expect["jobs"]), f"{where}: jobs {got}"
         if "timers" in expect:
             waiting = [t["element_id"] for t in info["timers"] if t["status"] == "waiting"]
             assert sorted(waiting) == sorted(expect["timers"]), where

@@ -64,6 +64,17 @@ def task(attrs: str = "", inner: str = "", tag: str = "userTask") -> bytes:
     return linear(f'<bpmn:{tag} id="t" {attrs}>{inner}</bpmn:{tag}>')
 
 
+TWO = "<bpmn:loopCardinality>2</bpmn:loopCardinality>"
+
+
+def mi(inner: str = "", attrs: str = "") -> str:
+    return f"<bpmn:multiInstanceLoopCharacteristics {attrs}>{inner}</bpmn:multiInstanceLoopCharacteristics>"
+
+
+def loop(attrs: str = "", inner: str = "") -> str:
+    return f"<bpmn:standardLoopCharacteristics {attrs}>{inner}</bpmn:standardLoopCharacteristics>"
+
+
 def field(attrs: str, inner: str = "") -> bytes:
     return task(inner='<bpmn:extensionElements><camunda:formData>'
                 f'<camunda:formField {attrs}>{inner}</camunda:formField></camunda:formData></bpmn:extensionElements>')
@@ -217,8 +228,26 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("script tasks", bad(task(inner="<bpmn:script>x = 1</bpmn:script>", tag="scriptTask"))),
     ("complex gateways", bad(linear('<bpmn:complexGateway id="g"/>'))),
     ("ad-hoc", bad(linear('<bpmn:adHocSubProcess id="a"><bpmn:task id="a1"/></bpmn:adHocSubProcess>'))),
-    ("multi-instance", bad(task(inner="<bpmn:multiInstanceLoopCharacteristics/>"))),
-    ("loop activities", bad(task(inner="<bpmn:standardLoopCharacteristics/>"))),
+    # multi-instance and standard loops (engine/validation/loop_rules.py)
+    ("multi-instance is not supported on a receiveTask", bad(task(inner=mi(TWO), tag="receiveTask"))),
+    ("a standard loop is not supported on a receiveTask", bad(task(inner=loop('loopMaximum="2"'), tag="receiveTask"))),
+    ("on the loop characteristics is not supported", bad(task(inner=mi(TWO, 'camunda:asyncBefore="true"')))),
+    ("extension elements on the multi-instance", bad(task(inner=mi("<bpmn:extensionElements/>" + TWO)))),
+    ("complex behavior definitions", bad(task(inner=mi(TWO + "<bpmn:complexBehaviorDefinition/>")))),
+    ("BPMN data inputs and outputs", bad(task(inner=mi("<bpmn:loopDataInputRef>x</bpmn:loopDataInputRef>")))),
+    ("behavior events", bad(task(inner=mi(TWO, 'behavior="One"')))),
+    ("loopCardinality is empty", bad(task(inner=mi("<bpmn:loopCardinality> </bpmn:loopCardinality>")))),
+    ("loopCardinality: ", bad(task(inner=mi("<bpmn:loopCardinality>${a +}</bpmn:loopCardinality>")))),
+    ("needs a loopCardinality or a camunda:collection", bad(task(inner=mi()))),
+    ("camunda:collection is empty", bad(task(inner=mi(attrs='camunda:collection=" "')))),
+    ("camunda:collection: ", bad(task(inner=mi(attrs='camunda:collection="${a +}"')))),
+    ("camunda:elementVariable needs", bad(task(inner=mi(TWO, 'camunda:elementVariable="x"')))),
+    ("completionCondition: ", bad(task(inner=mi("<bpmn:completionCondition>done</bpmn:completionCondition>",
+                                                'camunda:collection="xs"')))),
+    ("on a standard loop is not supported", bad(task(inner=loop('loopMaximum="2"', "<bpmn:extensionElements/>")))),
+    ("loopMaximum must be a whole number", bad(task(inner=loop('loopMaximum="two"')))),
+    ("loopCondition: ", bad(task(inner=loop("", "<bpmn:loopCondition>${a +}</bpmn:loopCondition>")))),
+    ("would never end", bad(task(inner=loop()))),
     ("compensation", bad(event("<bpmn:compensateEventDefinition/>", "intermediateThrowEvent"))),
     ("link events", bad(event('<bpmn:linkEventDefinition name="l"/>'))),
     ("Java delegates", bad(task('camunda:class="a.B"', tag="serviceTask"))),
@@ -589,7 +618,7 @@ def test_an_unknown_sentence_passes_through() -> None:
 
 
 # -- the engine's source: a sentence no pattern knows fails here -----------------------------------------
-SOURCES = ["engine/validation/bpmn_rules.py", "engine/validation/files.py", "engine/validation/xml_load.py",
+SOURCES = ["engine/validation/bpmn_rules.py", "engine/validation/loop_rules.py", "engine/validation/files.py", "engine/validation/xml_load.py",
            "engine/deploy.py", "engine/bpmn/parser.py", "engine/start_schedule.py", "engine/expr/parser.py",
            "engine/expr/lexer.py", "engine/expr/template.py", "engine/expr/timer_values.py", "engine/dmn/loader.py",
            "engine/dmn/table_loader.py", "engine/dmn/drg.py", "engine/dmn/feel.py", "engine/dmn/feel_lexer.py",

@@ -44,8 +44,9 @@ def test_an_unknown_bpmn_element_is_refused_at_its_parent() -> None:
 
 def test_a_refused_element_is_named_once_with_its_sentence_and_its_children_are_not_judged() -> None:
     found = problems('<bpmn:task id="t"><bpmn:multiInstanceLoopCharacteristics camunda:collection="xs">'
-                     '<bpmn:loopCardinality>3</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:task>')
-    assert found == [("t", ELEMENTS["multiInstanceLoopCharacteristics"].refused)]
+                     '<bpmn:complexBehaviorDefinition><bpmn:condition>x</bpmn:condition><bpmn:event/>'
+                     '</bpmn:complexBehaviorDefinition></bpmn:multiInstanceLoopCharacteristics></bpmn:task>')
+    assert found == [("t", ELEMENTS["complexBehaviorDefinition"].refused)]
 
 
 def test_unknown_and_misplaced_attributes_are_refused() -> None:
