@@ -28,10 +28,6 @@ MAPPINGS = [
      r"last; set the results from inside each instance",
      _l("Camunda 7 と同じく、マルチインスタンスのアクティビティには出力パラメーターを付けられません（各インスタンスが"
         "前の結果を上書きしてしまいます）。結果は各インスタンスの中で設定してください。")),
-    (r"input parameters on a multi-instance activity are not supported yet: SpiffWorkflow would evaluate them once "
-     r"for all instances, not for each; set the values inside each instance",
-     _l("マルチインスタンスのアクティビティの入力パラメーターにはまだ対応していません（インスタンスごとではなく、全体で"
-        "1回だけ評価されてしまいます）。値は各インスタンスの中で設定してください。")),
     (r"an element has more than one camunda:inputOutput; merge them into one",
      _l("camunda:inputOutput が複数あります。1つにまとめてください。")),
     (r"camunda:(?P<kind>inputParameter|outputParameter) belongs inside camunda:inputOutput",

@@ -22,9 +22,11 @@ class DialectMixin(MappingsParserMixin):
 
     def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
         multi_instance.add_multi_instance(self, loop_characteristics)
+        self.keep_mappings_inside()
 
     def _add_loop_task(self, loop_characteristics: Any) -> None:
         multi_instance.add_standard_loop(self, loop_characteristics)
+        self.keep_mappings_inside()
 
     def parse_timer_event(self, event: Any) -> Any:
         name = self.node.get("name", self.node.get("id"))

@@ -12,6 +12,8 @@ class MappingsParserMixin:
     """Adds camunda:inputParameter / outputParameter to the data a task takes in and gives out."""
 
     node: Any
+    task: Any
+    spec: Any
 
     def parse_incoming_data_references(self) -> list[Any]:
         found: list[Any] = super().parse_incoming_data_references()  # type: ignore[misc]
@@ -26,3 +28,13 @@ class MappingsParserMixin:
             inputs = [name for name, _ in parameters(self.node, "inputParameter")]
             found.append(OutputParameters(parameters(self.node, "outputParameter"), inputs))
         return found
+
+    def keep_mappings_inside(self) -> None:
+        """Input parameters run for each instance of a multi-instance activity (each turn of a loop), as in
+        Camunda 7: SpiffWorkflow's parser moved the activity's data associations to the body; move them back."""
+        body = self.task
+        inner = self.spec.task_specs[body.task_spec]
+        for attr in ("data_input_associations", "data_output_associations"):
+            ours = [o for o in getattr(body, attr) if isinstance(o, (InputParameters, OutputParameters))]
+            setattr(body, attr, [o for o in getattr(body, attr) if o not in ours])
+            setattr(inner, attr, [*getattr(inner, attr), *ours])

@@ -137,9 +137,13 @@ def local_variables(my_task: Any) -> dict[str, Any]:
 
 
 def outer_scope(my_task: Any) -> Mapping[str, Any]:
-    """The enclosing scope's variables as the task received them: its parent's data."""
+    """The enclosing scope's variables as the task received them: its parent's data; for an instance of a
+    multi-instance activity or loop, the variables as they stand (engine/bpmn/multi_instance.py)."""
     parent = my_task.parent
-    return parent.data if parent is not None else {}
+    if parent is None:
+        return {}
+    view = getattr(parent.task_spec, "visible", None)
+    return view(parent) if callable(view) else parent.data
 
 
 def business_key_of(my_task: Any, default: str | None) -> str | None:

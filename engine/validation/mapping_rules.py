@@ -21,8 +21,6 @@ NO_OUTPUTS_END = ("an end event takes no output parameters, as in Camunda 7: not
                   "in the activity before it")
 NO_OUTPUTS_MI = ("a multi-instance activity takes no output parameters, as in Camunda 7: each instance would "
                  "overwrite the last; set the results from inside each instance")
-NO_INPUTS_MI = ("input parameters on a multi-instance activity are not supported yet: SpiffWorkflow would evaluate "
-                "them once for all instances, not for each; set the values inside each instance")
 EVENT_SUBPROCESS = ("Camunda 7 runs no input/output mapping on an event subprocess; map the variables in the "
                     "activities inside it")
 
@@ -67,11 +65,8 @@ def _input_output(node: etree._Element, tag: str, count: int) -> Iterator[str]:
     outputs = parameters(node, "outputParameter")
     if outputs and tag == "endEvent":
         yield NO_OUTPUTS_END
-    if node.find("{*}multiInstanceLoopCharacteristics") is not None:
-        if outputs:
-            yield NO_OUTPUTS_MI
-        if parameters(node, "inputParameter"):
-            yield NO_INPUTS_MI
+    if outputs and node.find("{*}multiInstanceLoopCharacteristics") is not None:
+        yield NO_OUTPUTS_MI
     for kind in ("inputParameter", "outputParameter"):
         for param in node.findall(f"{{*}}extensionElements/{C}inputOutput/{C}{kind}"):
             yield from _parameter(kind, param)

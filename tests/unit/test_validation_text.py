@@ -393,11 +393,6 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
                  '<bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>'),
             multiInstanceLoopCharacteristics=whitelist_table.rule("isSequential"),
             loopCardinality=whitelist_table.rule())),
-    ("input parameters on a multi-instance activity",
-     lifted(task(inner=io('<camunda:inputParameter name="a"/>') + '<bpmn:multiInstanceLoopCharacteristics>'
-                 '<bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>'),
-            multiInstanceLoopCharacteristics=whitelist_table.rule("isSequential"),
-            loopCardinality=whitelist_table.rule())),
     ("more than one camunda:inputOutput", bad(task(inner=ext('<camunda:inputOutput/><camunda:inputOutput/>')))),
     ("belongs inside a camunda:inputParameter", bad(task(inner=ext('<camunda:list/>')))),
     ("belongs inside camunda:inputOutput", bad(task(inner=ext('<camunda:inputParameter name="a"/>')))),
