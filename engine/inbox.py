@@ -136,7 +136,8 @@ def visible_task(engine: "Engine", viewer: Viewer, task_id: str) -> dict[str, An
     groups = _group_match(viewer.roles, params)
     with engine.read() as conn:
         row = fast.run(conn, "SELECT t.id, t.name, t.element_id, t.status, t.assignee, t.candidate_groups, "
-                             "t.due_at, t.instance_id, i.business_key, i.definition_id, d.key, i.variables "
+                             "t.due_at, t.instance_id, i.business_key, i.definition_id, d.key, i.variables, "
+                             "t.variables "
                              f"{FROM} WHERE t.id = :id AND t.tenant = :tenant "
                              f"AND (t.assignee = :user OR t.completed_by = :user OR {groups})", params).first()
     if row is None:
@@ -146,7 +147,8 @@ def visible_task(engine: "Engine", viewer: Viewer, task_id: str) -> dict[str, An
             "candidate_groups": row[5], "due_at": due.isoformat() if due else None, "instance_id": row[7],
             "business_key": row[8], "definition_id": row[9], "process": row[10],
             "overdue": due is not None and due <= engine.now() and row[3] == "open",
-            "variables": fast.read_js(row[11]) or {}}
+            # the process's variables, and the task's own (input parameters) over them
+            "variables": {**(fast.read_js(row[11]) or {}), **(fast.read_js(row[12]) or {})}}
 
 
 class TaskClosed(Conflict):

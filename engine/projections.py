@@ -11,13 +11,14 @@ from typing import Any
 import orjson
 
 from engine.bpmn.async_points import KIND, AsyncPoint, retry_plan
+from engine.bpmn.mapping_specs import business_key_of, local_variables
 from engine.expr import compile_expression, parse_datetime
 from engine.instance import Waits
 from engine.step import Step
 
 INSERT_TASK = ("INSERT INTO human_task (id, instance_id, tenant, element_id, name, candidate_groups, assignee, "
-               "due_at, follow_up_at, status, created_at) VALUES (:id, :instance_id, :tenant, :element_id, :name, "
-               ":candidate_groups, :assignee, :due_at, :follow_up_at, 'open', :now)")
+               "due_at, follow_up_at, status, created_at, variables) VALUES (:id, :instance_id, :tenant, :element_id, "
+               ":name, :candidate_groups, :assignee, :due_at, :follow_up_at, 'open', :now, JSON(:variables))")
 CANCEL_TASK = "UPDATE human_task SET status = 'cancelled', completed_at = :now WHERE id = :id AND status = 'open'"
 INSERT_TIMER = ("INSERT INTO timer (id, instance_id, element_id, due_at, status) "
                 "VALUES (:id, :instance_id, :element_id, :due_at, 'waiting')")
@@ -102,6 +103,7 @@ def _human_task(fast: Any, row: Any, task: Any, now: Any, tz: Any) -> dict[str, 
         "assignee": _text(ext.get("assignee"), task.data), "now": now,
         "due_at": fast.ts(_date(ext.get("dueDate"), task.data, tz)),
         "follow_up_at": fast.ts(_date(ext.get("followUpDate"), task.data, tz)),
+        "variables": fast.js(json_safe(local_variables(task)) or None),
     }
 
 
@@ -120,9 +122,10 @@ def _date(expr: str | None, data: dict[str, Any], tz: Any) -> datetime | None:
 
 
 def correlation_key(task: Any, business_key: str | None) -> str | None:
-    """The key a message wait subscribes with: camunda:property correlationKey, else the business key."""
+    """The key a message wait subscribes with: camunda:property correlationKey, else the business key (of the
+    called process, inside a call activity: engine/bpmn/mapping_specs.py)."""
     expr = task.task_spec.extensions.get("properties", {}).get("correlationKey")
-    return _text(expr, task.data) if expr else business_key
+    return _text(expr, task.data) if expr else business_key_of(task, business_key)
 
 
 def json_safe(data: dict[str, Any]) -> dict[str, Any]:

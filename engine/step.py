@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from engine.bpmn.mapping_specs import business_key_of
 from engine.bpmn.multi_instance import is_body
 from engine.dmn import DecisionError
 from engine.errors import NotFound, StepFailed
@@ -104,7 +105,8 @@ class Step:
         if registration.kind == "remote":
             return None  # STARTED: the projections turn it into an external job
         ctx = HandlerContext(topic=topic, instance_id=self.row.id, tenant=self.row.tenant,
-                             business_key=self.row.business_key, element_id=task.task_spec.bpmn_id,
+                             business_key=business_key_of(task, self.row.business_key),
+                             element_id=task.task_spec.bpmn_id,
                              idempotency_key=f"{self.row.id}:{task.id}", session=self.handler_session,
                              properties=task.task_spec.extensions.get("properties", {}), now=self.now)
         try:

@@ -13,6 +13,7 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from .validation_text_async import ASYNC
+from .validation_text_mappings import MAPPINGS
 from .validation_text_signals import SIGNALS
 from .validation_text_whitelist import WHITELIST
 
@@ -116,6 +117,7 @@ _SENTENCES = [
     # -- the whitelist (engine/validation/whitelist_table.py) --------------------------------------------
     *WHITELIST,  # in web/validation_text_whitelist.py (this module would pass 400 lines)
     *ASYNC,  # save points: web/validation_text_async.py
+    *MAPPINGS,  # variable mappings (engine/validation/mapping_rules.py), in web/validation_text_mappings.py
     # -- tasks ---------------------------------------------------------------------------------------
     (r'Java delegates and connectors cannot run here; use camunda:type="external" with a camunda:topic',
      _l('Java デリゲートやコネクターはここでは動きません。camunda:type="external" と camunda:topic を使ってください。')),

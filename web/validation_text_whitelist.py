@@ -126,10 +126,6 @@ WHITELIST = [
     (r"choreographies are not executable", _l("コレオグラフィーは実行できません。")),
     (r"conversations are not executable", _l("カンバセーション（会話）は実行できません。")),
     # camunda extension elements refused (CAMUNDA_ELEMENTS)
-    (r"camunda:inputOutput is not supported yet; pass data in the task's variables",
-     _l("camunda:inputOutput にはまだ対応していません。データはタスクの変数で受け渡してください。")),
-    (r"camunda:out is not supported yet; a called process returns its variables",
-     _l("camunda:out にはまだ対応していません。呼び出されたプロセスは自分の変数を返します。")),
     (r"listeners run Java or scripts, which cannot run here; put the work in a service task with a topic",
      _l("リスナーは Java やスクリプトを実行するため、ここでは動きません。処理はトピックを指定したサービスタスクに"
         "してください。")),
@@ -142,8 +138,9 @@ WHITELIST = [
         "知らせます。")),
     (r"form properties are not supported; use camunda:formData",
      _l("フォームプロパティ（camunda:formProperty）には対応していません。camunda:formData を使ってください。")),
-    (r"scripts are not allowed: put the rule in a DMN table or the work in an external service task",
-     _l("スクリプトは使えません。判定は DMN の決定表に、処理は外部サービスタスクにしてください。")),
+    (r"scripts are not allowed: compute the value with an expression \$\{…\} or a DMN decision, and put other work "
+     r"in an external service task",
+     _l("スクリプトは使えません。値は式 ${…} か DMN の決定で求め、その他の処理は外部サービスタスクにしてください。")),
     # other engines' extensions (NAMESPACES_REFUSED)
     (r"this is a (?P<vendor>.+?) extension; draw the diagram as a Camunda 7 diagram",
      _l("これは %(vendor)s の拡張です。Camunda 7 の図として描いてください。")),

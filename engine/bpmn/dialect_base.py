@@ -1,4 +1,4 @@
-"""What every kentei parser shares: camunda:* read into `spec.extensions`, clock-aware timers."""
+"""What every kentei parser shares: camunda:* read into `spec.extensions`, clock-aware timers, mappings."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,12 +12,13 @@ from engine.bpmn.error_events import parse_error_event
 from engine.bpmn.escalation import ScopedEscalationEventDefinition
 from engine.bpmn.extensions import task_extensions
 from engine.bpmn.flow_split import OutgoingFlowsMixin
+from engine.bpmn.mapping_parser import MappingsParserMixin
 from engine.bpmn.timers import ClockCycle, ClockDuration, ClockTimeDate
 
 
-class DialectMixin(OutgoingFlowsMixin):
-    """Reads camunda:* into `spec.extensions`, builds clock-aware timers and error events, and takes
-    outgoing flows as Camunda 7 does (engine/bpmn/flow_split.py)."""
+class DialectMixin(MappingsParserMixin, OutgoingFlowsMixin):
+    """Reads camunda:* into `spec.extensions`, builds clock-aware timers and error events, reads variable
+    mappings, and takes outgoing flows as Camunda 7 does (engine/bpmn/flow_split.py)."""
 
     node: Any
 
@@ -40,9 +41,11 @@ class DialectMixin(OutgoingFlowsMixin):
 
     def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
         multi_instance.add_multi_instance(self, loop_characteristics)
+        self.keep_mappings_inside()
 
     def _add_loop_task(self, loop_characteristics: Any) -> None:
         multi_instance.add_standard_loop(self, loop_characteristics)
+        self.keep_mappings_inside()
 
     def parse_error_event(self, event: Any) -> Any:
         return parse_error_event(self, event)

@@ -112,6 +112,7 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(64))
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the last overdue reminder
     reminders: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    variables: Mapped[Any] = mapped_column(JSON, nullable=True)  # its local variables (input parameters), for its form
 
 
 class StartTimer(Base):

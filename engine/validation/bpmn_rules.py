@@ -14,7 +14,7 @@ from engine.expr import (
     parse_datetime, parse_duration,
 )
 from engine.start_schedule import check as check_start_timer
-from engine.validation import async_rules, compensation_rules
+from engine.validation import async_rules, compensation_rules, mapping_rules
 from engine.validation.flow_rules import SCOPES, node_rules, scope_rules
 from engine.validation.loop_rules import LOOP_TAGS, check_loop
 from engine.validation.problems import Problem
@@ -103,6 +103,8 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
             if tag in SCOPES:
                 for message in scope_rules(node):
                     add(node, message)
+            for message in mapping_rules.check(node):
+                add(node, message)
         elif tag in LOOP_TAGS:
             for message in check_loop(node):
                 add(node.getparent(), message)

@@ -277,9 +277,15 @@ CAMUNDA_ELEMENTS: dict[str, frozenset[str] | str] = {
     "validation": frozenset(),
     "constraint": frozenset({"name", "config"}),
     "value": frozenset({"id", "name"}),
-    "inputOutput": "camunda:inputOutput is not supported yet; pass data in the task's variables",
+    # variable mappings (engine/bpmn/mappings.py; where and how: engine/validation/mapping_rules.py)
+    "inputOutput": frozenset(),
+    "inputParameter": frozenset({"name"}),
+    "outputParameter": frozenset({"name"}),
+    "list": frozenset(),
+    "map": frozenset(),
+    "entry": frozenset({"key"}),
     "in": frozenset({"source", "sourceExpression", "target", "variables", "local", "businessKey"}),
-    "out": "camunda:out is not supported yet; a called process returns its variables",
+    "out": frozenset({"source", "sourceExpression", "target", "variables", "local"}),
     "taskListener": LISTENERS,
     "executionListener": LISTENERS,
     "field": "Java delegate fields cannot run here; pass values in camunda:properties",
@@ -289,7 +295,8 @@ CAMUNDA_ELEMENTS: dict[str, frozenset[str] | str] = {
     "errorEventDefinition": "error event definitions on external tasks are not supported; the handler raises "
                             "BpmnError with the code",
     "formProperty": "form properties are not supported; use camunda:formData",
-    "script": "scripts are not allowed: put the rule in a DMN table or the work in an external service task",
+    "script": "scripts are not allowed: compute the value with an expression ${…} or a DMN decision, and put "
+              "other work in an external service task",
 }
 CONTEXTS: dict[str, frozenset[str]] = {  # camunda extension elements allowed only under these BPMN elements
     "formData": frozenset({"userTask"}),
@@ -298,7 +305,14 @@ CONTEXTS: dict[str, frozenset[str]] = {  # camunda extension elements allowed on
         "serviceTask", "sendTask", "receiveTask", "businessRuleTask", "task", "manualTask", "exclusiveGateway",
         "inclusiveGateway", "parallelGateway", "eventBasedGateway", "subProcess", "callActivity",
         "multiInstanceLoopCharacteristics"}),
-    "in": frozenset({"signalEventDefinition"}),  # a throwing signal's variables (bpmn_rules._signal)
+    # a call activity's variables, and a throwing signal's (bpmn_rules._signal)
+    "in": frozenset({"callActivity", "signalEventDefinition"}),
+    "out": frozenset({"callActivity"}),
+    # where Camunda 7 runs input/output mappings; start and boundary events pass, to be told why not
+    "inputOutput": frozenset({"userTask", "serviceTask", "sendTask", "businessRuleTask", "task", "manualTask",
+                              "receiveTask", "scriptTask", "subProcess", "transaction", "callActivity",
+                              "intermediateCatchEvent", "intermediateThrowEvent", "endEvent", "startEvent",
+                              "boundaryEvent"}),
 }
 NAMESPACES_REFUSED: dict[str, str] = {  # other engines' extensions: not Camunda 7's
     "http://camunda.org/schema/zeebe/1.0": "this is a Camunda 8 (Zeebe) extension; draw the diagram as a "

@@ -11,6 +11,7 @@ state is restored from what was saved: a restore in the middle of every construc
       juki.check: {error: NOT_FOUND}      # raise BpmnError(code)
       flaky: {fail: "boom", kind: remote} # raise an exception
       shaky: {fail: "boom", fail_times: 2, returns: {ok: true}}  # fail the first 2 calls, then return
+      see.it: {echo: [a, b]}              # return seen_a, seen_b: the values the handler saw
     start: {data: {a: 1}, business_key: K-1, actor: u1}   # actor: who starts it (optional)
     steps:                                # each a one-key mapping
       - complete: {element: review, data: {ok: true}, user: u1}   # the oldest open task at the element
@@ -102,7 +103,8 @@ def _handlers(spec: dict[str, Any], calls: dict[str, int]) -> HandlerRegistry:
                 raise BpmnError(str(how["error"]), str(how.get("message", how["error"])))
             if "fail" in how and calls[topic] <= int(how.get("fail_times", 10**9)):
                 raise RuntimeError(str(how["fail"]))
-            return dict(how.get("returns") or {}) or None
+            seen = {f"seen_{n}": data.get(n) for n in how.get("echo") or []}  # what the handler saw
+            return {**dict(how.get("returns") or {}), **seen} or None
 
         registry.register(topic, handler, how.get("kind", "local"))
     return registry

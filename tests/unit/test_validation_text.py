@@ -195,6 +195,15 @@ def loose(*parts: str, extra: str = "") -> bytes:
                                       '<bpmn:sequenceFlow id="f" sourceRef="start" targetRef="end"/>', *parts))
 
 
+def io(inner: str) -> str:
+    return ext(f"<camunda:inputOutput>{inner}</camunda:inputOutput>")
+
+
+def call(mappings: str) -> bytes:
+    """A call activity to process 'p' with these camunda:in / camunda:out (p is known to the check)."""
+    return task('calledElement="p"', ext(mappings), tag="callActivity")
+
+
 def lifted(content: bytes, **rows: whitelist_table.Rule) -> Callable[[], list[str]]:
     """A sentence the whitelist keeps for an attribute no row lists yet (its element is refused today, or
     judged by its values): validated with the rows that will list it, as the construct family's work will."""
@@ -483,6 +492,56 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
      bad(task('calledElement="p" camunda:calledElementVersion="2"', tag="callActivity"))),
     ("Java variable mappings", bad(task('calledElement="p" camunda:variableMappingClass="org.example.Map"',
                                         tag="callActivity"))),
+    # variable mappings (engine/validation/mapping_rules.py)
+    ("a DMN decision", bad(task(inner=io('<camunda:inputParameter name="a"><camunda:script scriptFormat="groovy">1'
+                                         '</camunda:script></camunda:inputParameter>')))),
+    ("on a start event", bad(definitions(process('<bpmn:startEvent id="s">' + io('<camunda:inputParameter name="a"/>')
+                                                 + '</bpmn:startEvent>')))),
+    ("on a boundary event", bad(linear('<bpmn:userTask id="t"/>', '<bpmn:boundaryEvent id="b" attachedToRef="t">'
+                                       + io('<camunda:inputParameter name="a"/>') + '<bpmn:timerEventDefinition>'
+                                       '<bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>'
+                                       '</bpmn:boundaryEvent>'))),
+    ("on an event subprocess", lambda: [m for m in checked(("x.bpmn", loose(
+        '<bpmn:subProcess id="sp" triggeredByEvent="true">' + io('<camunda:inputParameter name="a"/>')
+        + '</bpmn:subProcess>')))]),
+    ("an end event takes no output parameters", bad(task(inner=io('<camunda:outputParameter name="a"/>'),
+                                                         tag="endEvent"))),
+    ("a multi-instance activity takes no output parameters",
+     lifted(task(inner=io('<camunda:outputParameter name="a"/>') + '<bpmn:multiInstanceLoopCharacteristics>'
+                 '<bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>'),
+            multiInstanceLoopCharacteristics=whitelist_table.rule("isSequential"),
+            loopCardinality=whitelist_table.rule())),
+    ("more than one camunda:inputOutput", bad(task(inner=ext('<camunda:inputOutput/><camunda:inputOutput/>')))),
+    ("belongs inside a camunda:inputParameter", bad(task(inner=ext('<camunda:list/>')))),
+    ("belongs inside camunda:inputOutput", bad(task(inner=ext('<camunda:inputParameter name="a"/>')))),
+    ("has no name", bad(task(inner=io('<camunda:inputParameter>1</camunda:inputParameter>')))),
+    ("holds more than one value", bad(task(inner=io('<camunda:inputParameter name="a"><camunda:list/><camunda:map/>'
+                                                    '</camunda:inputParameter>')))),
+    ("has text outside", bad(task(inner=io('<camunda:inputParameter name="a"><camunda:list>x</camunda:list>'
+                                           '</camunda:inputParameter>')))),
+    ("has no key", bad(task(inner=io('<camunda:inputParameter name="a"><camunda:map><camunda:entry>1</camunda:entry>'
+                                     '</camunda:map></camunda:inputParameter>')))),
+    ("cannot stand in", bad(task(inner=io('<camunda:inputParameter name="a"><camunda:map><camunda:value>1'
+                                          '</camunda:value></camunda:map></camunda:inputParameter>')))),
+    ("camunda:outputParameter 'a': missing '}'", bad(task(inner=io('<camunda:outputParameter name="a">${x'
+                                                                   '</camunda:outputParameter>')))),
+    ("reads execution.processInstanceId", bad(task(inner=io('<camunda:inputParameter name="a">'
+                                                            '${execution.processInstanceId}</camunda:inputParameter>')))),
+    ("sourceExpression reads execution;", bad(call('<camunda:in sourceExpression="${execution}" target="b"/>'))),
+    ("reads decisionResult", bad(task('camunda:decisionRef="d" camunda:resultVariable="r"', io(
+        '<camunda:outputParameter name="a">${decisionResult[0].r}</camunda:outputParameter>'),
+        tag="businessRuleTask"))),
+    ("camunda:in businessKey: missing", bad(call('<camunda:in businessKey="${k"/>'))),
+    ("camunda:out sourceExpression: missing", bad(call('<camunda:out sourceExpression="${k" target="b"/>'))),
+    ("local takes true or false", bad(call('<camunda:in variables="all" local="yes"/>'))),
+    ('variables takes only "all"', bad(call('<camunda:in variables="some"/>'))),
+    ("takes no source, sourceExpression or target", bad(call('<camunda:out variables="all" source="a"/>'))),
+    ("both source and sourceExpression", bad(call('<camunda:in source="a" sourceExpression="${a}" target="b"/>'))),
+    ("needs source, sourceExpression", bad(call('<camunda:out target="b"/>'))),
+    ("needs a target", bad(call('<camunda:in source="a"/>'))),
+    ("has an empty source", bad(call('<camunda:in source=" " target="b"/>'))),
+    ("passes only the business key", bad(call('<camunda:in businessKey="${k}" source="a" target="b"/>'))),
+    ("keep one camunda:in businessKey", bad(call('<camunda:in businessKey="a"/><camunda:in businessKey="b"/>'))),
     ("CMMN cases", bad(task('camunda:caseRef="case"', tag="callActivity"))),
     ("external script resources", bad(gateway("${ok}").replace(b"<bpmn:conditionExpression>",
                                                                b'<bpmn:conditionExpression camunda:resource="c.js">'))),
@@ -513,11 +572,7 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("choreographies", bad(loose(extra='<bpmn:choreography id="ch"/>'))),
     ("conversations", bad(loose(extra='<bpmn:collaboration id="c"><bpmn:conversation id="cv"/>'
                                       "</bpmn:collaboration>"))),
-    ("camunda:inputOutput is not supported yet", bad(task(inner=ext("<camunda:inputOutput/>")))),
-    ("camunda:in is not supported on a", bad(task('calledElement="p"', ext('<camunda:in variables="all"/>'),
-                                                 tag="callActivity"))),
-    ("camunda:out is not supported yet", bad(task('calledElement="p"', ext('<camunda:out variables="all"/>'),
-                                                  tag="callActivity"))),
+    ("camunda:in is not supported on a userTask", bad(task(inner=ext('<camunda:in variables="all"/>')))),
     ("listeners run Java or scripts", bad(task(inner=ext('<camunda:taskListener event="create" class="x.Y"/>')))),
     ("Java delegate fields", bad(task(f'camunda:type="external" camunda:topic="{TOPIC}"',
                                       ext('<camunda:field name="to"/>'), tag="serviceTask"))),
@@ -660,7 +715,8 @@ SOURCES = ["engine/validation/bpmn_rules.py", "engine/validation/loop_rules.py",
            "engine/expr/lexer.py", "engine/expr/template.py", "engine/expr/timer_values.py", "engine/dmn/loader.py",
            "engine/dmn/table_loader.py", "engine/dmn/drg.py", "engine/dmn/feel.py", "engine/dmn/feel_lexer.py",
            "engine/dmn/unary_tests.py", "engine/dmn/type_refs.py", "engine/validation/whitelist.py",
-           "engine/validation/async_rules.py", "engine/validation/compensation_rules.py"]
+           "engine/validation/async_rules.py", "engine/validation/compensation_rules.py",
+           "engine/validation/mapping_rules.py"]
 SAYERS = {"Problem", "DmnError", "fail", "ExpressionError", "EvaluationError", "failure_at", "FeelSyntaxError",
           "error", "unexpected", "ValidationException"}
 RUN_TIME_ONLY = ("a condition must give true or false", "cannot evaluate", "needs a cycle with a start",

@@ -69,7 +69,12 @@ def test_refused_camunda_attributes_and_values() -> None:
 def test_camunda_extension_elements() -> None:
     assert problems('<bpmn:task id="t"><bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter '
                     'name="a">1</camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements></bpmn:task>'
-                    ) == [("t", CAMUNDA_ELEMENTS["inputOutput"])]
+                    ) == []
+    assert problems('<bpmn:task id="t"><bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter '
+                    'name="a"><camunda:script scriptFormat="groovy">1</camunda:script></camunda:inputParameter>'
+                    '</camunda:inputOutput></bpmn:extensionElements></bpmn:task>') == [("t", CAMUNDA_ELEMENTS["script"])]
+    assert problems('<bpmn:task id="t"><bpmn:extensionElements><camunda:in source="a" target="b"/>'
+                    '</bpmn:extensionElements></bpmn:task>') == [("t", "camunda:in is not supported on a task")]
     assert problems('<bpmn:task id="t"><bpmn:extensionElements><camunda:executionListener event="start" '
                     'class="x.Y"/></bpmn:extensionElements></bpmn:task>') == [("t", CAMUNDA_ELEMENTS["executionListener"])]
     assert problems('<bpmn:task id="t"><bpmn:extensionElements><camunda:formData/></bpmn:extensionElements>'
