@@ -17,7 +17,8 @@ WHITELIST = [
     (rf"bpmn:(?P<tag>{_TAG}) is not part of kentei's dialect; see docs/dialect\.md for what runs",
      _l("bpmn:%(tag)s は kentei で動く要素ではありません。動くものは docs/dialect.md を見てください。")),
     (rf"camunda:(?P<tag>{_TAG}) is not supported", _l("camunda:%(tag)s には対応していません。")),
-    (rf"camunda:(?P<tag>{_TAG}) is not supported on a (?P<host>{_TAG})", _l("camunda:%(tag)s は %(host)s では使えません。")),
+    (rf"camunda:(?P<tag>{_TAG}) is not supported on a bpmn:(?P<host>{_TAG})",
+     _l("camunda:%(tag)s は bpmn:%(host)s では使えません。")),
     (rf"camunda:(?P<tag>{_TAG}) has the attribute '(?P<attr>[^']*)', which is not supported",
      _l("camunda:%(tag)s の属性 '%(attr)s' には対応していません。")),
     (rf"the attribute '(?P<attr>[^']*)' is not supported on a bpmn:(?P<tag>{_TAG})",
@@ -25,11 +26,14 @@ WHITELIST = [
     (rf"camunda:(?P<name>{_TAG}) does not apply to a bpmn:(?P<tag>{_TAG}); remove it",
      _l("camunda:%(name)s は bpmn:%(tag)s には使えません。削除してください。")),
     # attribute values
-    (r"Camunda 7 always starts and completes an activity with one token; remove the quantity or set it to 1",
+    (r"Camunda 7 always starts and completes an activity with one token; remove startQuantity and "
+     r"completionQuantity or set them to 1",
      _l("Camunda 7 ではアクティビティは常に1つのトークンで開始・完了します。startQuantity・completionQuantity は"
         "削除するか 1 にしてください。")),
-    (r"parallel multiple events are not supported; catch each event with its own event",
-     _l("並列複数イベント（parallelMultiple）には対応していません。待つイベントごとにイベントを分けてください。")),
+    (r'parallel multiple events \(parallelMultiple="true"\) are not supported, as in Camunda 7; catch each event '
+     r"with its own event and join them with a parallel gateway",
+     _l("Camunda 7 と同じく、並列複数イベント（parallelMultiple=\"true\"）には対応していません。待つイベントごとに"
+        "イベントを分け、並列ゲートウェイで合流させてください。")),
     (r"an instantiating receive task is not supported; start the process with a message start event",
      _l("プロセスを開始する受信タスク（instantiate）には対応していません。プロセスはメッセージ開始イベントで"
         "開始してください。")),
@@ -144,6 +148,6 @@ WHITELIST = [
     # other engines' extensions (NAMESPACES_REFUSED)
     (r"this is a (?P<vendor>.+?) extension; draw the diagram as a Camunda 7 diagram",
      _l("これは %(vendor)s の拡張です。Camunda 7 の図として描いてください。")),
-    (r"this is an Activiti extension; write it as the camunda: attribute of the same name",
-     _l("これは Activiti の拡張です。同じ名前の camunda: 属性で書いてください。")),
+    (r"this is an Activiti extension; write it as the camunda: attribute or element of the same name",
+     _l("これは Activiti の拡張です。同じ名前の camunda: 属性または要素で書いてください。")),
 ]

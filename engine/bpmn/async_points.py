@@ -65,6 +65,8 @@ def read(node: etree._Element) -> dict[str, Any]:
     for name in ("asyncBefore", "asyncAfter", "exclusive"):
         if node.get(CAMUNDA + name) is not None:
             ext[name] = node.get(CAMUNDA + name)
+    if node.get(CAMUNDA + "async") == "true":  # the deprecated name of asyncBefore, which Camunda 7 still reads
+        ext["asyncBefore"] = "true"
     cycle = retry_cycle_text(node)
     if cycle is not None:
         ext["failedJobRetryTimeCycle"] = cycle

@@ -9,7 +9,7 @@ from engine.bpmn.async_points import CAMUNDA, retry_cycle_text, retry_plan
 from engine.validation.xml_load import BPMN_NS
 
 B = "{%s}" % BPMN_NS
-FLAGS = ("asyncBefore", "asyncAfter", "exclusive")
+FLAGS = ("async", "asyncBefore", "asyncAfter", "exclusive")  # camunda:async: the old name of asyncBefore
 AFTER_EVENT_GATEWAY = ("intermediateCatchEvent", "receiveTask")
 
 
@@ -23,7 +23,7 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
         value = node.get(CAMUNDA + flag)
         if value is not None and value not in ("true", "false"):
             yield f'camunda:{flag} is "{value}"; write "true" or "false"'
-    before = node.get(CAMUNDA + "asyncBefore") == "true"
+    before = "true" in (node.get(CAMUNDA + "asyncBefore"), node.get(CAMUNDA + "async"))
     after = node.get(CAMUNDA + "asyncAfter") == "true"
     tag = _local(node)
     if (before or after) and node.find(f"{B}multiInstanceLoopCharacteristics") is not None:

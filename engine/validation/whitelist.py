@@ -45,6 +45,8 @@ def _walk(node: etree._Element) -> Iterator[tuple[etree._Element, str]]:
         qname = etree.QName(child)
         if qname.namespace == BPMNDI or qname.localname == "BPMNDiagram":
             continue  # the drawing: no semantics
+        if qname.namespace not in (BPMN_NS, CAMUNDA_NS) and qname.namespace not in NAMESPACES_REFUSED:
+            continue  # another vendor's extension, with whatever it holds (even unprefixed BPMN-namespace tags)
         found = list(_check_node(child, qname))
         yield from (problem for _, problem in found)
         if not any(refused for refused, _ in found):  # a refused element's children are not judged again
@@ -75,15 +77,15 @@ def _check_node(node: etree._Element, qname: etree.QName) -> Iterator[tuple[bool
         contexts = CONTEXTS.get(tag)
         host = _host(node)
         if contexts is not None and host not in contexts:
-            yield True, (node, f"camunda:{tag} is not supported on a {host}")
+            yield True, (node, f"camunda:{tag} is not supported on a bpmn:{host}")
             return
         for attr in node.attrib:
             if etree.QName(attr).namespace is None and attr not in known_ext:
                 yield False, (node, f"camunda:{tag} has the attribute '{attr}', which is not supported")
     elif ns in NAMESPACES_REFUSED:
         yield True, (node, NAMESPACES_REFUSED[ns])
-    else:
-        return  # another vendor's harmless extension (colours, metadata): ignored, as Camunda 7 ignores it
+    # any other namespace: another vendor's harmless extension (colours, metadata), ignored as Camunda 7
+    # ignores it; _walk does not descend into it
 
 
 def _bpmn_attribute(tag: str, attr: str, value: str, rule_: Rule) -> Iterator[str]:

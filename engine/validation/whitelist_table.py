@@ -27,10 +27,11 @@ def rule(attrs: str = "", camunda: str = "", refused: str | None = None,
 
 ONE = frozenset({"1"})
 FALSE = frozenset({"false"})
-QUANTITY = "Camunda 7 always starts and completes an activity with one token; remove the quantity or set it to 1"
+QUANTITY = "Camunda 7 always starts and completes an activity with one token; remove startQuantity and completionQuantity or set them to 1"
 CONDITION_FILTER = ("camunda:variableName and camunda:variableEvents are not supported: the condition is evaluated "
                     "after every change of variables; remove them")
-PARALLEL_MULTIPLE = "parallel multiple events are not supported; catch each event with its own event"
+PARALLEL_MULTIPLE = ('parallel multiple events (parallelMultiple="true") are not supported, as in Camunda 7; '
+                     "catch each event with its own event and join them with a parallel gateway")
 
 # -- camunda:* attributes that are refused wherever they appear ------------------------------------
 CAMUNDA_REFUSED: dict[str, str] = {
@@ -67,7 +68,6 @@ CAMUNDA_REFUSED: dict[str, str] = {
     "caseVersion": "CMMN cases are not supported; call a BPMN process",
     "caseTenantId": "CMMN cases are not supported; call a BPMN process",
     "resource": "external script resources cannot run here; write the condition as an expression",
-    "async": "asynchronous signals are not supported yet; remove camunda:async",
     "variableName": CONDITION_FILTER,
     "variableEvents": CONDITION_FILTER,
     "resultVariable": "camunda:resultVariable applies to business rule tasks here (a handler returns its "
@@ -75,7 +75,7 @@ CAMUNDA_REFUSED: dict[str, str] = {
     "mapDecisionResult": "camunda:mapDecisionResult applies to business rule tasks; remove it",
 }
 # save points (engine/bpmn/async_points.py, judged in engine/validation/async_rules.py); jobPriority is refused above
-ASYNC = "asyncBefore asyncAfter exclusive jobPriority"
+ASYNC = "async asyncBefore asyncAfter exclusive jobPriority"  # camunda:async: the old name of asyncBefore
 CALL_BINDING = {"calledElementBinding": (frozenset({"deployment"}), "called processes bind to the version "
                 "deployed with the caller, as camunda:calledElementBinding=\"deployment\" does; remove the "
                 "binding or set it to deployment")}
@@ -196,7 +196,8 @@ ELEMENTS: dict[str, Rule] = {
 
     # -- signals, link and message events (engine/bpmn/signals.py) ------------------------------------
     # signalRef must name a bpmn:signal; camunda:async is refused (CAMUNDA_REFUSED); camunda:in passes variables
-    "signalEventDefinition": rule("signalRef", "async"),
+    "signalEventDefinition": rule("signalRef", "async", values={
+        "async": (FALSE, "asynchronous signals are not supported yet; remove camunda:async")}),
     "linkEventDefinition": rule(),  # name pairs a throw with its catch (bpmn_rules._link)
 
     # -- compensation and transactions (engine/bpmn/compensation.py) -----------------------------------
@@ -317,7 +318,7 @@ CONTEXTS: dict[str, frozenset[str]] = {  # camunda extension elements allowed on
 NAMESPACES_REFUSED: dict[str, str] = {  # other engines' extensions: not Camunda 7's
     "http://camunda.org/schema/zeebe/1.0": "this is a Camunda 8 (Zeebe) extension; draw the diagram as a "
                                            "Camunda 7 diagram",
-    "http://activiti.org/bpmn": "this is an Activiti extension; write it as the camunda: attribute of the same name",
+    "http://activiti.org/bpmn": "this is an Activiti extension; write it as the camunda: attribute or element of the same name",
     "http://flowable.org/bpmn": "this is a Flowable extension; draw the diagram as a Camunda 7 diagram",
     "http://spiffworkflow.org/bpmn/schema/1.0/core": "this is a SpiffArena extension; draw the diagram as a "
                                                      "Camunda 7 diagram",

@@ -432,7 +432,7 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     # the whitelist (engine/validation/whitelist.py, whitelist_table.py)
     ("bpmn:gizmo is not part of kentei's dialect", bad(loose(extra='<bpmn:gizmo id="g"/>'))),
     ("camunda:gizmo is not supported", bad(task(inner=ext("<camunda:gizmo/>")))),
-    ("camunda:formData is not supported on a manualTask", bad(task(inner=ext("<camunda:formData/>"), tag="manualTask"))),
+    ("camunda:formData is not supported on a bpmn:manualTask", bad(task(inner=ext("<camunda:formData/>"), tag="manualTask"))),
     ("camunda:formField has the attribute 'datePattern'", bad(field('id="a" type="date" datePattern="dd.MM.yyyy"'))),
     ("the attribute 'color' is not supported on a bpmn:userTask", bad(task('color="red"'))),
     ("camunda:assignee does not apply to a bpmn:manualTask", bad(task('camunda:assignee="a"', tag="manualTask"))),
@@ -572,7 +572,7 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("choreographies", bad(loose(extra='<bpmn:choreography id="ch"/>'))),
     ("conversations", bad(loose(extra='<bpmn:collaboration id="c"><bpmn:conversation id="cv"/>'
                                       "</bpmn:collaboration>"))),
-    ("camunda:in is not supported on a userTask", bad(task(inner=ext('<camunda:in variables="all"/>')))),
+    ("camunda:in is not supported on a bpmn:userTask", bad(task(inner=ext('<camunda:in variables="all"/>')))),
     ("listeners run Java or scripts", bad(task(inner=ext('<camunda:taskListener event="create" class="x.Y"/>')))),
     ("Java delegate fields", bad(task(f'camunda:type="external" camunda:topic="{TOPIC}"',
                                       ext('<camunda:field name="to"/>'), tag="serviceTask"))),

@@ -74,11 +74,11 @@ def test_camunda_extension_elements() -> None:
                     'name="a"><camunda:script scriptFormat="groovy">1</camunda:script></camunda:inputParameter>'
                     '</camunda:inputOutput></bpmn:extensionElements></bpmn:task>') == [("t", CAMUNDA_ELEMENTS["script"])]
     assert problems('<bpmn:task id="t"><bpmn:extensionElements><camunda:in source="a" target="b"/>'
-                    '</bpmn:extensionElements></bpmn:task>') == [("t", "camunda:in is not supported on a task")]
+                    '</bpmn:extensionElements></bpmn:task>') == [("t", "camunda:in is not supported on a bpmn:task")]
     assert problems('<bpmn:task id="t"><bpmn:extensionElements><camunda:executionListener event="start" '
                     'class="x.Y"/></bpmn:extensionElements></bpmn:task>') == [("t", CAMUNDA_ELEMENTS["executionListener"])]
     assert problems('<bpmn:task id="t"><bpmn:extensionElements><camunda:formData/></bpmn:extensionElements>'
-                    '</bpmn:task>') == [("t", "camunda:formData is not supported on a task")]
+                    '</bpmn:task>') == [("t", "camunda:formData is not supported on a bpmn:task")]
     assert problems('<bpmn:task id="t"><bpmn:extensionElements><camunda:nope/></bpmn:extensionElements>'
                     '</bpmn:task>') == [("t", "camunda:nope is not supported")]
 
@@ -89,6 +89,21 @@ def test_other_engines_extensions_are_refused_and_harmless_ones_ignored() -> Non
     assert found == [("s", "this is a Camunda 8 (Zeebe) extension; draw the diagram as a Camunda 7 diagram")]
     assert problems('<bpmn:task id="t"><bpmn:extensionElements><meta:data xmlns:meta="http://example.com/meta"/>'
                     '</bpmn:extensionElements></bpmn:task>') == []
+
+
+def test_what_a_vendor_extension_holds_is_not_judged() -> None:
+    # a Signavio/W4 export: unprefixed children of a foreign element fall into the default (BPMN) namespace
+    body = ('<bpmn:task id="t"><bpmn:extensionElements><w4:root xmlns:w4="http://www.w4.eu/graph" '
+            'xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><Grid spacing="15"/><bpmn:nope/></w4:root>'
+            '</bpmn:extensionElements></bpmn:task>')
+    assert problems(body) == []
+
+
+def test_camunda_async_is_the_old_name_of_async_before() -> None:
+    assert problems('<bpmn:userTask id="u" camunda:async="true"/>') == []
+    assert problems('<bpmn:intermediateThrowEvent id="e"><bpmn:signalEventDefinition signalRef="s" '
+                    'camunda:async="true"/></bpmn:intermediateThrowEvent>') == [
+        ("e", "asynchronous signals are not supported yet; remove camunda:async")]
 
 
 def test_script_conditions_are_refused() -> None:
