@@ -96,10 +96,19 @@ WHITELIST = [
     (r"camunda:mapDecisionResult applies to business rule tasks; remove it",
      _l("camunda:mapDecisionResult を使えるのはビジネスルールタスクだけです。削除してください。")),
     # BPMN elements refused (ELEMENTS[...].refused)
-    (r"cancel events are not supported; use an error event and an error boundary event",
-     _l("キャンセルイベントには対応していません。エラーイベントとエラー境界イベントを使ってください。")),
-    (r"transaction subprocesses are not supported; use a subprocess with an error boundary event",
-     _l("トランザクションサブプロセスには対応していません。エラー境界イベントを付けたサブプロセスを使ってください。")),
+    # transactions and cancel events (engine/validation/transaction_rules.py)
+    (r"a transaction subprocess can have only one cancel boundary event, as in Camunda 7",
+     _l("Camunda 7 と同じく、トランザクションサブプロセスに付けられるキャンセル境界イベントは1つだけです。")),
+    (r"the transaction subprocess has a cancel end event but no cancel boundary event to leave it by; attach one",
+     _l("トランザクションサブプロセスにキャンセル終了イベントがありますが、抜け出すためのキャンセル境界イベントがありません。付けてください。")),
+    (r"a cancel end event belongs directly inside a transaction subprocess, as in Camunda 7",
+     _l("Camunda 7 と同じく、キャンセル終了イベントはトランザクションサブプロセスの直下に置いてください。")),
+    (r"a cancel boundary event belongs on a transaction subprocess, as in Camunda 7",
+     _l("Camunda 7 と同じく、キャンセル境界イベントはトランザクションサブプロセスに付けてください。")),
+    (r'a cancel boundary event always interrupts its transaction; remove cancelActivity="false"',
+     _l('キャンセル境界イベントは常にトランザクションを中断します。cancelActivity="false" を外してください。')),
+    (r"cancel events are end events inside a transaction subprocess and boundary events on one; a (?P<tag>\w+) cannot be one",
+     _l("キャンセルイベントは、トランザクションサブプロセス内の終了イベントか、それに付けた境界イベントだけです。%(tag)s にはできません。")),
     ((r"an event definition referenced with eventDefinitionRef is not supported; draw the event definition "
       r"inside the event"),
      _l("eventDefinitionRef で参照するイベント定義には対応していません。イベント定義はイベントの中に描いてください。")),

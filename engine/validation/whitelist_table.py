@@ -203,10 +203,10 @@ ELEMENTS: dict[str, Rule] = {
     # -- compensation and transactions (engine/bpmn/compensation.py) -----------------------------------
     # where compensation may be drawn, and how: engine/validation/compensation_rules.py
     "compensateEventDefinition": rule("activityRef waitForCompletion"),
-    "cancelEventDefinition": rule(refused="cancel events are not supported; use an error event and an error "
-                                          "boundary event"),
-    "transaction": rule(refused="transaction subprocesses are not supported; use a subprocess with an error "
-                                "boundary event"),
+    # transactions: a cancel end event cancels the transaction, its cancel boundary event takes over
+    # (where they may be drawn: engine/validation/transaction_rules.py)
+    "cancelEventDefinition": rule(),
+    "transaction": rule(ACTIVITY, ASYNC, values=ACTIVITY_VALUES),
 
     # -- data (engine/bpmn/flows.py, data_elements.py): drawn, left out of the run, as Camunda 7 does ----
     "ioSpecification": rule(),

@@ -553,8 +553,23 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("camunda:mapDecisionResult applies to business rule tasks",
      lifted(task('camunda:mapDecisionResult="singleEntry"', tag="manualTask"),
             manualTask=whitelist_table.rule(whitelist_table.ACTIVITY, "mapDecisionResult"))),
-    ("cancel events", bad(event("<bpmn:cancelEventDefinition/>", "intermediateThrowEvent"))),
-    ("transaction subprocesses", bad(linear('<bpmn:transaction id="tx"/>'))),
+    # transactions and cancel events (engine/validation/transaction_rules.py)
+    ("cannot be one", bad(event("<bpmn:cancelEventDefinition/>", "intermediateThrowEvent"))),
+    ("belongs directly inside a transaction", bad(event("<bpmn:cancelEventDefinition/>", "endEvent"))),
+    ("belongs on a transaction subprocess", bad(linear('<bpmn:task id="t"/><bpmn:boundaryEvent id="b" '
+                                                        'attachedToRef="t"><bpmn:cancelEventDefinition/></bpmn:boundaryEvent>'))),
+    ("no cancel boundary event to leave it by", bad(linear(
+        '<bpmn:transaction id="tx"><bpmn:startEvent id="ts"/><bpmn:endEvent id="te"><bpmn:cancelEventDefinition/>'
+        '</bpmn:endEvent><bpmn:sequenceFlow id="tf" sourceRef="ts" targetRef="te"/></bpmn:transaction>'))),
+    ("only one cancel boundary event", bad(linear(
+        '<bpmn:transaction id="tx"><bpmn:startEvent id="ts"/><bpmn:endEvent id="te"/><bpmn:sequenceFlow id="tf" '
+        'sourceRef="ts" targetRef="te"/></bpmn:transaction>' + "".join(
+            f'<bpmn:boundaryEvent id="b{i}" attachedToRef="tx"><bpmn:cancelEventDefinition/></bpmn:boundaryEvent>'
+            for i in (1, 2))))),
+    ("always interrupts its transaction", bad(linear(
+        '<bpmn:transaction id="tx"><bpmn:startEvent id="ts"/><bpmn:endEvent id="te"/><bpmn:sequenceFlow id="tf" '
+        'sourceRef="ts" targetRef="te"/></bpmn:transaction><bpmn:boundaryEvent id="b" attachedToRef="tx" '
+        'cancelActivity="false"><bpmn:cancelEventDefinition/></bpmn:boundaryEvent>'))),
     ("referenced with eventDefinitionRef", bad(event("<bpmn:eventDefinitionRef>td</bpmn:eventDefinitionRef>"))),
     ("global tasks", bad(loose(extra='<bpmn:globalUserTask id="gt"/>'))),
     ("imports", bad(loose(extra='<bpmn:import importType="http://www.w3.org/2001/XMLSchema" location="a.xsd" '
@@ -716,7 +731,7 @@ SOURCES = ["engine/validation/bpmn_rules.py", "engine/validation/loop_rules.py",
            "engine/dmn/table_loader.py", "engine/dmn/drg.py", "engine/dmn/feel.py", "engine/dmn/feel_lexer.py",
            "engine/dmn/unary_tests.py", "engine/dmn/type_refs.py", "engine/validation/whitelist.py",
            "engine/validation/async_rules.py", "engine/validation/compensation_rules.py",
-           "engine/validation/mapping_rules.py"]
+           "engine/validation/mapping_rules.py", "engine/validation/transaction_rules.py"]
 SAYERS = {"Problem", "DmnError", "fail", "ExpressionError", "EvaluationError", "failure_at", "FeelSyntaxError",
           "error", "unexpected", "ValidationException"}
 RUN_TIME_ONLY = ("a condition must give true or false", "cannot evaluate", "needs a cycle with a start",
