@@ -92,10 +92,10 @@ _SENTENCES = [
       r"around it instead"),
      _l("マルチインスタンスやループのアクティビティの補償にはまだ対応していません。埋め込みサブプロセスで囲み、"
         "そのサブプロセスを補償してください。")),
-    ((r"compensation in or of a transaction subprocess \(cancel and compensate\) is not supported; use an embedded "
-      r"subprocess and throw compensation on the path of an error boundary event"),
-     _l("トランザクションサブプロセスの中やそれ自体の補償（キャンセルと補償）には対応していません。埋め込み"
-        "サブプロセスを使い、エラー境界イベントの経路で補償を投げてください。")),
+    ((r"compensating a transaction subprocess as a whole is not supported; its cancel end event compensates the "
+      r"activities inside it"),
+     _l("トランザクションサブプロセス全体の補償には対応していません。中のアクティビティはキャンセル終了イベントで"
+        "補償されます。")),
     (r"compensation boundary events inside an event subprocess are not supported; move the activity out of it",
      _l("イベントサブプロセスの中の補償境界イベントには対応していません。アクティビティをイベントサブプロセスの"
         "外に移してください。")),

@@ -13,11 +13,11 @@ from types import ModuleType
 from typing import Any
 
 from engine.bpmn import (
-    async_points, compensation, event_subprocesses, flows, mappings, multi_instance, signals,
+    async_points, compensation, event_subprocesses, flows, mappings, multi_instance, signals, transactions,
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
-    multi_instance, mappings, event_subprocesses, signals, flows, async_points, compensation,
+    multi_instance, mappings, event_subprocesses, signals, flows, async_points, compensation, transactions,
 )
 
 

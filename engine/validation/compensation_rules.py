@@ -89,9 +89,9 @@ def _boundary(node: etree._Element, root: etree._Element) -> Iterator[str]:
             attached.find(f"{B}standardLoopCharacteristics") is not None:
         yield ("compensation of a multi-instance or loop activity is not supported yet; "
                "compensate an embedded subprocess around it instead")
-    if any(_local(a) == "transaction" for a in node.iterancestors()) or _local(attached) == "transaction":
-        yield ("compensation in or of a transaction subprocess (cancel and compensate) is not supported; "
-               "use an embedded subprocess and throw compensation on the path of an error boundary event")
+    if _local(attached) == "transaction":
+        yield ("compensating a transaction subprocess as a whole is not supported; its cancel end event "
+               "compensates the activities inside it")
     if _in_event_subprocess(node):
         yield "compensation boundary events inside an event subprocess are not supported; move the activity out of it"
     if _flows(root, node.get("id"), "sourceRef"):

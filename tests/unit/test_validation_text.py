@@ -288,7 +288,11 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("exactly one association", bad(compensation_case("refused_boundary_without_handler"))),
     ("a compensation handler has no sequence flows", bad(compensation_case("refused_handler_with_flows"))),
     ("names no activity of the scope", bad(compensation_case("refused_activity_ref_other_scope"))),
-    ("transaction subprocess (cancel and compensate)", bad(compensation_case("refused_transaction"))),
+    ("compensating a transaction subprocess as a whole", bad(linear(
+        '<bpmn:transaction id="tx"><bpmn:startEvent id="ts"/><bpmn:endEvent id="te"/><bpmn:sequenceFlow id="tf" '
+        'sourceRef="ts" targetRef="te"/></bpmn:transaction><bpmn:boundaryEvent id="c" attachedToRef="tx">'
+        '<bpmn:compensateEventDefinition/></bpmn:boundaryEvent><bpmn:task id="h" isForCompensation="true"/>'
+        '<bpmn:association id="as" sourceRef="c" targetRef="h"/>'))),
     ("multi-instance or loop activity", bad(compensation_case("refused_multi_instance"))),
     ("must be a user, service", bad(compensation_case("refused_handler_kinds"))),
     ("multi-instance or loop compensation handler", bad(linear(
