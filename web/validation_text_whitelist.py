@@ -96,6 +96,20 @@ WHITELIST = [
     (r"camunda:mapDecisionResult applies to business rule tasks; remove it",
      _l("camunda:mapDecisionResult を使えるのはビジネスルールタスクだけです。削除してください。")),
     # BPMN elements refused (ELEMENTS[...].refused)
+    # events Camunda 7 does not run as drawn (engine/validation/event_rules.py)
+    ((r"a receive task needs messageRef naming the bpmn:message it waits for; Camunda 7's trigger "
+      r"without a message has no counterpart here"),
+     _l("受信タスクには、待つ bpmn:message を指す messageRef が必要です。メッセージなしで進める Camunda 7 の操作は kentei にはありません。")),
+    ((r"an event with several event definitions \(a BPMN multiple event\) is not supported, as in "
+      r"Camunda 7; draw one event per definition, after an event-based gateway to wait for whichever comes first"),
+     _l("Camunda 7 と同じく、複数のイベント定義を持つイベント（BPMN の複数イベント）には対応していません。定義ごとにイベントを描き、先に来たものを待つならイベントベースゲートウェイの後に置いてください。")),
+    ((r"(?P<kind>\w+) start events belong in event subprocesses, as in Camunda 7; a process starts "
+      r"with a none, timer, message or signal start event"),
+     _l("Camunda 7 と同じく、%(kind)s 開始イベントはイベントサブプロセスの中で使います。プロセスは種類なし・タイマー・メッセージ・シグナルのいずれかの開始イベントで始めてください。")),
+    ((r"a conditional start event on a process starts instances only when an API call evaluates "
+      r"conditions, which kentei does not offer; start with a none or message start event and wait with a conditional intermediate event"),
+     _l("プロセスの条件開始イベントは、API で条件を評価したときにだけインスタンスを開始しますが、"
+        "kentei にはその API がありません。種類なしかメッセージの開始イベントで始め、条件中間イベントで待ってください。")),
     # transactions and cancel events (engine/validation/transaction_rules.py)
     (r"a transaction subprocess can have only one cancel boundary event, as in Camunda 7",
      _l("Camunda 7 と同じく、トランザクションサブプロセスに付けられるキャンセル境界イベントは1つだけです。")),

@@ -14,7 +14,7 @@ from engine.expr import (
     parse_datetime, parse_duration,
 )
 from engine.start_schedule import check as check_start_timer
-from engine.validation import async_rules, compensation_rules, mapping_rules, transaction_rules
+from engine.validation import async_rules, compensation_rules, event_rules, mapping_rules, transaction_rules
 from engine.validation.flow_rules import SCOPES, node_rules, scope_rules
 from engine.validation.loop_rules import LOOP_TAGS, check_loop
 from engine.validation.problems import Problem
@@ -99,6 +99,8 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
             for message in compensation_rules.check(node, root):
                 add(node, message)
             for message in transaction_rules.check(node, root):
+                add(node, message)
+            for message in event_rules.check(node):
                 add(node, message)
             for message in node_rules(node, ids):
                 add(node, message)

@@ -29,7 +29,7 @@ state is restored from what was saved: a restore in the middle of every construc
       - expect_error: {message: {...}, says: "sentence part"}     # a step that must fail (an EngineError)
     expect:
       status: completed | running | incident                      # of the first instance
-      path: [start, a, b, end]                                    # the elements completed, in order
+      path: [start, a, b, end]     # the elements completed or entered (a service task whose job was made), in order
       path_in_any_order: [a, b]                                   # ...where BPMN fixes no order
       passes: [a]            # elements that must be on the path
       skips: [b]             # elements that must not be
@@ -37,12 +37,11 @@ state is restored from what was saved: a restore in the middle of every construc
       tasks: [review, review]   # open user tasks by element (sorted)
       assignees: {review: [ann, bob]}   # the open tasks' assignees at an element (sorted; None unassigned)
       groups: {review: [a, b]}          # the open tasks' candidate groups at an element (sorted)
-      jobs: [fetch]                     # pending or locked external jobs by element (sorted)
       timers: [wait]            # waiting timers by element (sorted)
       subscriptions: [paid]     # the instance's message subscriptions by element (sorted)
       incident_at: element
       instances: {other: completed}   # status of the last instance of another process
-      jobs: [svc]               # waiting jobs (external and async continuations) by element (sorted)
+      jobs: [svc]               # pending or locked jobs (external and async continuations) by element (sorted)
       job_attempts: {svc: 2}    # attempts made so far by the job at that element (the newest)
       job_due_in: {svc: {minutes: 5}}  # a waiting job's next run, from the test clock's now
       calls: {score.fetch: 2}   # how often a handler was called in the whole case

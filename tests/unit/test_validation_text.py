@@ -557,6 +557,18 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("camunda:mapDecisionResult applies to business rule tasks",
      lifted(task('camunda:mapDecisionResult="singleEntry"', tag="manualTask"),
             manualTask=whitelist_table.rule(whitelist_table.ACTIVITY, "mapDecisionResult"))),
+    # events Camunda 7 does not run as drawn (engine/validation/event_rules.py)
+    ("a receive task needs messageRef", bad(linear('<bpmn:receiveTask id="r"/>'))),
+    ("a BPMN multiple event", bad(event('<bpmn:signalEventDefinition signalRef="s"/><bpmn:timerEventDefinition>'
+                                        '<bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>',
+                                        extra='<bpmn:signal id="s" name="go"/>'))),
+    ("error start events belong in event subprocesses", bad(definitions(process(
+        '<bpmn:startEvent id="s"><bpmn:errorEventDefinition/></bpmn:startEvent><bpmn:endEvent id="e"/>'
+        '<bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e"/>')))),
+    ("a conditional start event on a process", bad(definitions(process(
+        '<bpmn:startEvent id="s"><bpmn:conditionalEventDefinition><bpmn:condition>${a}</bpmn:condition>'
+        '</bpmn:conditionalEventDefinition></bpmn:startEvent><bpmn:endEvent id="e"/>'
+        '<bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e"/>')))),
     # transactions and cancel events (engine/validation/transaction_rules.py)
     ("cannot be one", bad(event("<bpmn:cancelEventDefinition/>", "intermediateThrowEvent"))),
     ("belongs directly inside a transaction", bad(event("<bpmn:cancelEventDefinition/>", "endEvent"))),
@@ -735,7 +747,8 @@ SOURCES = ["engine/validation/bpmn_rules.py", "engine/validation/loop_rules.py",
            "engine/dmn/table_loader.py", "engine/dmn/drg.py", "engine/dmn/feel.py", "engine/dmn/feel_lexer.py",
            "engine/dmn/unary_tests.py", "engine/dmn/type_refs.py", "engine/validation/whitelist.py",
            "engine/validation/async_rules.py", "engine/validation/compensation_rules.py",
-           "engine/validation/mapping_rules.py", "engine/validation/transaction_rules.py"]
+           "engine/validation/mapping_rules.py", "engine/validation/transaction_rules.py",
+           "engine/validation/event_rules.py"]
 SAYERS = {"Problem", "DmnError", "fail", "ExpressionError", "EvaluationError", "failure_at", "FeelSyntaxError",
           "error", "unexpected", "ValidationException"}
 RUN_TIME_ONLY = ("a condition must give true or false", "cannot evaluate", "needs a cycle with a start",

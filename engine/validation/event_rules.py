@@ -1,0 +1,45 @@
+"""Events Camunda 7 does not run as drawn, refused at deploy: an event with several definitions (a BPMN
+"multiple" event), a process start event of a kind that belongs in an event subprocess or that starts
+instances only through an API kentei has not, and a receive task with no message to wait for."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from lxml import etree
+
+from engine.validation.xml_load import BPMN_NS
+
+B = "{%s}" % BPMN_NS
+EVENTS = ("startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent")
+PROCESS_STARTS = ("timerEventDefinition", "messageEventDefinition", "signalEventDefinition")
+ONLY_IN_EVENT_SUBPROCESSES = ("errorEventDefinition", "escalationEventDefinition")  # compensation: its own rules
+
+
+def _local(node: etree._Element) -> str:
+    return etree.QName(node).localname
+
+
+def check(node: etree._Element) -> Iterator[str]:
+    """Problems with one flow node (empty for most)."""
+    tag = _local(node)
+    if tag == "receiveTask" and not node.get("messageRef"):
+        yield ("a receive task needs messageRef naming the bpmn:message it waits for; Camunda 7's trigger "
+               "without a message has no counterpart here")
+    if tag not in EVENTS:
+        return
+    kinds = [_local(c) for c in node if isinstance(c.tag, str) and _local(c).endswith("EventDefinition")]
+    if len(kinds) > 1:
+        yield ("an event with several event definitions (a BPMN multiple event) is not supported, as in Camunda 7; "
+               "draw one event per definition, after an event-based gateway to wait for whichever comes first")
+        return
+    parent = node.getparent()
+    if tag != "startEvent" or not kinds or parent is None or _local(parent) != "process":
+        return
+    if kinds[0] in ONLY_IN_EVENT_SUBPROCESSES:
+        kind = kinds[0].removesuffix("EventDefinition")
+        yield (f"{kind} start events belong in event subprocesses, as in Camunda 7; a process starts with a "
+               "none, timer, message or signal start event")
+    elif kinds[0] == "conditionalEventDefinition":
+        yield ("a conditional start event on a process starts instances only when an API call evaluates "
+               "conditions, which kentei does not offer; start with a none or message start event and wait "
+               "with a conditional intermediate event")
