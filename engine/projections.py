@@ -12,7 +12,8 @@ import orjson
 
 from engine.bpmn.async_points import KIND, AsyncPoint, retry_plan
 from engine.bpmn.mapping_specs import business_key_of, local_variables
-from engine.expr import EvaluationError, compile_expression, parse_datetime
+from engine.candidate_users import candidate_users
+from engine.expr import compile_expression, parse_datetime
 from engine.instance import Waits
 from engine.step import Step
 
@@ -20,7 +21,6 @@ INSERT_TASK = ("INSERT INTO human_task (id, instance_id, tenant, element_id, nam
                "assignee, due_at, follow_up_at, status, created_at, variables) VALUES (:id, :instance_id, :tenant, "
                ":element_id, :name, :candidate_groups, :candidate_users, :assignee, :due_at, :follow_up_at, 'open', "
                ":now, JSON(:variables))")
-CANDIDATE_USERS_MAX = 1000  # human_task.candidate_users' length
 CANCEL_TASK = "UPDATE human_task SET status = 'cancelled', completed_at = :now WHERE id = :id AND status = 'open'"
 INSERT_TIMER = ("INSERT INTO timer (id, instance_id, element_id, due_at, status) "
                 "VALUES (:id, :instance_id, :element_id, :due_at, 'waiting')")
@@ -117,22 +117,6 @@ def _text(expr: str | None, data: dict[str, Any]) -> str | None:
     if isinstance(value, (list, tuple)):
         value = ",".join(str(v) for v in value)
     return None if value in (None, "") else str(value)
-
-
-def candidate_users(expr: str | None, data: dict[str, Any]) -> str | None:
-    """camunda:candidateUsers as kentei stores it: the user ids, comma-separated without spaces, each once.
-
-    As Camunda 7: a comma-separated list of ids, or an expression giving a string (itself a comma list)
-    or a list of ids; blanks around commas and empty entries are dropped.
-    """
-    text = _text(expr, data)
-    if text is None:
-        return None
-    users = list(dict.fromkeys(u.strip() for u in text.split(",") if u.strip()))
-    joined = ",".join(users) or None
-    if joined and len(joined) > CANDIDATE_USERS_MAX:
-        raise EvaluationError(f"camunda:candidateUsers names more than {CANDIDATE_USERS_MAX} characters of user ids")
-    return joined
 
 
 def _date(expr: str | None, data: dict[str, Any], tz: Any) -> datetime | None:
