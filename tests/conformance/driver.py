@@ -17,6 +17,7 @@ state is restored from what was saved: a restore in the middle of every construc
       - complete: {element: review, data: {ok: true}, user: u1}   # the oldest open task at the element
       - complete: {element: review, assignee: ann, user: ann}     # ...the one assigned to ann
       - complete: {element: review, group: scorer_paper}          # ...the one with these candidate groups
+      - complete: {element: review, candidates: "ann,bob"}        # ...the one with these candidate users (claim too)
       - complete: {element: review, user: u1, refused: "four eyes"}  # must be refused, saying this
       - claim: {element: review, user: ann, roles: [reviewer]}    # the inbox's claim of an unassigned task (nth)
       - claim: {element: review, user: bob, roles: [], refused: "does not exist"}  # must be refused, saying this
@@ -162,7 +163,8 @@ class Run:
         if kind == "complete":
             open_tasks = [t for t in eng.tasks(limit=1000) if t["element_id"] == how["element"]
                           and ("assignee" not in how or t["assignee"] == how["assignee"])
-                          and ("group" not in how or t["candidate_groups"] == how["group"])]
+                          and ("group" not in how or t["candidate_groups"] == how["group"])
+                          and ("candidates" not in how or t["candidate_users"] == how["candidates"])]
             assert open_tasks, f"no open task at {how['element']}; open: {[t['element_id'] for t in eng.tasks()]}"
             task_id = open_tasks[how.get("nth", 0)]["id"]
             if how.get("inbox"):  # as the inbox completes: the viewer must see the task and hold it
@@ -179,7 +181,8 @@ class Run:
                 eng.complete_task(task_id, how.get("user", "u1"), how.get("data") or {})
         elif kind == "claim":  # the inbox's claim, as a user with roles (default: the task's first group)
             open_tasks = [t for t in eng.tasks(limit=1000) if t["element_id"] == how["element"]
-                          and t["assignee"] == how.get("assignee")]  # unassigned, unless assignee names one
+                          and t["assignee"] == how.get("assignee")  # unassigned, unless assignee names one
+                          and ("candidates" not in how or t["candidate_users"] == how["candidates"])]
             assert open_tasks, f"no open task at {how['element']} assigned to {how.get('assignee')}"
             task = open_tasks[how.get("nth", 0)]
             roles = how["roles"] if "roles" in how else [(task["candidate_groups"] or "").split(",")[0]]
