@@ -1,7 +1,8 @@
 """The staff inbox: which open tasks a person may see and work on, and claiming them.
 
-A user sees the open tasks of their own prefecture that are assigned to them or whose
-candidate groups include one of their roles. Everything here takes the user's prefecture
+A user sees the open tasks of their own prefecture that are assigned to them, whose
+candidate groups include one of their roles, or whose candidate users name them (Camunda 7's
+camunda:candidateUsers: a candidate user is treated like a member of a candidate group). Everything here takes the user's prefecture
 and roles, so no query can reach another prefecture: a task of prefecture 27 is "not found"
 for a user of 13, whatever its id.
 """
@@ -58,10 +59,24 @@ def _group_match(roles: frozenset[str], params: dict[str, Any]) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
+def _candidate_match(viewer: Viewer, params: dict[str, Any]) -> str:
+    """SQL: the viewer is a candidate: one of their roles is a candidate group, or they are a candidate user.
+
+    candidate_users is a comma list like candidate_groups and is tested the same way, on a column of the
+    inbox index (ix_human_task_inbox), so the inbox's count and page stay scans of that index alone; a
+    side table would add a lookup per open task of the prefecture to the common query. User ids may hold
+    `_`, a LIKE wildcard, so the pattern is escaped.
+    """
+    user = viewer.user.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    params["candidate_user"] = f"%,{user},%"
+    users = "(',' || COALESCE(t.candidate_users, '') || ',') LIKE :candidate_user ESCAPE '\\'"
+    return f"({_group_match(viewer.roles, params)} OR {users})"
+
+
 def _where(engine: "Engine", viewer: Viewer, query: TaskQuery, params: dict[str, Any]) -> str:
     fast = engine.fast
     params |= {"tenant": viewer.tenant, "user": viewer.user}
-    groups = _group_match(viewer.roles, params)
+    groups = _candidate_match(viewer, params)
     scope = {"all": f"(t.assignee = :user OR {groups})", "mine": "t.assignee = :user",
              "groups": groups, "unassigned": f"(t.assignee IS NULL AND {groups})"}[query.scope]
     where = ["t.tenant = :tenant", "t.status = 'open'", scope]
@@ -114,7 +129,8 @@ def task_page(engine: "Engine", viewer: Viewer, query: TaskQuery) -> tuple[list[
             marks = ", ".join(f":id{n}" for n in range(len(ids)))
             rows = fast.run(conn, f"SELECT t.id, t.name, t.element_id, d.key, d.name, i.business_key, t.instance_id, "
                                   f"t.assignee, t.candidate_groups, t.due_at, t.created_at, t.reminders, "
-                                  f"{_var(fast, 'applicant_name')}, {_var(fast, 'application_id')} "
+                                  f"{_var(fast, 'applicant_name')}, {_var(fast, 'application_id')}, "
+                                  f"t.candidate_users "
                                   f"{FROM} WHERE t.id IN ({marks})", {f"id{n}": v for n, v in enumerate(ids)}).all()
     order = {task_id: n for n, task_id in enumerate(ids)}
     rows.sort(key=lambda r: order[r[0]])
@@ -126,18 +142,18 @@ def task_page(engine: "Engine", viewer: Viewer, query: TaskQuery) -> tuple[list[
                     "business_key": r[5], "instance_id": r[6], "assignee": r[7], "candidate_groups": r[8],
                     "due_at": due.isoformat() if due else None, "created_at": created.isoformat(),
                     "overdue": due is not None and due <= now, "reminders": r[11], "applicant_name": r[12],
-                    "application_id": r[13]})
+                    "application_id": r[13], "candidate_users": r[14]})
     return out, int(total)
 
 
 def visible_task(engine: "Engine", viewer: Viewer, task_id: str) -> dict[str, Any]:
     """An open or closed task of the viewer's prefecture they may see; NotFound otherwise (never Forbidden)."""
     fast, params = engine.fast, {"id": task_id, "tenant": viewer.tenant, "user": viewer.user}
-    groups = _group_match(viewer.roles, params)
+    groups = _candidate_match(viewer, params)
     with engine.read() as conn:
         row = fast.run(conn, "SELECT t.id, t.name, t.element_id, t.status, t.assignee, t.candidate_groups, "
                              "t.due_at, t.instance_id, i.business_key, i.definition_id, d.key, i.variables, "
-                             "t.variables "
+                             "t.variables, t.candidate_users "
                              f"{FROM} WHERE t.id = :id AND t.tenant = :tenant "
                              f"AND (t.assignee = :user OR t.completed_by = :user OR {groups})", params).first()
     if row is None:
@@ -145,7 +161,7 @@ def visible_task(engine: "Engine", viewer: Viewer, task_id: str) -> dict[str, An
     due = fast.read_ts(row[6])
     return {"id": row[0], "name": row[1] or row[2], "element_id": row[2], "status": row[3], "assignee": row[4],
             "candidate_groups": row[5], "due_at": due.isoformat() if due else None, "instance_id": row[7],
-            "business_key": row[8], "definition_id": row[9], "process": row[10],
+            "business_key": row[8], "definition_id": row[9], "process": row[10], "candidate_users": row[13],
             "overdue": due is not None and due <= engine.now() and row[3] == "open",
             # the process's variables, and the task's own (input parameters) over them
             "variables": {**(fast.read_js(row[11]) or {}), **(fast.read_js(row[12]) or {})}}
@@ -181,7 +197,7 @@ def form_of(engine: "Engine", task: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def claim(engine: "Engine", viewer: Viewer, task_id: str) -> None:
-    """Take an unassigned task of one's groups; Conflict if someone has it."""
+    """Take an unassigned task of one's groups (or naming one a candidate user); Conflict if someone has it."""
     task = visible_task(engine, viewer, task_id)
     if task["status"] != "open":
         raise Conflict(f"task {task_id} is {task['status']}")
@@ -196,10 +212,12 @@ def unclaim(engine: "Engine", viewer: Viewer, task_id: str) -> None:
 
 def delegate(engine: "Engine", viewer: Viewer, task_id: str, colleague: str, colleague_tenant: str,
              colleague_roles: frozenset[str]) -> None:
-    """Hand a task one holds (or an unassigned one of one's groups) to a colleague of the same prefecture and role."""
+    """Hand a task one holds (or an unassigned one of one's groups) to a colleague of the same prefecture and role
+    (or one the task names a candidate user)."""
     task = visible_task(engine, viewer, task_id)
     groups = {g.strip() for g in (task["candidate_groups"] or "").split(",") if g.strip()}
-    if colleague_tenant != viewer.tenant or not (groups & colleague_roles):
+    candidate = colleague in (task["candidate_users"] or "").split(",")
+    if colleague_tenant != viewer.tenant or not (groups & colleague_roles or candidate):
         raise Forbidden(f"{colleague} is not a colleague of this prefecture with the task's role")
     _assign(engine, task_id, colleague, expected=task["assignee"])
 

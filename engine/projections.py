@@ -12,13 +12,15 @@ import orjson
 
 from engine.bpmn.async_points import KIND, AsyncPoint, retry_plan
 from engine.bpmn.mapping_specs import business_key_of, local_variables
+from engine.candidate_users import candidate_users
 from engine.expr import compile_expression, parse_datetime
 from engine.instance import Waits
 from engine.step import Step
 
-INSERT_TASK = ("INSERT INTO human_task (id, instance_id, tenant, element_id, name, candidate_groups, assignee, "
-               "due_at, follow_up_at, status, created_at, variables) VALUES (:id, :instance_id, :tenant, :element_id, "
-               ":name, :candidate_groups, :assignee, :due_at, :follow_up_at, 'open', :now, JSON(:variables))")
+INSERT_TASK = ("INSERT INTO human_task (id, instance_id, tenant, element_id, name, candidate_groups, candidate_users, "
+               "assignee, due_at, follow_up_at, status, created_at, variables) VALUES (:id, :instance_id, :tenant, "
+               ":element_id, :name, :candidate_groups, :candidate_users, :assignee, :due_at, :follow_up_at, 'open', "
+               ":now, JSON(:variables))")
 CANCEL_TASK = "UPDATE human_task SET status = 'cancelled', completed_at = :now WHERE id = :id AND status = 'open'"
 INSERT_TIMER = ("INSERT INTO timer (id, instance_id, element_id, due_at, status) "
                 "VALUES (:id, :instance_id, :element_id, :due_at, 'waiting')")
@@ -100,6 +102,7 @@ def _human_task(fast: Any, row: Any, task: Any, now: Any, tz: Any) -> dict[str, 
     return {
         "id": str(task.id), "instance_id": row.id, "tenant": row.tenant, "element_id": task.task_spec.bpmn_id,
         "name": task.task_spec.bpmn_name, "candidate_groups": _text(ext.get("candidateGroups"), task.data),
+        "candidate_users": candidate_users(ext.get("candidateUsers"), task.data),
         "assignee": _text(ext.get("assignee"), task.data), "now": now,
         "due_at": fast.ts(_date(ext.get("dueDate"), task.data, tz)),
         "follow_up_at": fast.ts(_date(ext.get("followUpDate"), task.data, tz)),

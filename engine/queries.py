@@ -35,7 +35,8 @@ def _iso(dt: Any) -> str | None:
 def task_dict(t: HumanTask, now: datetime) -> dict[str, Any]:
     """A human task as plain data; `overdue` once an open task's due date has passed."""
     return {"id": t.id, "instance_id": t.instance_id, "tenant": t.tenant, "element_id": t.element_id,
-            "name": t.name, "candidate_groups": t.candidate_groups, "assignee": t.assignee, "status": t.status,
+            "name": t.name, "candidate_groups": t.candidate_groups, "candidate_users": t.candidate_users,
+            "assignee": t.assignee, "status": t.status,
             "due_at": _iso(t.due_at), "follow_up_at": _iso(t.follow_up_at), "created_at": _iso(t.created_at),
             "completed_at": _iso(t.completed_at), "completed_by": t.completed_by, "reminders": t.reminders,
             "overdue": t.status == "open" and t.due_at is not None and utc(t.due_at) <= now}
@@ -65,8 +66,8 @@ def tasks(engine: Kernel, tenant: str | None = None, status: str = "open", group
     return found
 
 
-TASK_COLUMNS = ("id, instance_id, tenant, element_id, name, candidate_groups, assignee, status, due_at, "
-                "follow_up_at, created_at, completed_at, completed_by, reminders")
+TASK_COLUMNS = ("id, instance_id, tenant, element_id, name, candidate_groups, candidate_users, assignee, status, "
+                "due_at, follow_up_at, created_at, completed_at, completed_by, reminders")
 
 
 def _task_row(fast: Any, r: Any, now: datetime) -> dict[str, Any]:

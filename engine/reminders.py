@@ -24,7 +24,7 @@ DUE = ("SELECT t.id FROM human_task t WHERE t.status = 'open' AND t.due_at <= :n
 CLAIM = ("UPDATE human_task SET reminded_at = :now, reminders = reminders + 1 WHERE id = :id AND status = 'open' "
          "AND due_at <= :now AND (reminded_at IS NULL OR reminded_at <= :cut)")
 READ = ("SELECT t.instance_id, t.tenant, t.element_id, t.name, t.candidate_groups, t.assignee, t.due_at, "
-        "t.reminders, i.business_key FROM human_task t JOIN process_instance i ON i.id = t.instance_id "
+        "t.reminders, i.business_key, t.candidate_users FROM human_task t JOIN process_instance i ON i.id = t.instance_id "
         "WHERE t.id = :id")
 
 
@@ -45,11 +45,11 @@ def remind_overdue(engine: "Engine", limit: int = 200) -> int:
             row = fast.run(conn, READ, {"id": task_id}).first() if claimed else None
         if row is None:
             continue  # another worker reminded it, or it was completed meanwhile
-        instance_id, tenant, element_id, name, groups, assignee, due_at, count, business_key = row
+        instance_id, tenant, element_id, name, groups, assignee, due_at, count, business_key, users = row
         ctx = HandlerContext(topic=TOPIC, instance_id=instance_id, tenant=tenant, business_key=business_key,
                              element_id=element_id, idempotency_key=f"reminder:{task_id}:{count}", now=now)
         data = {"task_id": task_id, "task_name": name, "element_id": element_id, "candidate_groups": groups,
-                "assignee": assignee, "due_at": fast.read_ts(due_at).isoformat(), "reminders": count}
+                "candidate_users": users, "assignee": assignee, "due_at": fast.read_ts(due_at).isoformat(), "reminders": count}
         try:
             registration.handler(ctx, data)
             sent += 1

@@ -64,8 +64,6 @@ WHITELIST = [
      _l("外部タスクの優先度には対応していません。camunda:taskPriority を削除してください。")),
     (r"task priorities are not supported yet; remove camunda:priority",
      _l("タスクの優先度にはまだ対応していません。camunda:priority を削除してください。")),
-    (r"candidate users are not supported yet; use camunda:candidateGroups \(roles\) or camunda:assignee",
-     _l("候補ユーザーにはまだ対応していません。camunda:candidateGroups（役割）か camunda:assignee を使ってください。")),
     (r"external and embedded forms are not supported; define the form with camunda:formData \(generated task forms\)",
      _l("外部フォームや埋め込みフォームには対応していません。フォームは camunda:formData で定義してください"
         "（タスクのフォームが自動で作られます）。")),

@@ -96,13 +96,14 @@ class HumanTask(Base):
     __table_args__ = (Index("ix_human_task_open", "tenant", "status", "due_at"),
                       # the inbox: its filters and sort keys, so a page is found in the index alone
                       Index("ix_human_task_inbox", "tenant", "status", "due_at", "assignee", "candidate_groups",
-                            "instance_id", "id"))
+                            "candidate_users", "instance_id", "id"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the workflow task's UUID
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
     tenant: Mapped[str] = mapped_column(String(8))
     element_id: Mapped[str] = mapped_column(String(255))
     name: Mapped[str | None] = mapped_column(String(255))
     candidate_groups: Mapped[str | None] = mapped_column(String(255))
+    candidate_users: Mapped[str | None] = mapped_column(String(1000))  # user ids, "a,b" (no spaces)
     assignee: Mapped[str | None] = mapped_column(String(64), index=True)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     follow_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -42,8 +42,6 @@ CAMUNDA_REFUSED: dict[str, str] = {
                   "and a topic",
     "jobPriority": "job priorities are not supported; remove camunda:jobPriority",
     "taskPriority": "external task priorities are not supported; remove camunda:taskPriority",
-    "candidateUsers": "candidate users are not supported yet; use camunda:candidateGroups (roles) or "
-                      "camunda:assignee",
     "formKey": "external and embedded forms are not supported; define the form with camunda:formData "
                "(generated task forms)",
     "formRef": "Camunda Forms are not supported; define the form with camunda:formData (generated task forms)",

@@ -40,11 +40,12 @@ class StaffReminders:
         self._sender, self._staff_mail, self._timeout = sender, staff_mail, timeout
 
     def remind(self, ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
-        """Remind the task's assignee, or else its candidate groups, that it is overdue."""
+        """Remind the task's assignee, or else its candidate groups and candidate users, that it is overdue."""
         audiences = [data["assignee"]] if data.get("assignee") else [
-            g.strip() for g in str(data.get("candidate_groups") or "").split(",") if g.strip()]
+            a.strip() for key in ("candidate_groups", "candidate_users")
+            for a in str(data.get(key) or "").split(",") if a.strip()]
         if not audiences:
-            raise ValueError("a reminder needs the task's assignee or candidate groups")
+            raise ValueError("a reminder needs the task's assignee, candidate groups or candidate users")
         subject = f"【期限超過】{data.get('task_name') or data.get('element_id')}"
         body = (f"<p>次のタスクが期限を過ぎています。</p><ul><li>タスク: {escape(str(data.get('task_name') or ''))}</li>"
                 f"<li>期限: {escape(str(data.get('due_at') or ''))}</li>"

@@ -17,8 +17,13 @@ state is restored from what was saved: a restore in the middle of every construc
       - complete: {element: review, data: {ok: true}, user: u1}   # the oldest open task at the element
       - complete: {element: review, assignee: ann, user: ann}     # ...the one assigned to ann
       - complete: {element: review, group: scorer_paper}          # ...the one with these candidate groups
+      - complete: {element: review, candidates: "ann,bob"}        # ...the one with these candidate users (claim too)
       - complete: {element: review, user: u1, refused: "four eyes"}  # must be refused, saying this
       - claim: {element: review, user: ann, roles: [reviewer]}    # the inbox's claim of an unassigned task (nth)
+      - claim: {element: review, user: bob, roles: [], refused: "does not exist"}  # must be refused, saying this
+      - claim: {element: review, assignee: ann, user: bob, refused: "not unassigned"}  # ...one assigned to ann
+      - complete: {element: review, user: ann, roles: [], inbox: true}  # through the inbox (ann must hold it)
+      - inbox: {user: ann, roles: [], sees: [review], scope: all}  # the elements of ann's inbox (sorted)
       - message: {name: paid, key: K-1, data: {}}                 # key defaults to the business key
       - signal: {name: alarm, data: {}}                           # tenant defaults to TENANT ("13")
       - advance: {minutes: 5}                                     # the test clock, then fire due timers
@@ -37,6 +42,7 @@ state is restored from what was saved: a restore in the middle of every construc
       tasks: [review, review]   # open user tasks by element (sorted)
       assignees: {review: [ann, bob]}   # the open tasks' assignees at an element (sorted; None unassigned)
       groups: {review: [a, b]}          # the open tasks' candidate groups at an element (sorted)
+      candidate_users: {review: ["ann,bob"]}  # the open tasks' candidate users at an element (sorted)
       timers: [wait]            # waiting timers by element (sorted)
       subscriptions: [paid]     # the instance's message subscriptions by element (sorted)
       incident_at: element
@@ -156,10 +162,14 @@ class Run:
         if kind == "complete":
             open_tasks = [t for t in eng.tasks(limit=1000) if t["element_id"] == how["element"]
                           and ("assignee" not in how or t["assignee"] == how["assignee"])
-                          and ("group" not in how or t["candidate_groups"] == how["group"])]
+                          and ("group" not in how or t["candidate_groups"] == how["group"])
+                          and ("candidates" not in how or t["candidate_users"] == how["candidates"])]
             assert open_tasks, f"no open task at {how['element']}; open: {[t['element_id'] for t in eng.tasks()]}"
             task_id = open_tasks[how.get("nth", 0)]["id"]
-            if "refused" in how:  # the completion must be refused (Forbidden/Conflict) with this text
+            if how.get("inbox"):  # as the inbox completes: the viewer must see the task and hold it
+                viewer = inbox.Viewer(how.get("user", "u1"), TENANT, frozenset(how.get("roles") or ()))
+                self.refusable(how, lambda: inbox.complete(eng, viewer, task_id, how.get("data") or {}))
+            elif "refused" in how:  # the completion must be refused (Forbidden/Conflict) with this text
                 try:
                     eng.complete_task(task_id, how.get("user", "u1"), how.get("data") or {})
                 except (Forbidden, Conflict) as exc:
@@ -169,11 +179,19 @@ class Run:
             else:
                 eng.complete_task(task_id, how.get("user", "u1"), how.get("data") or {})
         elif kind == "claim":  # the inbox's claim, as a user with roles (default: the task's first group)
-            open_tasks = [t for t in eng.tasks(limit=1000) if t["element_id"] == how["element"] and not t["assignee"]]
-            assert open_tasks, f"no unassigned open task at {how['element']}"
+            open_tasks = [t for t in eng.tasks(limit=1000) if t["element_id"] == how["element"]
+                          and t["assignee"] == how.get("assignee")  # unassigned, unless assignee names one
+                          and ("candidates" not in how or t["candidate_users"] == how["candidates"])]
+            assert open_tasks, f"no open task at {how['element']} assigned to {how.get('assignee')}"
             task = open_tasks[how.get("nth", 0)]
-            roles = how.get("roles") or [(task["candidate_groups"] or "").split(",")[0]]
-            inbox.claim(eng, inbox.Viewer(how["user"], TENANT, frozenset(roles)), task["id"])
+            roles = how["roles"] if "roles" in how else [(task["candidate_groups"] or "").split(",")[0]]
+            self.refusable(how, lambda: inbox.claim(eng, inbox.Viewer(how["user"], TENANT, frozenset(roles)),
+                                                    task["id"]))
+        elif kind == "inbox":  # what a user's inbox lists (task_page: the staff pages and /api/v1/tasks)
+            viewer = inbox.Viewer(how["user"], TENANT, frozenset(how.get("roles") or ()))
+            rows, total = inbox.task_page(eng, viewer, inbox.TaskQuery(scope=how.get("scope", "all"), per_page=200))
+            got = sorted(r["element_id"] for r in rows)
+            assert got == sorted(how["sees"]) and total == len(got), f"{how['user']} sees {got} (total {total})"
         elif kind == "message":
             business_key = eng.instance(self.first)["business_key"]
             eng.correlate(how["name"], how.get("key", business_key), how.get("data") or {},
@@ -204,6 +222,19 @@ class Run:
                 raise AssertionError(f"{self.case.name}: {inner} should have failed")
         else:
             raise AssertionError(f"unknown step {kind!r}")
+
+    def refusable(self, how: dict[str, Any], act: Any) -> None:
+        """Run an inbox action; with `refused`, it must fail (an EngineError) saying that."""
+        from engine.errors import EngineError
+        if "refused" not in how:
+            act()
+            return
+        try:
+            act()
+        except EngineError as exc:
+            assert how["refused"] in str(exc), f"refused, but with {exc}"
+        else:
+            raise AssertionError(f"{how} was not refused")
 
     def of_process(self, key: str) -> list[int]:
         """Every instance of a process, whoever started it, oldest first."""
@@ -247,6 +278,9 @@ class Run:
         for element, wanted in (expect.get("groups") or {}).items():  # open tasks' candidate groups, sorted
             got = sorted(str(t["candidate_groups"]) for t in info["tasks"] if t["element_id"] == element)
             assert got == sorted(str(w) for w in wanted), f"{where}: candidate groups at {element}: {got}"
+        for element, wanted in (expect.get("candidate_users") or {}).items():  # open tasks' candidate users, sorted
+            got = sorted(str(t["candidate_users"]) for t in info["tasks"] if t["element_id"] == element)
+            assert got == sorted(str(w) for w in wanted), f"{where}: candidate users at {element}: {got}"
         if "jobs" in expect:  # pending or locked external jobs by element (sorted)
             got = sorted(j["element_id"] for j in info["jobs"] if j["status"] in ("pending", "locked"))
             assert got == sorted(expect["jobs"]), f"{where}: jobs {got}"

@@ -341,6 +341,7 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("camunda:calledElementTenantId is not supported", bad(task(
         'calledElement="ghost" camunda:calledElementTenantId="13"', tag="callActivity"))),
     ("camunda:assignee: missing '}'", bad(task('camunda:assignee="${who"'))),
+    ("camunda:candidateUsers: missing '}'", bad(task('camunda:candidateUsers="${who"'))),
     ("camunda:dueDate: 'tomorrow'", bad(task('camunda:dueDate="tomorrow"'))),
     ("a form field has no id", bad(field('type="string"'))),
     ("has type 'money'", bad(field('id="fee" type="money"'))),
@@ -480,7 +481,6 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("is not a repeat like R5/PT5M", bad(task(inner=ext(CYCLE.format("PT5M,soon"))))),
     ("job priorities", bad(task('camunda:jobPriority="5"'))),
     ("external task priorities", bad(task('camunda:taskPriority="5"', tag="intermediateThrowEvent"))),
-    ("candidate users", bad(task('camunda:candidateUsers="tanaka"'))),
     ("external and embedded forms", bad(task('camunda:formKey="embedded:app:forms/a.html"'))),
     ("Camunda Forms are not supported; define the form with camunda:formData (generated",
      bad(task('camunda:formRef="form_a"'))),

@@ -58,7 +58,11 @@ def test_unknown_and_misplaced_attributes_are_refused() -> None:
 
 def test_refused_camunda_attributes_and_values() -> None:
     assert problems('<bpmn:userTask id="u" camunda:jobPriority="5" camunda:candidateUsers="a"/>') == [
-        ("u", CAMUNDA_REFUSED["jobPriority"]), ("u", CAMUNDA_REFUSED["candidateUsers"])]
+        ("u", CAMUNDA_REFUSED["jobPriority"])]  # candidate users run (engine/inbox.py)
+    assert problems('<bpmn:userTask id="u" camunda:candidateUsers="a, ${b}" camunda:candidateGroups="r"/>') == []
+    assert problems('<bpmn:serviceTask id="s" camunda:type="external" camunda:topic="t" '
+                    'camunda:candidateUsers="a"/>') == [
+        ("s", "camunda:candidateUsers does not apply to a bpmn:serviceTask; remove it")]
     assert problems('<bpmn:userTask id="u" camunda:asyncBefore="true" camunda:asyncAfter="false" '
                     'camunda:exclusive="false"/>') == []  # save points: engine/bpmn/async_points.py
     assert problems('<bpmn:task id="t" startQuantity="2"/>')[0][0] == "t"
