@@ -15,10 +15,6 @@ ASYNC = [
       r"put the save point on a task before or after it"),
      _l("マルチインスタンスのアクティビティの camunda:asyncBefore・asyncAfter にはまだ対応していません。"
         "セーブポイントはその前後のタスクに置いてください。")),
-    ((r"camunda:asyncBefore, asyncAfter and failedJobRetryTimeCycle on multiInstanceLoopCharacteristics "
-      r"\(each inner instance a save point\) are not supported"),
-     _l("multiInstanceLoopCharacteristics の camunda:asyncBefore・asyncAfter・failedJobRetryTimeCycle"
-        "（内側の各インスタンスをセーブポイントにするもの）には対応していません。")),
     ((r"camunda:asyncBefore and asyncAfter on an event subprocess or its start event are not supported yet; "
       r"put the save point on the first task inside it"),
      _l("イベントサブプロセスとその開始イベントの camunda:asyncBefore・asyncAfter にはまだ対応していません。"

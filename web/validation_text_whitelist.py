@@ -91,8 +91,6 @@ WHITELIST = [
     (r"camunda:resultVariable applies to business rule tasks here \(a handler returns its variables\); remove it",
      _l("camunda:resultVariable を使えるのはビジネスルールタスクだけです（ハンドラーは変数を返します）。"
         "削除してください。")),
-    (r"camunda:mapDecisionResult applies to business rule tasks; remove it",
-     _l("camunda:mapDecisionResult を使えるのはビジネスルールタスクだけです。削除してください。")),
     # BPMN elements refused (ELEMENTS[...].refused)
     # events Camunda 7 does not run as drawn (engine/validation/event_rules.py)
     ((r"a receive task needs messageRef naming the bpmn:message it waits for; Camunda 7's trigger "

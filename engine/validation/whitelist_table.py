@@ -70,7 +70,6 @@ CAMUNDA_REFUSED: dict[str, str] = {
     "variableEvents": CONDITION_FILTER,
     "resultVariable": "camunda:resultVariable applies to business rule tasks here (a handler returns its "
                       "variables); remove it",
-    "mapDecisionResult": "camunda:mapDecisionResult applies to business rule tasks; remove it",
 }
 # save points (engine/bpmn/async_points.py, judged in engine/validation/async_rules.py); jobPriority is refused above
 ASYNC = "async asyncBefore asyncAfter exclusive jobPriority"  # camunda:async: the old name of asyncBefore

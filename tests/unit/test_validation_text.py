@@ -464,8 +464,6 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     # save points (engine/validation/async_rules.py, engine/bpmn/async_points.py)
     ('write "true" or "false"', bad(task('camunda:asyncBefore="yes"'))),
     ("on a multi-instance activity", bad(task('camunda:asyncBefore="true"', MI))),
-    ("on multiInstanceLoopCharacteristics", bad(task(inner='<bpmn:multiInstanceLoopCharacteristics '
-                                                            'camunda:asyncAfter="true"/>'))),
     ("on an event subprocess", bad(loose('<bpmn:subProcess id="sp" triggeredByEvent="true" '
                                          'camunda:asyncAfter="true"/>'))),
     ("on an event-based gateway, as in Camunda 7", bad(linear('<bpmn:eventBasedGateway id="g" '
@@ -554,9 +552,6 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     # only businessRuleTask lists camunda:mapDecisionResult (judging it by its values)
     ("asynchronous signals", bad(event('<bpmn:signalEventDefinition camunda:async="true"/>',
                                        "intermediateThrowEvent"))),
-    ("camunda:mapDecisionResult applies to business rule tasks",
-     lifted(task('camunda:mapDecisionResult="singleEntry"', tag="manualTask"),
-            manualTask=whitelist_table.rule(whitelist_table.ACTIVITY, "mapDecisionResult"))),
     # events Camunda 7 does not run as drawn (engine/validation/event_rules.py)
     ("a receive task needs messageRef", bad(linear('<bpmn:receiveTask id="r"/>'))),
     ("a BPMN multiple event", bad(event('<bpmn:signalEventDefinition signalRef="s"/><bpmn:timerEventDefinition>'
