@@ -27,7 +27,7 @@ from engine.db.session import session_factory
 from engine.errors import Conflict, NotFound, StepFailed
 from engine.instance import Instance, Waits
 from engine.message_buffer import put_back, take_buffered
-from engine.projections import correlation_key, json_safe, sync
+from engine.projections import assignment, correlation_key, json_safe, sync
 from engine.repository import Repository
 from engine.script_engine import Clock, KenteiScriptEngine, current_step, system_clock
 from engine.step import Step
@@ -89,11 +89,9 @@ class Kernel:
         mark = len(step.history)  # what was recorded before the action; a rewind keeps only that
         try:
             self._apply(action, step)
-            waits = None
-            if self._run_guarded(row, action, step, mark):
-                waits = step.instance.waits()
-                while self._deliver_buffered(step, waits) and self._run_guarded(row, action, step, mark):
-                    waits = step.instance.waits()
+            waits = self._run_guarded(row, action, step, mark)
+            while waits is not None and self._deliver_buffered(step, waits):
+                waits = self._run_guarded(row, action, step, mark)
             self._save(step, waits if waits is not None else step.instance.waits())
         finally:
             current_step.reset(token)
@@ -146,21 +144,29 @@ class Kernel:
         except SpiffWorkflowException as exc:
             raise _failed(exc) from None
 
-    def _run_guarded(self, row: InstanceRow, action: Action, step: Step, mark: int) -> bool:
-        """Run on; on failure undo the local handlers' writes, rewind to the action alone and open an incident.
+    def _run_guarded(self, row: InstanceRow, action: Action, step: Step, mark: int) -> Waits | None:
+        """Run on and return what the instance waits on; on failure undo the local handlers' writes, rewind to
+        the action alone, open an incident and return None.
 
-        The handlers' savepoint is opened lazily by the first local handler, so a run without one costs nothing.
+        A user task the run opened is part of it: an assignee, candidate or due-date expression that fails
+        there fails the run. The handlers' savepoint is opened lazily by the first local handler, so a run
+        without one costs nothing.
         """
         try:
             self._run_on(step)
+            waits = step.instance.waits()
+            opened = set((row.waits or {}).get("u", ()))
+            for task_id, task in waits.user_tasks.items():
+                if task_id not in opened:
+                    assignment(task, self.tz)
         except (SpiffWorkflowException, StepFailed) as exc:
             step.end_run(False)
             if step.fail_whole:
                 raise _failed(exc) from None
             self._rewind(row, action, step, exc, mark)
-            return False
+            return None
         step.end_run(True)
-        return True
+        return waits
 
     def _deliver_buffered(self, step: Step, waits: Waits) -> bool:
         """Hand buffered messages to message waits that appeared in this step."""

@@ -13,7 +13,8 @@ import orjson
 from engine.bpmn.async_points import KIND, AsyncPoint, retry_plan
 from engine.bpmn.mapping_specs import business_key_of, local_variables
 from engine.candidate_users import candidate_users
-from engine.expr import compile_expression, parse_datetime
+from engine.errors import StepFailed
+from engine.expr import EvaluationError, compile_expression, parse_datetime
 from engine.instance import Waits
 from engine.step import Step
 
@@ -51,7 +52,13 @@ def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: i
     conn, row, now = step.conn, step.row, fast.ts(step.now)
     new = snapshot(waits)
     old_u, new_u = set(old.get("u", ())), set(new["u"])
-    fast.run(conn, INSERT_TASK, [_human_task(fast, row, waits.user_tasks[t], now, tz) for t in sorted(new_u - old_u)])
+    rows = []
+    for t in sorted(new_u - old_u):
+        try:
+            rows.append(_human_task(fast, row, waits.user_tasks[t], now, tz))
+        except StepFailed:  # its incident is open (the kernel's run found it); a retry opens the task
+            new["u"].remove(t)
+    fast.run(conn, INSERT_TASK, rows)
     gone = old_u - new_u - set(step.completed_user_tasks)
     fast.run(conn, CANCEL_TASK, [{"id": t, "now": now} for t in sorted(gone)])
     old_t, new_t = old.get("t", {}), new["t"]
@@ -98,16 +105,31 @@ def _job(fast: Any, row: Any, task_id: str, task: Any, now: Any, max_attempts: i
 
 
 def _human_task(fast: Any, row: Any, task: Any, now: Any, tz: Any) -> dict[str, Any]:
-    ext = task.task_spec.extensions
+    found = assignment(task, tz)
     return {
         "id": str(task.id), "instance_id": row.id, "tenant": row.tenant, "element_id": task.task_spec.bpmn_id,
-        "name": task.task_spec.bpmn_name, "candidate_groups": _text(ext.get("candidateGroups"), task.data),
-        "candidate_users": candidate_users(ext.get("candidateUsers"), task.data),
-        "assignee": _text(ext.get("assignee"), task.data), "now": now,
-        "due_at": fast.ts(_date(ext.get("dueDate"), task.data, tz)),
-        "follow_up_at": fast.ts(_date(ext.get("followUpDate"), task.data, tz)),
+        "name": task.task_spec.bpmn_name, "candidate_groups": found["candidateGroups"],
+        "candidate_users": found["candidateUsers"], "assignee": found["assignee"], "now": now,
+        "due_at": fast.ts(found["dueDate"]), "follow_up_at": fast.ts(found["followUpDate"]),
         "variables": fast.js(json_safe(local_variables(task)) or None),
     }
+
+
+def assignment(task: Any, tz: Any) -> dict[str, Any]:
+    """A user task's camunda:assignee, candidateGroups, candidateUsers, dueDate and followUpDate on its
+    variables. An expression that fails is a StepFailed at the task: the step that reached it is rolled
+    back to its action and an incident opened (Camunda 7 rolls the creating transaction back)."""
+    ext, data = task.task_spec.extensions, task.data
+    readers = {"assignee": lambda e: _text(e, data), "candidateGroups": lambda e: _text(e, data),
+               "candidateUsers": lambda e: candidate_users(e, data),
+               "dueDate": lambda e: _date(e, data, tz), "followUpDate": lambda e: _date(e, data, tz)}
+    found: dict[str, Any] = {}
+    for attr, read in readers.items():
+        try:
+            found[attr] = read(ext.get(attr))
+        except (EvaluationError, ValueError) as exc:
+            raise StepFailed(task.task_spec.bpmn_id, f"camunda:{attr}: {exc}") from None
+    return found
 
 
 def _text(expr: str | None, data: dict[str, Any]) -> str | None:

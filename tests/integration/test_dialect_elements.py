@@ -81,3 +81,30 @@ def test_ids_that_spiffworkflow_uses_itself_reach_the_inbox_and_its_form(engine)
     engine.complete_task(task["id"], "u1", {"ok": True})
     assert engine.instance(iid)["status"] == "completed"
     assert _steps(engine, iid) == ["Start", "Root"]
+
+
+ASSIGNMENT = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
+  <bpmn:process id="assign" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="review" camunda:candidateGroups="${team}"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_a_failing_assignment_expression_is_an_incident_at_the_task(engine):  # type: ignore[no-untyped-def]
+    engine.deploy([("assign.bpmn", ASSIGNMENT)])
+    iid = engine.start("assign", "13", {"a": 1})  # the start itself succeeds: the instance exists
+    assert engine.instance(iid)["status"] == "running"  # waiting, with an open incident
+    [incident] = engine.incidents()
+    assert incident["instance_id"] == iid and incident["element_id"] == "review"
+    assert "camunda:candidateGroups: unknown variable 'team'" in incident["message"]
+    assert engine.tasks() == []  # no inbox entry nobody could see
+    engine.retry(incident["id"])  # the cause is still there: one open incident at the task again, no entry
+    assert [i["element_id"] for i in engine.incidents()] == ["review"] and engine.tasks() == []
+    ok = engine.start("assign", "13", {"team": "reviewer"})
+    assert [t["candidate_groups"] for t in engine.tasks() if t["instance_id"] == ok] == ["reviewer"]
