@@ -106,6 +106,8 @@ WHITELIST = [
       r"conditions, which kentei does not offer; start with a none or message start event and wait with a conditional intermediate event"),
      _l("プロセスの条件開始イベントは、API で条件を評価したときにだけインスタンスを開始しますが、"
         "kentei にはその API がありません。種類なしかメッセージの開始イベントで始め、条件中間イベントで待ってください。")),
+    (r"the receive task's messageRef '(?P<ref>.*)' points at no named bpmn:message",
+     _l("受信タスクの messageRef '%(ref)s' が指す、名前付きの bpmn:message がありません。")),
     # transactions and cancel events (engine/validation/transaction_rules.py)
     (r"a transaction subprocess can have only one cancel boundary event, as in Camunda 7",
      _l("Camunda 7 と同じく、トランザクションサブプロセスに付けられるキャンセル境界イベントは1つだけです。")),

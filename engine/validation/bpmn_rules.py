@@ -100,7 +100,7 @@ def check_process(name: str, root: etree._Element, process: etree._Element, know
                 add(node, message)
             for message in transaction_rules.check(node, root):
                 add(node, message)
-            for message in event_rules.check(node):
+            for message in event_rules.check(node, root):
                 add(node, message)
             for message in node_rules(node, ids):
                 add(node, message)

@@ -19,12 +19,16 @@ def _local(node: etree._Element) -> str:
     return etree.QName(node).localname
 
 
-def check(node: etree._Element) -> Iterator[str]:
+def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
     """Problems with one flow node (empty for most)."""
     tag = _local(node)
-    if tag == "receiveTask" and not node.get("messageRef"):
-        yield ("a receive task needs messageRef naming the bpmn:message it waits for; Camunda 7's trigger "
-               "without a message has no counterpart here")
+    if tag == "receiveTask":
+        ref = node.get("messageRef")
+        if not ref:
+            yield ("a receive task needs messageRef naming the bpmn:message it waits for; Camunda 7's trigger "
+                   "without a message has no counterpart here")
+        elif not any(_local(m) == "message" and m.get("name") for m in root.xpath("//*[@id=$ref]", ref=ref)):
+            yield f"the receive task's messageRef '{ref}' points at no named bpmn:message"
     if tag not in EVENTS:
         return
     kinds = [_local(c) for c in node if isinstance(c.tag, str) and _local(c).endswith("EventDefinition")]
