@@ -99,3 +99,34 @@ def test_an_administrator_creates_an_account_and_reads_the_login_history(engine,
     assert "other-27" not in page.locator("table.staff").inner_text()
     shots(page, "01-users")
     page.close()
+
+
+FIDELITY = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <bpmn:process id="fidelity" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:receiveTask id="wait_for_nothing"/>
+    <bpmn:endEvent id="cancel_outside"><bpmn:cancelEventDefinition/></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait_for_nothing"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait_for_nothing" targetRef="cancel_outside"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_constructs_camunda_7_would_not_run_as_drawn_are_refused_in_japanese(engine, staff, web, browser, shots,
+                                                                             tmp_path):  # type: ignore[no-untyped-def]
+    staff("admin1-13", "13", "admin")
+    path = tmp_path / "fidelity.bpmn"
+    path.write_bytes(FIDELITY)
+    page = browser.new_page(locale="ja-JP")
+    login(page, web.url, "admin1-13")
+    page.goto(f"{web.url}/admin/deployments")
+    page.set_input_files("#files", str(path))
+    page.click("#deploy")
+    rows = {r.inner_text() for r in page.locator("table.problems tbody tr").all()}
+    text = "\n".join(rows)
+    assert "wait_for_nothing" in text and "待つ bpmn:message を指す messageRef が必要です" in text
+    assert "cancel_outside" in text and "キャンセル終了イベントはトランザクションサブプロセスの直下に置いてください" in text
+    assert "is not supported" not in text and "belongs" not in text  # no English left in the Japanese page
+    shots(page, "01-refused-in-japanese")
+    page.close()
