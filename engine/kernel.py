@@ -158,7 +158,7 @@ class Kernel:
             opened = set((row.waits or {}).get("u", ()))
             for task_id, task in waits.user_tasks.items():
                 if task_id not in opened:
-                    assignment(task, self.tz)
+                    assignment(task, self.tz, step.now)
         except (SpiffWorkflowException, StepFailed) as exc:
             step.end_run(False)
             if step.fail_whole:

@@ -14,7 +14,7 @@ from engine.bpmn.async_points import KIND, AsyncPoint, retry_plan
 from engine.bpmn.mapping_specs import business_key_of, local_variables
 from engine.candidate_users import candidate_users
 from engine.errors import StepFailed
-from engine.expr import EvaluationError, compile_expression, parse_datetime
+from engine.expr import EvaluationError, ExpressionError, compile_expression, parse_datetime, parse_duration
 from engine.instance import Waits
 from engine.step import Step
 
@@ -55,7 +55,7 @@ def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: i
     rows = []
     for t in sorted(new_u - old_u):
         try:
-            rows.append(_human_task(fast, row, waits.user_tasks[t], now, tz))
+            rows.append(_human_task(fast, row, waits.user_tasks[t], now, tz, step.now))
         except StepFailed:  # its incident is open (the kernel's run found it); a retry opens the task
             new["u"].remove(t)
     fast.run(conn, INSERT_TASK, rows)
@@ -104,8 +104,8 @@ def _job(fast: Any, row: Any, task_id: str, task: Any, now: Any, max_attempts: i
             "now": now, "payload": fast.js(payload), "properties": fast.js(properties)}
 
 
-def _human_task(fast: Any, row: Any, task: Any, now: Any, tz: Any) -> dict[str, Any]:
-    found = assignment(task, tz)
+def _human_task(fast: Any, row: Any, task: Any, now: Any, tz: Any, created: datetime) -> dict[str, Any]:
+    found = assignment(task, tz, created)
     return {
         "id": str(task.id), "instance_id": row.id, "tenant": row.tenant, "element_id": task.task_spec.bpmn_id,
         "name": task.task_spec.bpmn_name, "candidate_groups": found["candidateGroups"],
@@ -115,19 +115,19 @@ def _human_task(fast: Any, row: Any, task: Any, now: Any, tz: Any) -> dict[str, 
     }
 
 
-def assignment(task: Any, tz: Any) -> dict[str, Any]:
+def assignment(task: Any, tz: Any, now: datetime) -> dict[str, Any]:
     """A user task's camunda:assignee, candidateGroups, candidateUsers, dueDate and followUpDate on its
     variables. An expression that fails is a StepFailed at the task: the step that reached it is rolled
     back to its action and an incident opened (Camunda 7 rolls the creating transaction back)."""
     ext, data = task.task_spec.extensions, task.data
     readers = {"assignee": lambda e: _text(e, data), "candidateGroups": lambda e: _text(e, data),
                "candidateUsers": lambda e: candidate_users(e, data),
-               "dueDate": lambda e: _date(e, data, tz), "followUpDate": lambda e: _date(e, data, tz)}
+               "dueDate": lambda e: _date(e, data, tz, now), "followUpDate": lambda e: _date(e, data, tz, now)}
     found: dict[str, Any] = {}
     for attr, read in readers.items():
         try:
             found[attr] = read(ext.get(attr))
-        except (EvaluationError, ValueError) as exc:
+        except (EvaluationError, ExpressionError, ValueError) as exc:
             raise StepFailed(task.task_spec.bpmn_id, f"camunda:{attr}: {exc}") from None
     return found
 
@@ -141,9 +141,14 @@ def _text(expr: str | None, data: dict[str, Any]) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-def _date(expr: str | None, data: dict[str, Any], tz: Any) -> datetime | None:
+def _date(expr: str | None, data: dict[str, Any], tz: Any, now: datetime) -> datetime | None:
+    """A date-time, or an ISO 8601 period from now (the task's creation), as Camunda 7 reads a due date."""
     value = _text(expr, data)
-    return parse_datetime(value, tz) if value else None
+    if not value:
+        return None
+    if value.strip().upper().startswith("P"):
+        return parse_duration(value).add_to(now.astimezone(tz))
+    return parse_datetime(value, tz)
 
 
 def correlation_key(task: Any, business_key: str | None) -> str | None:

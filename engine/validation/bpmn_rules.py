@@ -162,8 +162,9 @@ def _user(node: etree._Element, root: etree._Element, known: Known) -> Iterator[
         yield from _compile(f"camunda:{key}", attrs.get(key))
     for key in ("dueDate", "followUpDate"):
         value = attrs.get(key)
-        if value and not is_expression(value):
-            yield from _timer_value("timeDate", value, f"camunda:{key}")
+        if value and not is_expression(value):  # a date-time, or a period from the task's creation (Camunda 7)
+            kind = "timeDuration" if value.strip().upper().startswith("P") else "timeDate"
+            yield from _timer_value(kind, value, f"camunda:{key}")
     for f in form_fields(node):
         fid = f["id"] or "?"
         if not f["id"]:

@@ -108,3 +108,15 @@ def test_a_failing_assignment_expression_is_an_incident_at_the_task(engine):  # 
     assert [i["element_id"] for i in engine.incidents()] == ["review"] and engine.tasks() == []
     ok = engine.start("assign", "13", {"team": "reviewer"})
     assert [t["candidate_groups"] for t in engine.tasks() if t["instance_id"] == ok] == ["reviewer"]
+
+
+PERIODS = ASSIGNMENT.replace(b'camunda:candidateGroups="${team}"',
+                             b'camunda:candidateGroups="reviewer" camunda:dueDate="P3D" camunda:followUpDate="${soon}"')
+
+
+def test_due_and_follow_up_dates_may_be_periods_from_the_task_s_creation(engine, clock):  # type: ignore[no-untyped-def]
+    engine.deploy([("periods.bpmn", PERIODS)])
+    engine.start("assign", "13", {"soon": "PT36H"})  # the clock stands at 2026-04-01T00:00Z
+    [task] = engine.tasks()
+    assert task["due_at"] == "2026-04-04T00:00:00+00:00"  # three calendar days in Tokyo time
+    assert task["follow_up_at"] == "2026-04-02T12:00:00+00:00"
