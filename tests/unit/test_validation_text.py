@@ -744,7 +744,7 @@ SOURCES = ["engine/validation/bpmn_rules.py", "engine/validation/loop_rules.py",
            "engine/dmn/unary_tests.py", "engine/dmn/type_refs.py", "engine/validation/whitelist.py",
            "engine/validation/async_rules.py", "engine/validation/compensation_rules.py",
            "engine/validation/mapping_rules.py", "engine/validation/transaction_rules.py",
-           "engine/validation/event_rules.py"]
+           "engine/validation/event_rules.py", "engine/validation/signal_rules.py"]
 SAYERS = {"Problem", "DmnError", "fail", "ExpressionError", "EvaluationError", "failure_at", "FeelSyntaxError",
           "error", "unexpected", "ValidationException"}
 RUN_TIME_ONLY = ("a condition must give true or false", "cannot evaluate", "needs a cycle with a start",
