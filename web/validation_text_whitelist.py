@@ -169,6 +169,4 @@ WHITELIST = [
     # other engines' extensions (NAMESPACES_REFUSED)
     (r"this is a (?P<vendor>.+?) extension; draw the diagram as a Camunda 7 diagram",
      _l("これは %(vendor)s の拡張です。Camunda 7 の図として描いてください。")),
-    (r"this is an Activiti extension; write it as the camunda: attribute or element of the same name",
-     _l("これは Activiti の拡張です。同じ名前の camunda: 属性または要素で書いてください。")),
 ]

@@ -315,7 +315,6 @@ CONTEXTS: dict[str, frozenset[str]] = {  # camunda extension elements allowed on
 NAMESPACES_REFUSED: dict[str, str] = {  # other engines' extensions: not Camunda 7's
     "http://camunda.org/schema/zeebe/1.0": "this is a Camunda 8 (Zeebe) extension; draw the diagram as a "
                                            "Camunda 7 diagram",
-    "http://activiti.org/bpmn": "this is an Activiti extension; write it as the camunda: attribute or element of the same name",
     "http://flowable.org/bpmn": "this is a Flowable extension; draw the diagram as a Camunda 7 diagram",
     "http://spiffworkflow.org/bpmn/schema/1.0/core": "this is a SpiffArena extension; draw the diagram as a "
                                                      "Camunda 7 diagram",

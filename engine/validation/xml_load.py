@@ -8,6 +8,8 @@ from lxml import etree
 from engine.validation.problems import Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+ACTIVITI_NS = "http://activiti.org/bpmn"  # Camunda 7 reads it as its own namespace (Camunda began as a fork)
 DMN_NAMESPACES = (
     "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
     "http://www.omg.org/spec/DMN/20180521/MODEL/",
@@ -44,7 +46,23 @@ def load_xml(name: str, content: bytes) -> tuple[etree._Element | None, list[Pro
     refused = _refused_markup(root)
     if refused:
         return None, [Problem(name, "-", refused)]
-    return root, []
+    return _activiti_as_camunda(root), []
+
+
+def _activiti_as_camunda(root: etree._Element) -> etree._Element:
+    """activiti:* elements and attributes read as the camunda:* of the same name, as Camunda 7 reads them
+    (a camunda: attribute given too wins)."""
+    a, c = f"{{{ACTIVITI_NS}}}", f"{{{CAMUNDA_NS}}}"
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag.startswith(a):
+            node.tag = c + node.tag[len(a):]
+        for attr in [k for k in node.attrib if k.startswith(a)]:
+            value = node.attrib.pop(attr)
+            if c + attr[len(a):] not in node.attrib:
+                node.set(c + attr[len(a):], value)
+    return root
 
 
 def _refused_markup(root: etree._Element) -> str | None:

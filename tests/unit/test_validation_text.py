@@ -614,7 +614,6 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("this is a Flowable extension", bad(task('xmlns:flowable="http://flowable.org/bpmn" flowable:assignee="a"'))),
     ("this is a SpiffArena extension", bad(vendor("spiffworkflow", "http://spiffworkflow.org/bpmn/schema/1.0/core",
                                                   "instructionsForEndUser"))),
-    ("this is an Activiti extension", bad(task('xmlns:activiti="http://activiti.org/bpmn" activiti:assignee="a"'))),
     # decision tables
     ("decision 'Nameless' has no id", bad(dmn(decision(attrs='name="Nameless"')), "x.dmn")),
     ("used by more than one decision", bad(dmn(decision(), decision()), "x.dmn")),

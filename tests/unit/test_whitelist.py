@@ -122,3 +122,20 @@ def test_every_refusal_is_one_sentence() -> None:
         v for v in CAMUNDA_ELEMENTS.values() if isinstance(v, str)]
     for sentence in sentences:
         assert "\n" not in sentence and len(sentence) > 20 and not sentence.endswith((".", " of", " type"))
+
+
+def test_activiti_extensions_read_as_camunda_ones_as_camunda_7_reads_them() -> None:
+    from engine.validation.bpmn_rules import Known
+    from engine.validation.files import check_files
+    xml = (f'<bpmn:definitions {NS} xmlns:activiti="http://activiti.org/bpmn" id="d" targetNamespace="t">'
+           '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s"/>'
+           '<bpmn:userTask id="u" activiti:candidateGroups="reviewer" activiti:fooBar="x"><bpmn:extensionElements>'
+           '<activiti:formData><activiti:formField id="ok" type="boolean"/></activiti:formData>'
+           '</bpmn:extensionElements></bpmn:userTask><bpmn:endEvent id="e"/>'
+           '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="u"/><bpmn:sequenceFlow id="f2" sourceRef="u" '
+           'targetRef="e"/></bpmn:process></bpmn:definitions>')
+    checked, found = check_files([("a.bpmn", xml.encode())], Known())
+    assert [(p.element_id, p.message) for p in found] == [("u", "camunda:fooBar does not apply to a bpmn:userTask; "
+                                                                 "remove it")]
+    checked, found = check_files([("a.bpmn", xml.replace(' activiti:fooBar="x"', "").encode())], Known())
+    assert found == [] and checked[0].processes["p"]
