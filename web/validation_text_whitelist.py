@@ -108,6 +108,10 @@ WHITELIST = [
         "kentei にはその API がありません。種類なしかメッセージの開始イベントで始め、条件中間イベントで待ってください。")),
     (r"the receive task's messageRef '(?P<ref>.*)' points at no named bpmn:message",
      _l("受信タスクの messageRef '%(ref)s' が指す、名前付きの bpmn:message がありません。")),
+    ((r"an event-based gateway leads only to intermediate catch events and receive tasks, as in Camunda 7; its "
+      r"flow '(?P<flow>.*)' leads to a (?P<kind>\w+)"),
+     _l("Camunda 7 と同じく、イベントベースゲートウェイの後には中間キャッチイベントか受信タスクしか置けません。"
+        "フロー '%(flow)s' の先は %(kind)s です。")),
     # transactions and cancel events (engine/validation/transaction_rules.py)
     (r"a transaction subprocess can have only one cancel boundary event, as in Camunda 7",
      _l("Camunda 7 と同じく、トランザクションサブプロセスに付けられるキャンセル境界イベントは1つだけです。")),

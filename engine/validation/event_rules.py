@@ -29,6 +29,8 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
                    "without a message has no counterpart here")
         elif not any(_local(m) == "message" and m.get("name") for m in root.xpath("//*[@id=$ref]", ref=ref)):
             yield f"the receive task's messageRef '{ref}' points at no named bpmn:message"
+    if tag == "eventBasedGateway":
+        yield from _event_gateway(node, root)
     if tag not in EVENTS:
         return
     kinds = [_local(c) for c in node if isinstance(c.tag, str) and _local(c).endswith("EventDefinition")]
@@ -47,3 +49,15 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
         yield ("a conditional start event on a process starts instances only when an API call evaluates "
                "conditions, which kentei does not offer; start with a none or message start event and wait "
                "with a conditional intermediate event")
+
+
+def _event_gateway(node: etree._Element, root: etree._Element) -> Iterator[str]:
+    """Camunda 7 connects an event-based gateway only to intermediate catch events and receive tasks."""
+    for flow in root.iter(f"{B}sequenceFlow"):
+        if flow.get("sourceRef") != node.get("id"):
+            continue
+        target = root.xpath("//*[@id=$ref]", ref=flow.get("targetRef"))
+        kind = _local(target[0]) if target else None
+        if kind is not None and kind not in ("intermediateCatchEvent", "receiveTask"):
+            yield (f"an event-based gateway leads only to intermediate catch events and receive tasks, as in "
+                   f"Camunda 7; its flow '{flow.get('id')}' leads to a {kind}")

@@ -554,6 +554,7 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
                                        "intermediateThrowEvent"))),
     # events Camunda 7 does not run as drawn (engine/validation/event_rules.py)
     ("a receive task needs messageRef", bad(linear('<bpmn:receiveTask id="r"/>'))),
+    ("leads only to intermediate catch events", bad(linear('<bpmn:eventBasedGateway id="g"/>', '<bpmn:task id="t"/>'))),
     ("points at no named bpmn:message", bad(linear('<bpmn:receiveTask id="r" messageRef="nope"/>'))),
     ("a BPMN multiple event", bad(event('<bpmn:signalEventDefinition signalRef="s"/><bpmn:timerEventDefinition>'
                                         '<bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>',
