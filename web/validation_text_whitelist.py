@@ -112,6 +112,21 @@ WHITELIST = [
       r"flow '(?P<flow>.*)' leads to a (?P<kind>\w+)"),
      _l("Camunda 7 と同じく、イベントベースゲートウェイの後には中間キャッチイベントか受信タスクしか置けません。"
         "フロー '%(flow)s' の先は %(kind)s です。")),
+    ((r"a start event has no incoming sequence flow; draw the flow to the task after it"),
+     _l("開始イベントには入ってくるシーケンスフローを付けません。"
+        "フローはその後のタスクにつないでください。")),
+    ((r"an end event has no outgoing sequence flow; end the path with it or draw an intermediate event instead"),
+     _l("終了イベントには出ていくシーケンスフローを付けません。"
+        "そこで経路を終えるか、代わりに中間イベントを描いてください。")),
+    ((r"the sequence flow crosses the border of a subprocess; connect elements of the same \(sub\)process and let the subprocess end or a boundary event lead out"),
+     _l("シーケンスフローがサブプロセスの境界をまたいでいます。"
+        "同じ（サブ）プロセスの要素どうしをつなぎ、外へはサブプロセスの終了か境界イベントから出てください。")),
+    ((r"the timer has more than one of timeDate, timeDuration and timeCycle; keep one"),
+     _l("タイマーに timeDate・timeDuration・timeCycle のうち2つ以上があります。"
+        "1つにしてください。")),
+    ((r"two message start events of this scope wait for the message '(?P<ref>.*)'; Camunda 7 refuses that, as it could not tell which to start"),
+     _l("このスコープの2つのメッセージ開始イベントが同じメッセージ '%(ref)s' を待っています。"
+        "どちらを開始するか決められないため、Camunda 7 でも使えません。")),
     # transactions and cancel events (engine/validation/transaction_rules.py)
     (r"a transaction subprocess can have only one cancel boundary event, as in Camunda 7",
      _l("Camunda 7 と同じく、トランザクションサブプロセスに付けられるキャンセル境界イベントは1つだけです。")),

@@ -263,6 +263,8 @@ def _event_definitions(node: etree._Element, root: etree._Element) -> Iterator[s
         values = [(local(c), (c.text or "").strip()) for c in timer if local(c) in TIMER_PARSERS]
         if not values:
             yield "the timer has no timeDate, timeDuration or timeCycle"
+        elif len(values) > 1:
+            yield "the timer has more than one of timeDate, timeDuration and timeCycle; keep one"
         for tag, text in values:
             if not text:
                 yield f"the timer's {tag} is empty"
@@ -321,6 +323,10 @@ def _sequence_flow(flow: etree._Element, ids: dict[str, etree._Element]) -> Iter
         if local(node) not in FLOW_NODES and not _refused(local(node)):
             yield f"the sequence flow's {end} points at '{node.get('id')}', a {local(node)}, which is no flow node"
             return
+    if source.getparent() is not flow.getparent() or target.getparent() is not flow.getparent():
+        yield ("the sequence flow crosses the border of a subprocess; connect elements of the same (sub)process "
+               "and let the subprocess end or a boundary event lead out")
+        return
     condition = flow.find(f"{B}conditionExpression")
     text = (condition.text or "").strip() if condition is not None else ""
     gateway = local(source) in ("exclusiveGateway", "inclusiveGateway")

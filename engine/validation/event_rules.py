@@ -39,6 +39,13 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
                "draw one event per definition, after an event-based gateway to wait for whichever comes first")
         return
     parent = node.getparent()
+    if tag == "startEvent" and kinds == ["messageEventDefinition"] and parent is not None:
+        ref = node.find(f"{B}messageEventDefinition").get("messageRef")
+        twins = [s for s in parent if isinstance(s.tag, str) and _local(s) == "startEvent" and s is not node
+                 and any(d.get("messageRef") == ref for d in s.findall(f"{B}messageEventDefinition"))]
+        if ref and twins:
+            yield (f"two message start events of this scope wait for the message '{ref}'; Camunda 7 refuses that, "
+                   "as it could not tell which to start")
     if tag != "startEvent" or not kinds or parent is None or _local(parent) != "process":
         return
     if kinds[0] in ONLY_IN_EVENT_SUBPROCESSES:

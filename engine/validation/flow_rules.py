@@ -34,6 +34,14 @@ def node_rules(node: etree._Element, ids: dict[str, etree._Element]) -> Iterator
         own = node.get("id")
         if not any(_local(n) == "sequenceFlow" and n.get("sourceRef") == own for n in ids.values()):
             yield "the gateway has no outgoing sequence flow; draw at least one"
+    ends = {"startEvent": ("targetRef", "a start event has no incoming sequence flow; draw the flow to the task "
+                                        "after it"),
+            "endEvent": ("sourceRef", "an end event has no outgoing sequence flow; end the path with it or draw "
+                                      "an intermediate event instead")}
+    if tag in ends:
+        ref, sentence = ends[tag]
+        if any(_local(n) == "sequenceFlow" and n.get(ref) == node.get("id") for n in ids.values()):
+            yield sentence
 
 
 def scope_rules(scope: etree._Element) -> Iterator[str]:

@@ -554,6 +554,23 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
                                        "intermediateThrowEvent"))),
     # events Camunda 7 does not run as drawn (engine/validation/event_rules.py)
     ("a receive task needs messageRef", bad(linear('<bpmn:receiveTask id="r"/>'))),
+    ("a start event has no incoming", bad(linear('<bpmn:task id="t"/>').replace(
+        b'</bpmn:process>', b'<bpmn:sequenceFlow id="back" sourceRef="t" targetRef="start"/></bpmn:process>'))),
+    ("an end event has no outgoing", bad(linear('<bpmn:task id="t"/>').replace(
+        b'</bpmn:process>', b'<bpmn:task id="after"/><bpmn:sequenceFlow id="on" sourceRef="end" targetRef="after"/>'
+                            b'</bpmn:process>'))),
+    ("crosses the border of a subprocess", bad(linear(
+        '<bpmn:subProcess id="sp"><bpmn:startEvent id="ss"/><bpmn:endEvent id="se"/>'
+        '<bpmn:sequenceFlow id="i1" sourceRef="ss" targetRef="se"/></bpmn:subProcess>').replace(
+        b'</bpmn:process>', b'<bpmn:sequenceFlow id="in" sourceRef="start" targetRef="se"/></bpmn:process>'))),
+    ("more than one of timeDate", bad(event('<bpmn:timerEventDefinition><bpmn:timeDate>2026-05-01T00:00:00Z'
+                                            '</bpmn:timeDate><bpmn:timeDuration>PT1H</bpmn:timeDuration>'
+                                            '</bpmn:timerEventDefinition>'))),
+    ("two message start events of this scope", bad(definitions('<bpmn:message id="m" name="m"/>', process(
+        '<bpmn:startEvent id="s1"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent>'
+        '<bpmn:startEvent id="s2"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent>'
+        '<bpmn:endEvent id="e"/><bpmn:sequenceFlow id="f1" sourceRef="s1" targetRef="e"/>'
+        '<bpmn:sequenceFlow id="f2" sourceRef="s2" targetRef="e"/>')))),
     ("leads only to intermediate catch events", bad(linear('<bpmn:eventBasedGateway id="g"/>', '<bpmn:task id="t"/>'))),
     ("points at no named bpmn:message", bad(linear('<bpmn:receiveTask id="r" messageRef="nope"/>'))),
     ("a BPMN multiple event", bad(event('<bpmn:signalEventDefinition signalRef="s"/><bpmn:timerEventDefinition>'
