@@ -32,7 +32,7 @@ def current_data(task: Any) -> dict[str, Any]:
     for sub in top.subprocesses.values():
         wf, inside = sub, True
         while wf is not workflow and wf.parent_task_id is not None:
-            owner = _find(top, wf.parent_task_id)
+            owner = find_task(top, wf.parent_task_id)
             if owner is None or in_loop(owner):
                 inside = False
                 break
@@ -51,7 +51,8 @@ def current_data(task: Any) -> dict[str, Any]:
     return data
 
 
-def _find(top: Any, task_id: Any) -> Any:
+def find_task(top: Any, task_id: Any) -> Any:
+    """A task of the workflow or of any of its subprocesses, by id (None if it is gone)."""
     if task_id in top.tasks:
         return top.tasks[task_id]
     for sub in top.subprocesses.values():

@@ -40,7 +40,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEv
 from SpiffWorkflow.util.event import Event
 from SpiffWorkflow.util.task import TaskIterator, TaskState
 
-from engine.bpmn.conditions import ScopeConditionalEventDefinition, current_data, fingerprint
+from engine.bpmn.conditions import ScopeConditionalEventDefinition, current_data, find_task, fingerprint
 from engine.bpmn.dialect_base import DialectMixin
 from engine.bpmn.escalation import ScopedEscalationEventDefinition
 
@@ -56,20 +56,11 @@ def in_event_subprocess(node: Any) -> bool:
 
 
 # -- running -------------------------------------------------------------------------------------
-def _owner(top: Any, task_id: Any) -> Any:
-    if task_id in top.tasks:
-        return top.tasks[task_id]
-    for sub in top.subprocesses.values():
-        if task_id in sub.tasks:
-            return sub.tasks[task_id]
-    return None
-
-
 def _silence(top: Any) -> None:
     """A cancelled subprocess (its activity cancelled, or dropped from the tree) must not report
     completion to that activity later, nor be run on."""
     for task_id, sub in top.subprocesses.items():
-        owner = _owner(top, task_id)
+        owner = find_task(top, task_id)
         if owner is None or owner.state == TaskState.CANCELLED:
             sub.completed_event = Event()
             sub.completed = True
