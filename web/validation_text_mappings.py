@@ -24,10 +24,6 @@ MAPPINGS = [
      r"activity before it",
      _l("Camunda 7 と同じく、終了イベントには出力パラメーターを付けられません（後に続くものがありません）。変数の"
         "マッピングは終了イベントの前のアクティビティで行ってください。")),
-    (r"a multi-instance activity takes no output parameters, as in Camunda 7: each instance would overwrite the "
-     r"last; set the results from inside each instance",
-     _l("Camunda 7 と同じく、マルチインスタンスのアクティビティには出力パラメーターを付けられません（各インスタンスが"
-        "前の結果を上書きしてしまいます）。結果は各インスタンスの中で設定してください。")),
     (r"an element has more than one camunda:inputOutput; merge them into one",
      _l("camunda:inputOutput が複数あります。1つにまとめてください。")),
     (r"camunda:(?P<kind>inputParameter|outputParameter) belongs inside camunda:inputOutput",

@@ -14,6 +14,8 @@ import orjson
 from SpiffWorkflow.bpmn.specs.event_definitions.conditional import ConditionalEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn.task_tree import find_task
+
 FINISHED_OK = TaskState.COMPLETED
 
 
@@ -49,16 +51,6 @@ def current_data(task: Any) -> dict[str, Any]:
     if latest is not None:
         data.update(latest.data)
     return data
-
-
-def find_task(top: Any, task_id: Any) -> Any:
-    """A task of the workflow or of any of its subprocesses, by id (None if it is gone)."""
-    if task_id in top.tasks:
-        return top.tasks[task_id]
-    for sub in top.subprocesses.values():
-        if task_id in sub.tasks:
-            return sub.tasks[task_id]
-    return None
 
 
 def fingerprint(data: dict[str, Any]) -> str:

@@ -41,7 +41,7 @@ class DialectMixin(MappingsParserMixin, OutgoingFlowsMixin):
 
     def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
         multi_instance.add_multi_instance(self, loop_characteristics)
-        self.keep_mappings_inside()
+        self.keep_mappings_inside(gather=True)
 
     def _add_loop_task(self, loop_characteristics: Any) -> None:
         multi_instance.add_standard_loop(self, loop_characteristics)

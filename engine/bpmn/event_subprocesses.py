@@ -40,9 +40,10 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEv
 from SpiffWorkflow.util.event import Event
 from SpiffWorkflow.util.task import TaskIterator, TaskState
 
-from engine.bpmn.conditions import ScopeConditionalEventDefinition, current_data, find_task, fingerprint
+from engine.bpmn.conditions import ScopeConditionalEventDefinition, current_data, fingerprint
 from engine.bpmn.dialect_base import DialectMixin
 from engine.bpmn.escalation import ScopedEscalationEventDefinition
+from engine.bpmn.task_tree import find_task
 
 LISTENER_SUFFIX = ".listener"
 INTERRUPTED = "_kentei_interrupted"

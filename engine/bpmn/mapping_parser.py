@@ -29,7 +29,7 @@ class MappingsParserMixin:
             found.append(OutputParameters(parameters(self.node, "outputParameter"), inputs))
         return found
 
-    def keep_mappings_inside(self) -> None:
+    def keep_mappings_inside(self, gather: bool = False) -> None:
         """Input parameters run for each instance of a multi-instance activity (each turn of a loop), as in
         Camunda 7: SpiffWorkflow's parser moved the activity's data associations to the body; move them back."""
         body = self.task
@@ -38,3 +38,6 @@ class MappingsParserMixin:
             ours = [o for o in getattr(body, attr) if isinstance(o, (InputParameters, OutputParameters))]
             setattr(body, attr, [o for o in getattr(body, attr) if o not in ours])
             setattr(inner, attr, [*getattr(inner, attr), *ours])
+        if gather:  # a multi-instance activity gathers its output parameters (engine/bpmn/multi_instance.py)
+            body.gathered = [n for o in inner.data_output_associations if isinstance(o, OutputParameters)
+                             for n, _ in o.params]

@@ -23,10 +23,11 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.specs.mixins import BpmnSpecMixin
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
-from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.extensions import C
+from engine.bpmn.multi_instance_outputs import set_gathered, take_outputs
+from engine.bpmn.task_tree import discard_subprocess, task_exists
 from engine.expr import EvaluationError, ExpressionError, compile_condition, compile_expression
 
 COUNTERS = ("nrOfInstances", "nrOfActiveInstances", "nrOfCompletedInstances")
@@ -130,8 +131,8 @@ class LoopBody(BpmnSpecMixin, LoopTask):
         self.scrub_boundary_path(my_task)
         top = my_task.workflow.top_workflow
         for task_id in list(top.subprocesses):
-            if task_id in top.subprocesses and not _exists(top, task_id):
-                _discard(top, task_id)
+            if task_id in top.subprocesses and not task_exists(top, task_id):
+                discard_subprocess(top, task_id)
         super()._on_cancel(my_task)
 
     def scrub_boundary_path(self, my_task: Any) -> None:
@@ -159,30 +160,25 @@ class LoopBody(BpmnSpecMixin, LoopTask):
             todo.extend(task.children)
 
 
-def _exists(top: Any, task_id: Any) -> bool:
-    try:
-        return top.get_task_from_id(task_id) is not None
-    except TaskNotFoundException:
-        return False
-
-
-def _discard(top: Any, task_id: Any) -> None:
-    """Forget a subprocess (and those inside it) whose task is gone, with its event waits."""
-    sub = top.subprocesses.pop(task_id)
-    for task in list(sub.tasks.values()):
-        top.event_manager.remove_task(task)
-        if task.id in top.subprocesses:
-            _discard(top, task.id)
-
-
 class MultiInstanceBody(LoopBody):
     """multiInstanceLoopCharacteristics: loopCardinality or camunda:collection, completionCondition."""
 
     def __init__(self, wf_spec: Any, bpmn_id: str, task_spec: str, cardinality: str | None = None,
-                 collection: str | None = None, **kwargs: Any) -> None:
+                 collection: str | None = None, gathered: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(wf_spec, bpmn_id, task_spec, **kwargs)
         self.cardinality = cardinality
         self.collection = collection
+        # the activity's output parameters: each instance's value, gathered into a list (kentei's; see below)
+        self.gathered = list(gathered or [])
+
+    def gather(self, my_task: Any, child: Any) -> None:
+        take_outputs(self.gathered, my_task, child)  # before the instance's writes are taken
+        super().gather(my_task, child)
+
+    def _run_hook(self, my_task: Any) -> bool:
+        done = super()._run_hook(my_task)
+        set_gathered(self.gathered, my_task, self.counters(my_task)[COUNTERS[0]])
+        return done
 
     def count(self, my_task: Any) -> int:
         """nrOfInstances: loopCardinality (a number or ${...}) if given, else the collection's size."""
@@ -376,7 +372,8 @@ def _wrap(parser: Any, node: Any, cls: type, params: dict[str, Any]) -> None:
 class LoopBodyConverter(BpmnTaskSpecConverter):
     """A body's spec: the default attributes and its loop settings."""
 
-    FIELDS = ("task_spec", "condition", "element_variable", "cardinality", "collection", "maximum", "test_before")
+    FIELDS = ("task_spec", "condition", "element_variable", "cardinality", "collection", "maximum", "test_before",
+              "gathered")
 
     def to_dict(self, spec: Any) -> dict[str, Any]:
         dct = self.get_default_attributes(spec)

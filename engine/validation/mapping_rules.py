@@ -19,8 +19,6 @@ MAPPED = {  # where Camunda 7 runs camunda:inputOutput (whitelist CONTEXTS lets 
 }
 NO_OUTPUTS_END = ("an end event takes no output parameters, as in Camunda 7: nothing follows it; map the variables "
                   "in the activity before it")
-NO_OUTPUTS_MI = ("a multi-instance activity takes no output parameters, as in Camunda 7: each instance would "
-                 "overwrite the last; set the results from inside each instance")
 EVENT_SUBPROCESS = ("Camunda 7 runs no input/output mapping on an event subprocess; map the variables in the "
                     "activities inside it")
 
@@ -65,8 +63,7 @@ def _input_output(node: etree._Element, tag: str, count: int) -> Iterator[str]:
     outputs = parameters(node, "outputParameter")
     if outputs and tag == "endEvent":
         yield NO_OUTPUTS_END
-    if outputs and node.find("{*}multiInstanceLoopCharacteristics") is not None:
-        yield NO_OUTPUTS_MI
+    # output parameters on a multi-instance activity gather one value per instance (engine/bpmn/multi_instance.py)
     for kind in ("inputParameter", "outputParameter"):
         for param in node.findall(f"{{*}}extensionElements/{C}inputOutput/{C}{kind}"):
             yield from _parameter(kind, param)

@@ -508,11 +508,6 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
         + '</bpmn:subProcess>')))]),
     ("an end event takes no output parameters", bad(task(inner=io('<camunda:outputParameter name="a"/>'),
                                                          tag="endEvent"))),
-    ("a multi-instance activity takes no output parameters",
-     lifted(task(inner=io('<camunda:outputParameter name="a"/>') + '<bpmn:multiInstanceLoopCharacteristics>'
-                 '<bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>'),
-            multiInstanceLoopCharacteristics=whitelist_table.rule("isSequential"),
-            loopCardinality=whitelist_table.rule())),
     ("more than one camunda:inputOutput", bad(task(inner=ext('<camunda:inputOutput/><camunda:inputOutput/>')))),
     ("belongs inside a camunda:inputParameter", bad(task(inner=ext('<camunda:list/>')))),
     ("belongs inside camunda:inputOutput", bad(task(inner=ext('<camunda:inputParameter name="a"/>')))),
