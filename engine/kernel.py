@@ -158,7 +158,7 @@ class Kernel:
             opened = set((row.waits or {}).get("u", ()))
             for task_id, task in waits.user_tasks.items():
                 if task_id not in opened:
-                    assignment(task, self.tz, step.now)
+                    step.assignments[task_id] = assignment(task, self.tz, step.now)  # the projection reuses it
         except (SpiffWorkflowException, StepFailed) as exc:
             step.end_run(False)
             if step.fail_whole:
@@ -203,6 +203,7 @@ class Kernel:
             put_back(self, step.conn, message_id)
         step.taken_messages.clear()
         step.signals_thrown.clear()
+        step.assignments.clear()
         step.instance = self._restore(step.conn, row)
         self._apply(action, step)
         step.record("incident", failed.element_id, {"message": failed.message})

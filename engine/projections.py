@@ -55,7 +55,8 @@ def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: i
     rows = []
     for t in sorted(new_u - old_u):
         try:
-            rows.append(_human_task(fast, row, waits.user_tasks[t], now, tz, step.now))
+            found = step.assignments.get(t) or assignment(waits.user_tasks[t], tz, step.now)
+            rows.append(_human_task(fast, row, waits.user_tasks[t], now, found))
         except StepFailed:  # its incident is open (the kernel's run found it); a retry opens the task
             new["u"].remove(t)
     fast.run(conn, INSERT_TASK, rows)
@@ -104,8 +105,7 @@ def _job(fast: Any, row: Any, task_id: str, task: Any, now: Any, max_attempts: i
             "now": now, "payload": fast.js(payload), "properties": fast.js(properties)}
 
 
-def _human_task(fast: Any, row: Any, task: Any, now: Any, tz: Any, created: datetime) -> dict[str, Any]:
-    found = assignment(task, tz, created)
+def _human_task(fast: Any, row: Any, task: Any, now: Any, found: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": str(task.id), "instance_id": row.id, "tenant": row.tenant, "element_id": task.task_spec.bpmn_id,
         "name": task.task_spec.bpmn_name, "candidate_groups": found["candidateGroups"],

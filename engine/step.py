@@ -48,6 +48,7 @@ class Step:
     signals_thrown: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # for other instances
     instance: Any = None
     turns: dict[str, int] = field(default_factory=dict)  # element -> times run in this operation
+    assignments: dict[str, dict[str, Any]] = field(default_factory=dict)  # new user task id -> its assignee etc.
     _handler_session: Session | None = None
 
     def workflow_task(self, task_id: str) -> Any:

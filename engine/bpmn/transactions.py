@@ -61,18 +61,13 @@ class CancelEndEvent(CompensateThrowMixin, EndEvent):
 
 
 def _cancel_other_paths(my_task: Any) -> None:
-    mine = {id(t) for t in _ancestry(my_task)}
-    for task in my_task.workflow.get_tasks(state=ACTIVE):
-        if id(task) not in mine and not task.has_state(TaskState.FINISHED_MASK):
-            task.cancel()
-
-
-def _ancestry(task: Any) -> list[Any]:
-    found = []
-    while task is not None:
-        found.append(task)
+    mine, task = set(), my_task
+    while task is not None:  # the end event and the tasks it came through
+        mine.add(task.id)
         task = task.parent
-    return found
+    for task in my_task.workflow.get_tasks(state=ACTIVE):
+        if task.id not in mine and not task.has_state(TaskState.FINISHED_MASK):  # an earlier cancel took it
+            task.cancel()
 
 
 class _CancelEnd:
