@@ -6,15 +6,11 @@ from typing import Iterator
 from lxml import etree
 
 from engine.bpmn.async_points import CAMUNDA, retry_cycle_text, retry_plan
-from engine.validation.xml_load import BPMN_NS
+from engine.validation.xml_load import BPMN_NS, local_name
 
 B = "{%s}" % BPMN_NS
 FLAGS = ("async", "asyncBefore", "asyncAfter", "exclusive")  # camunda:async: the old name of asyncBefore
 AFTER_EVENT_GATEWAY = ("intermediateCatchEvent", "receiveTask")
-
-
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname
 
 
 def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
@@ -25,7 +21,7 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
             yield f'camunda:{flag} is "{value}"; write "true" or "false"'
     before = "true" in (node.get(CAMUNDA + "asyncBefore"), node.get(CAMUNDA + "async"))
     after = node.get(CAMUNDA + "asyncAfter") == "true"
-    tag = _local(node)
+    tag = local_name(node)
     if (before or after) and node.find(f"{B}multiInstanceLoopCharacteristics") is not None:
         yield ("camunda:asyncBefore and asyncAfter on a multi-instance activity are not supported yet; "
                "put the save point on a task before or after it")
@@ -53,8 +49,8 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
 
 def _in_event_subprocess(node: etree._Element) -> bool:
     """An event subprocess itself, or its start event."""
-    owner = node if _local(node) == "subProcess" else node.getparent()
-    return _local(node) in ("subProcess", "startEvent") and owner is not None \
+    owner = node if local_name(node) == "subProcess" else node.getparent()
+    return local_name(node) in ("subProcess", "startEvent") and owner is not None \
         and owner.get("triggeredByEvent") == "true"
 
 
@@ -63,6 +59,6 @@ def _follows_event_gateway(node: etree._Element, root: etree._Element) -> bool:
     for flow in root.iter(f"{B}sequenceFlow"):
         if flow.get("targetRef") == ident:
             found = root.xpath("//*[@id=$ref]", ref=flow.get("sourceRef"))
-            if found and _local(found[0]) == "eventBasedGateway":
+            if found and local_name(found[0]) == "eventBasedGateway":
                 return True
     return False

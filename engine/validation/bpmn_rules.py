@@ -21,7 +21,7 @@ from engine.validation.flow_rules import SCOPES, node_rules, scope_rules
 from engine.validation.loop_rules import LOOP_TAGS, check_loop
 from engine.validation.problems import Problem
 from engine.validation.whitelist_table import ELEMENTS
-from engine.validation.xml_load import BPMN_NS
+from engine.validation.xml_load import BPMN_NS, element_by_id, local_name
 
 B = "{%s}" % BPMN_NS
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -56,8 +56,7 @@ class Known:
     processes: set[str] = field(default_factory=set)
 
 
-def local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+local = local_name  # the short name the rules below use
 
 
 def check_document(name: str, root: etree._Element) -> list[Problem]:
@@ -196,7 +195,7 @@ def _call(node: etree._Element, root: etree._Element, known: Known) -> Iterator[
 
 def _boundary(node: etree._Element, root: etree._Element, known: Known) -> Iterator[str]:
     attached = node.get("attachedToRef")
-    target = _by_id(root, attached) if attached else None
+    target = element_by_id(root, attached) if attached else None
     if target is None or local(target) not in ACTIVITIES:
         yield f"the boundary event is attached to '{attached}', which is no activity of this process"
 
@@ -282,16 +281,16 @@ def _event_definitions(node: etree._Element, root: etree._Element) -> Iterator[s
         if local(node) in ("intermediateThrowEvent", "endEvent"):
             continue  # a throw runs its topic's handler; the message it sends needs no bpmn:message (_throw)
         ref = message.get("messageRef")
-        target = _by_id(root, ref) if ref else None
+        target = element_by_id(root, ref) if ref else None
         if target is None or local(target) != "message" or not target.get("name"):
             yield "the message event needs messageRef pointing at a named bpmn:message"
     for error in node.findall(f"{B}errorEventDefinition"):
         ref = error.get("errorRef")
-        if ref and (_by_id(root, ref) is None):
+        if ref and (element_by_id(root, ref) is None):
             yield f"errorRef '{ref}' points at no bpmn:error"
     for escalation in node.findall(f"{B}escalationEventDefinition"):
         ref = escalation.get("escalationRef")
-        target = _by_id(root, ref) if ref else None
+        target = element_by_id(root, ref) if ref else None
         if ref and (target is None or local(target) != "escalation"):
             yield f"escalationRef '{ref}' points at no bpmn:escalation"
     for cond in node.findall(f"{B}conditionalEventDefinition"):
@@ -300,11 +299,6 @@ def _event_definitions(node: etree._Element, root: etree._Element) -> Iterator[s
             yield "the conditional event has no condition"
         else:
             yield from _compile("condition", text, condition=True)
-
-
-def _by_id(root: etree._Element, ref: str) -> etree._Element | None:
-    found = root.xpath("//*[@id=$ref]", ref=ref)
-    return found[0] if found else None
 
 
 def _refused(tag: str) -> bool:

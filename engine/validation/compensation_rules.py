@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from engine.validation.xml_load import BPMN_NS
+from engine.validation.xml_load import BPMN_NS, element_by_id, local_name
 
 B = f"{{{BPMN_NS}}}"
 COMPENSATE = f"{B}compensateEventDefinition"
@@ -17,26 +17,15 @@ HANDLER_KINDS = {"userTask", "serviceTask", "sendTask", "businessRuleTask", "tas
 SCOPES = {"process", "subProcess", "transaction"}
 
 
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
-
-
-def _by_id(root: etree._Element, ref: str | None) -> etree._Element | None:
-    if not ref:
-        return None
-    found = root.xpath("//*[@id=$ref]", ref=ref)
-    return found[0] if found else None
-
-
 def _scope(node: etree._Element) -> etree._Element | None:
     parent = node.getparent()
-    while parent is not None and _local(parent) not in SCOPES:
+    while parent is not None and local_name(parent) not in SCOPES:
         parent = parent.getparent()
     return parent
 
 
 def _in_event_subprocess(node: etree._Element) -> bool:
-    return any(_local(a) == "subProcess" and a.get("triggeredByEvent") == "true" for a in node.iterancestors())
+    return any(local_name(a) == "subProcess" and a.get("triggeredByEvent") == "true" for a in node.iterancestors())
 
 
 def _flows(root: etree._Element, ident: str | None, end: str) -> list[etree._Element]:
@@ -49,7 +38,7 @@ def _associations_from(root: etree._Element, ident: str | None) -> list[etree._E
 
 def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
     """Every compensation problem of one element."""
-    tag = _local(node)
+    tag = local_name(node)
     if node.get("isForCompensation") == "true":
         yield from _handler(node, root)
     if node.find(COMPENSATE) is None:
@@ -68,7 +57,7 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
 
 def _handler(node: etree._Element, root: etree._Element) -> Iterator[str]:
     ident = node.get("id")
-    if _local(node) not in HANDLER_KINDS:
+    if local_name(node) not in HANDLER_KINDS:
         yield ("a compensation handler must be a user, service, send, business rule, manual or plain task, "
                "an embedded subprocess or a call activity")
     if _flows(root, ident, "targetRef") or _flows(root, ident, "sourceRef"):
@@ -82,14 +71,14 @@ def _handler(node: etree._Element, root: etree._Element) -> Iterator[str]:
 
 
 def _boundary(node: etree._Element, root: etree._Element) -> Iterator[str]:
-    attached = _by_id(root, node.get("attachedToRef"))
+    attached = element_by_id(root, node.get("attachedToRef"))
     if attached is None:
         return  # the general boundary rule says so
     if attached.find(f"{B}multiInstanceLoopCharacteristics") is not None or \
             attached.find(f"{B}standardLoopCharacteristics") is not None:
         yield ("compensation of a multi-instance or loop activity is not supported yet; "
                "compensate an embedded subprocess around it instead")
-    if _local(attached) == "transaction":
+    if local_name(attached) == "transaction":
         yield ("compensating a transaction subprocess as a whole is not supported; its cancel end event "
                "compensates the activities inside it")
     if _in_event_subprocess(node):
@@ -101,7 +90,7 @@ def _boundary(node: etree._Element, root: etree._Element) -> Iterator[str]:
               and b.get("attachedToRef") == node.get("attachedToRef") and b.find(COMPENSATE) is not None]
     if others:
         yield "an activity can have only one compensation boundary event"
-    targets = [_by_id(root, a.get("targetRef")) for a in _associations_from(root, node.get("id"))]
+    targets = [element_by_id(root, a.get("targetRef")) for a in _associations_from(root, node.get("id"))]
     handlers = [t for t in targets if t is not None and t.get("isForCompensation") == "true"]
     if len(handlers) != 1:
         yield ("a compensation boundary event needs exactly one association to its compensation handler, "
@@ -118,6 +107,6 @@ def _throw(node: etree._Element, root: etree._Element) -> Iterator[str]:
     ref = node.find(COMPENSATE).get("activityRef")  # type: ignore[union-attr]
     if ref:
         scope = _scope(node)
-        target = _by_id(root, ref)
+        target = element_by_id(root, ref)
         if target is None or target.getparent() is not scope:
             yield f"activityRef '{ref}' names no activity of the scope of this compensation event"

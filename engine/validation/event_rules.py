@@ -7,7 +7,7 @@ from typing import Iterator
 
 from lxml import etree
 
-from engine.validation.xml_load import BPMN_NS
+from engine.validation.xml_load import BPMN_NS, local_name
 
 B = "{%s}" % BPMN_NS
 EVENTS = ("startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent")
@@ -15,25 +15,21 @@ PROCESS_STARTS = ("timerEventDefinition", "messageEventDefinition", "signalEvent
 ONLY_IN_EVENT_SUBPROCESSES = ("errorEventDefinition", "escalationEventDefinition")  # compensation: its own rules
 
 
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname
-
-
 def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
     """Problems with one flow node (empty for most)."""
-    tag = _local(node)
+    tag = local_name(node)
     if tag == "receiveTask":
         ref = node.get("messageRef")
         if not ref:
             yield ("a receive task needs messageRef naming the bpmn:message it waits for; Camunda 7's trigger "
                    "without a message has no counterpart here")
-        elif not any(_local(m) == "message" and m.get("name") for m in root.xpath("//*[@id=$ref]", ref=ref)):
+        elif not any(local_name(m) == "message" and m.get("name") for m in root.xpath("//*[@id=$ref]", ref=ref)):
             yield f"the receive task's messageRef '{ref}' points at no named bpmn:message"
     if tag == "eventBasedGateway":
         yield from _event_gateway(node, root)
     if tag not in EVENTS:
         return
-    kinds = [_local(c) for c in node if isinstance(c.tag, str) and _local(c).endswith("EventDefinition")]
+    kinds = [local_name(c) for c in node if isinstance(c.tag, str) and local_name(c).endswith("EventDefinition")]
     if len(kinds) > 1:
         yield ("an event with several event definitions (a BPMN multiple event) is not supported, as in Camunda 7; "
                "draw one event per definition, after an event-based gateway to wait for whichever comes first")
@@ -41,12 +37,12 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
     parent = node.getparent()
     if tag == "startEvent" and kinds == ["messageEventDefinition"] and parent is not None:
         ref = node.find(f"{B}messageEventDefinition").get("messageRef")
-        twins = [s for s in parent if isinstance(s.tag, str) and _local(s) == "startEvent" and s is not node
+        twins = [s for s in parent if isinstance(s.tag, str) and local_name(s) == "startEvent" and s is not node
                  and any(d.get("messageRef") == ref for d in s.findall(f"{B}messageEventDefinition"))]
         if ref and twins:
             yield (f"two message start events of this scope wait for the message '{ref}'; Camunda 7 refuses that, "
                    "as it could not tell which to start")
-    if tag != "startEvent" or not kinds or parent is None or _local(parent) != "process":
+    if tag != "startEvent" or not kinds or parent is None or local_name(parent) != "process":
         return
     if kinds[0] in ONLY_IN_EVENT_SUBPROCESSES:
         kind = kinds[0].removesuffix("EventDefinition")
@@ -64,7 +60,7 @@ def _event_gateway(node: etree._Element, root: etree._Element) -> Iterator[str]:
         if flow.get("sourceRef") != node.get("id"):
             continue
         target = root.xpath("//*[@id=$ref]", ref=flow.get("targetRef"))
-        kind = _local(target[0]) if target else None
+        kind = local_name(target[0]) if target else None
         if kind is not None and kind not in ("intermediateCatchEvent", "receiveTask"):
             yield (f"an event-based gateway leads only to intermediate catch events and receive tasks, as in "
                    f"Camunda 7; its flow '{flow.get('id')}' leads to a {kind}")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from engine.validation.xml_load import BPMN_NS
+from engine.validation.xml_load import BPMN_NS, local_name
 
 B = "{%s}" % BPMN_NS
 SCOPES = ("subProcess", "transaction")  # embedded scopes with a start of their own (the process is one too)
@@ -18,13 +18,9 @@ DEFINITIONS = ("messageEventDefinition", "timerEventDefinition", "errorEventDefi
                "cancelEventDefinition", "linkEventDefinition", "terminateEventDefinition")
 
 
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
-
-
 def node_rules(node: etree._Element, ids: dict[str, etree._Element]) -> Iterator[str]:
     """One flow node: catch events without a definition, gateways that go nowhere."""
-    tag = _local(node)
+    tag = local_name(node)
     if node.find(f"{B}eventDefinitionRef") is not None:
         pass  # the whitelist refuses eventDefinitionRef (Camunda 7 does not run it either)
     elif tag in ("boundaryEvent", "intermediateCatchEvent") and not any(
@@ -32,7 +28,7 @@ def node_rules(node: etree._Element, ids: dict[str, etree._Element]) -> Iterator
         yield f"the {tag} has no event definition; make it a timer, message, error or other event in the modeler"
     if tag in GATEWAYS:
         own = node.get("id")
-        if not any(_local(n) == "sequenceFlow" and n.get("sourceRef") == own for n in ids.values()):
+        if not any(local_name(n) == "sequenceFlow" and n.get("sourceRef") == own for n in ids.values()):
             yield "the gateway has no outgoing sequence flow; draw at least one"
     ends = {"startEvent": ("targetRef", "a start event has no incoming sequence flow; draw the flow to the task "
                                         "after it"),
@@ -40,7 +36,7 @@ def node_rules(node: etree._Element, ids: dict[str, etree._Element]) -> Iterator
                                       "an intermediate event instead")}
     if tag in ends:
         ref, sentence = ends[tag]
-        if any(_local(n) == "sequenceFlow" and n.get(ref) == node.get("id") for n in ids.values()):
+        if any(local_name(n) == "sequenceFlow" and n.get(ref) == node.get("id") for n in ids.values()):
             yield sentence
 
 
@@ -48,18 +44,18 @@ def scope_rules(scope: etree._Element) -> Iterator[str]:
     """A process or an embedded subprocess: one none start event to begin with (event subprocesses aside)."""
     if scope.get("triggeredByEvent") == "true":
         return
-    starts = [n for n in scope if _local(n) == "startEvent"]
+    starts = [n for n in scope if local_name(n) == "startEvent"]
     plain = [n for n in starts if not any(n.find(B + d) is not None for d in DEFINITIONS)]
-    what = "the process" if _local(scope) == "process" else "the subprocess"
+    what = "the process" if local_name(scope) == "process" else "the subprocess"
     if not starts:
         yield f"{what} has no start event; draw one"
-    elif _local(scope) != "process" and len(starts) > 1:
+    elif local_name(scope) != "process" and len(starts) > 1:
         yield (f"the subprocess has {len(starts)} start events; an embedded subprocess needs exactly one none "
                "start event, as in Camunda 7")
-    elif _local(scope) != "process" and len(plain) != 1:
+    elif local_name(scope) != "process" and len(plain) != 1:
         yield "an embedded subprocess needs a none start event, as in Camunda 7"
     elif len(plain) > 1:
         yield (f"the process has {len(plain)} none start events; Camunda 7 allows only one, so keep one and "
                "join the paths after it")
-    if _local(scope) != "process" and not any(_local(n) == "endEvent" for n in scope):
+    if local_name(scope) != "process" and not any(local_name(n) == "endEvent" for n in scope):
         yield "the subprocess has no end event; draw one"

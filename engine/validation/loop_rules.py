@@ -7,7 +7,7 @@ from lxml import etree
 
 from engine.bpmn.extensions import CAMUNDA_NS, C
 from engine.expr import ExpressionError, compile_condition, compile_expression
-from engine.validation.xml_load import BPMN_NS
+from engine.validation.xml_load import BPMN_NS, local_name
 
 B = f"{{{BPMN_NS}}}"
 LOOP_TAGS = ("multiInstanceLoopCharacteristics", "standardLoopCharacteristics")
@@ -19,10 +19,6 @@ MI_CAMUNDA = {"collection", "elementVariable"}
 LOOP_CHILDREN = {"loopCondition", "documentation"}
 
 
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
-
-
 def _compile(label: str, text: str, condition: bool = False) -> Iterator[str]:
     try:
         (compile_condition if condition else compile_expression)(text)
@@ -32,7 +28,7 @@ def _compile(label: str, text: str, condition: bool = False) -> Iterator[str]:
 
 def check_loop(node: etree._Element) -> Iterator[str]:
     """Problems with one multiInstanceLoopCharacteristics or standardLoopCharacteristics (on its activity)."""
-    tag, activity = _local(node), _local(node.getparent())
+    tag, activity = local_name(node), local_name(node.getparent())
     if activity not in LOOPABLE:
         if tag == "multiInstanceLoopCharacteristics":
             yield (f"multi-instance is not supported on a {activity}; draw it on a user, service, send, business "
@@ -46,7 +42,7 @@ def check_loop(node: etree._Element) -> Iterator[str]:
         if q.namespace == CAMUNDA_NS and (tag == "standardLoopCharacteristics" or q.localname not in MI_CAMUNDA):
             yield (f"camunda:{q.localname} on the loop characteristics is not supported; "
                    "put asynchronous continuations on the activity itself")
-    children = {_local(c) for c in node if isinstance(c.tag, str)}
+    children = {local_name(c) for c in node if isinstance(c.tag, str)}
     if tag == "multiInstanceLoopCharacteristics":
         yield from _multi_instance(node, children)
     else:

@@ -10,6 +10,7 @@ from lxml import etree
 from engine.bpmn.extensions import C
 from engine.bpmn.mapping_values import parameters, read_value, texts
 from engine.expr import ExpressionError, compile_expression
+from engine.validation.xml_load import local_name
 
 MAPPED = {  # where Camunda 7 runs camunda:inputOutput (whitelist CONTEXTS lets these two through to say why not)
     "startEvent": "Camunda 7 runs no input/output mapping on a start event; map the variables in the first "
@@ -27,13 +28,9 @@ EXECUTION = ("processBusinessKey", "businessKey", "currentActivityId", "currentA
 _EXECUTION_USE = re.compile(r"\bexecution\s*(?:\.\s*([^\W\d]\w*)|\[\s*['\"]([^'\"]*)['\"]\s*\])?")
 
 
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
-
-
 def check(node: etree._Element) -> Iterator[str]:
     """Every problem with the variable mappings of one flow node."""
-    tag = _local(node)
+    tag = local_name(node)
     ext = f"{{*}}extensionElements/{C}"
     for stray in ("inputParameter", "outputParameter"):
         if node.find(ext + stray) is not None:
@@ -78,7 +75,8 @@ def _parameter(kind: str, param: etree._Element) -> Iterator[str]:
     yield from _shape(param, label)
     for text in texts(read_value(param)):
         yield from _compiles(label, text)
-    if kind == "outputParameter" and _local(param.getparent().getparent().getparent()) == "businessRuleTask" and \
+    owner = param.getparent().getparent().getparent()
+    if kind == "outputParameter" and local_name(owner) == "businessRuleTask" and \
             any("decisionResult" in _names(t) for t in texts(read_value(param))):
         yield (f"{label} reads decisionResult, which kentei does not set; map the decision's result with "
                "camunda:resultVariable and camunda:mapDecisionResult and read that variable")
@@ -92,13 +90,13 @@ CHILDREN = {"inputParameter": SINGLE, "outputParameter": SINGLE, "value": SINGLE
 def _shape(node: etree._Element, label: str) -> Iterator[str]:
     """Only text or one camunda:list / camunda:map, lists of values, maps of keyed entries (scripts: whitelist)."""
     children = [c for c in node if isinstance(c.tag, str)]
-    here = _local(node)
+    here = local_name(node)
     if len(children) > 1 and CHILDREN[here] is SINGLE:
         yield f"{label} holds more than one value; wrap them in a camunda:list"
     if here in ("list", "map") and (node.text or "").strip():
         yield f"{label} has text outside its camunda:value or camunda:entry elements"
     for child in children:
-        tag = _local(child)
+        tag = local_name(child)
         if tag == "script":
             continue  # refused by the whitelist, with its sentence
         if tag not in CHILDREN[here] or etree.QName(child).namespace != etree.QName(node).namespace:

@@ -7,18 +7,9 @@ from lxml import etree
 
 from engine.bpmn.extensions import C
 from engine.expr import ExpressionError, compile_expression
-from engine.validation.xml_load import BPMN_NS
+from engine.validation.xml_load import BPMN_NS, element_by_id, local_name
 
 B = "{%s}" % BPMN_NS
-
-
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname
-
-
-def _by_id(root: etree._Element, ref: str) -> etree._Element | None:
-    found = root.xpath("//*[@id=$ref]", ref=ref)
-    return found[0] if found else None
 
 
 def _compile(label: str, text: str | None) -> Iterator[str]:
@@ -38,11 +29,11 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
 
 def _signal(node: etree._Element, root: etree._Element) -> Iterator[str]:
     """signalRef to a named bpmn:signal with a fixed name; camunda:in (source, sourceExpression, all) on a throw."""
-    throws = _local(node) in ("intermediateThrowEvent", "endEvent")
+    throws = local_name(node) in ("intermediateThrowEvent", "endEvent")
     for definition in node.findall(f"{B}signalEventDefinition"):
         ref = definition.get("signalRef")
-        target = _by_id(root, ref) if ref else None
-        if target is None or _local(target) != "signal" or not target.get("name"):
+        target = element_by_id(root, ref) if ref else None
+        if target is None or local_name(target) != "signal" or not target.get("name"):
             yield "the signal event needs signalRef pointing at a named bpmn:signal"
         elif "${" in target.get("name") or "#{" in target.get("name"):
             yield (f"the signal name '{target.get('name')}' is an expression, which is not supported; give the "
@@ -67,20 +58,20 @@ def _link(node: etree._Element) -> Iterator[str]:
     definition = node.find(f"{B}linkEventDefinition")
     if definition is None:
         return
-    tag, name = _local(node), definition.get("name")
+    tag, name = local_name(node), definition.get("name")
     if tag not in ("intermediateThrowEvent", "intermediateCatchEvent"):
         yield "link event definitions belong on intermediate throw and catch events only"
         return
     if not name:
         yield "the link event needs a name (the linkEventDefinition's name) that pairs its throw and catch"
         return
-    flows = [f for f in node.getparent() if _local(f) == "sequenceFlow"]
+    flows = [f for f in node.getparent() if local_name(f) == "sequenceFlow"]
     if tag == "intermediateThrowEvent" and any(f.get("sourceRef") == node.get("id") for f in flows):
         yield "a link throw event has no outgoing sequence flow: the process goes on at its link catch event"
     if tag == "intermediateCatchEvent" and any(f.get("targetRef") == node.get("id") for f in flows):
         yield "a link catch event has no incoming sequence flow: it is reached from its link throw events"
-    catches = [c for c in node.getparent() if _local(c) == "intermediateCatchEvent"
-               and any(_local(d) == "linkEventDefinition" and d.get("name") == name for d in c)]
+    catches = [c for c in node.getparent() if local_name(c) == "intermediateCatchEvent"
+               and any(local_name(d) == "linkEventDefinition" and d.get("name") == name for d in c)]
     if tag == "intermediateThrowEvent" and not catches:
         yield f"no link catch event named '{name}' is in the same process level as this link throw event"
     elif tag == "intermediateCatchEvent" and len(catches) > 1:

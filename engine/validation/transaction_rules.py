@@ -5,14 +5,10 @@ from typing import Iterator
 
 from lxml import etree
 
-from engine.validation.xml_load import BPMN_NS
+from engine.validation.xml_load import BPMN_NS, local_name
 
 B = "{%s}" % BPMN_NS
 CANCEL = f"{B}cancelEventDefinition"
-
-
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname
 
 
 def _cancel_boundaries(root: etree._Element, transaction_id: str | None) -> list[etree._Element]:
@@ -22,7 +18,7 @@ def _cancel_boundaries(root: etree._Element, transaction_id: str | None) -> list
 
 def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
     """Problems with a flow node's cancel event, or with a transaction's cancel boundary events."""
-    tag = _local(node)
+    tag = local_name(node)
     if tag == "transaction":
         ends = [e for e in node.iter(f"{B}endEvent") if e.find(CANCEL) is not None]
         boundaries = _cancel_boundaries(root, node.get("id"))
@@ -36,11 +32,11 @@ def check(node: etree._Element, root: etree._Element) -> Iterator[str]:
         return
     if tag == "endEvent":
         parent = node.getparent()
-        if parent is None or _local(parent) != "transaction":
+        if parent is None or local_name(parent) != "transaction":
             yield "a cancel end event belongs directly inside a transaction subprocess, as in Camunda 7"
     elif tag == "boundaryEvent":
         attached = root.xpath("//*[@id=$ref]", ref=node.get("attachedToRef"))
-        if not attached or _local(attached[0]) != "transaction":
+        if not attached or local_name(attached[0]) != "transaction":
             yield "a cancel boundary event belongs on a transaction subprocess, as in Camunda 7"
         elif node.get("cancelActivity", "true") != "true":
             yield 'a cancel boundary event always interrupts its transaction; remove cancelActivity="false"'

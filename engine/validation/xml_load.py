@@ -26,6 +26,19 @@ DOCTYPE_MESSAGE = ("the file declares a DOCTYPE; DTDs and entity declarations ar
 _DOCTYPE = re.compile(rb"<!DOCTYPE\b")
 
 
+def local_name(node: etree._Element) -> str:
+    """An element's tag without its namespace ("" for a comment or processing instruction)."""
+    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+
+
+def element_by_id(root: etree._Element, ref: str | None) -> etree._Element | None:
+    """The element of the document with this id, if any."""
+    if not ref:
+        return None
+    found = root.xpath("//*[@id=$ref]", ref=ref)
+    return found[0] if found else None
+
+
 def load_xml(name: str, content: bytes) -> tuple[etree._Element | None, list[Problem]]:
     """Parse bytes as XML; a problem names the line for malformed XML and the encoding for bad bytes."""
     declared = _DECLARED.match(content)
