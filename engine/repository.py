@@ -5,6 +5,7 @@ Definitions are tenant-aware, as in Camunda: a deployment belongs to one prefect
 """
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -19,6 +20,7 @@ from engine.dmn import Decision, load_dmn
 from engine.errors import NotFound
 
 # the prefecture's own versions first, then the shared ones; newest first within each
+_IMPORTS = re.compile(rb"<(?:\w+:)?import\b")  # a DMN file that imports others (engine/dmn/loader.py)
 OWN_THEN_SHARED = "tenant IN (:tenant, '') ORDER BY CASE WHEN tenant = :tenant THEN 0 ELSE 1 END, version DESC"
 
 
@@ -31,6 +33,8 @@ class Repository:
         self._rules: dict[int, dict[str, dict[str, message_rules.MessageRule]]] = {}
         self._starts: dict[int, list[tuple[str, str, str]]] = {}
         self._dmn: dict[int, dict[str, Decision]] = {}
+        #: Files that import others, by (file id, the ids of the files their imports were found among).
+        self._imported: dict[tuple[int, tuple[int, ...]], dict[str, Decision]] = {}
         self._lock = threading.Lock()
 
     def latest_definition(self, fast: FastSql, conn: Connection, key: str, tenant: str) -> tuple[int, int]:
@@ -92,7 +96,29 @@ class Repository:
         if decisions is None:
             name, content = conn.execute(select(DeployedFile.name, DeployedFile.content)
                                          .where(DeployedFile.id == file_id)).one()
+            if _IMPORTS.search(content):  # it may import others: the prefecture's newest of them, cached by version
+                return self._importing(conn, tenant, key, file_id, name, content)
             decisions = load_dmn(content, name)
             with self._lock:
                 self._dmn[file_id] = decisions
+        return decisions[key], decisions
+
+    def _importing(self, conn: Connection, tenant: str, key: str, file_id: int, name: str,
+                   content: bytes) -> tuple[Decision, dict[str, Decision]]:
+        """A DMN file that imports others, loaded with the DMN files it may name (by namespace): the
+        prefecture's newest of each file name, else the shared newest."""
+        rows = conn.execute(select(DeployedFile.id, DeployedFile.name, DeployedFile.tenant)
+                            .where(DeployedFile.kind == "dmn", DeployedFile.tenant.in_([tenant, ""]))
+                            .order_by(DeployedFile.version.desc())).all()
+        chosen: dict[str, int] = {}
+        for other_id, other_name, owner in sorted(rows, key=lambda r: r[2] != tenant):  # own first, newest first
+            chosen.setdefault(other_name, other_id)
+        cache_key = (file_id, tuple(sorted(chosen.values())))
+        decisions = self._imported.get(cache_key)
+        if decisions is None:
+            files = dict(conn.execute(select(DeployedFile.name, DeployedFile.content)
+                                      .where(DeployedFile.id.in_(list(chosen.values())))).all())
+            decisions = load_dmn(content, name, imports=files)
+            with self._lock:
+                self._imported[cache_key] = decisions
         return decisions[key], decisions

@@ -1,4 +1,4 @@
-"""The `kentei` command: init, deploy, validate, start, tasks, complete, message, signal, instance, incidents, retry, resolve,
+"""The `kentei` command: init, deploy, validate, decide, start, tasks, complete, message, signal, instance, incidents, retry, resolve,
 worker, demo, user-add, users and the simulators."""
 from __future__ import annotations
 
@@ -419,6 +419,13 @@ def national_sim(args: tuple[str, ...]) -> None:
     from handlers.national.__main__ import main as run
     sys.exit(run(list(args)))
 
+
+def _add_commands() -> None:
+    from kentei.decide import decide
+    main.add_command(decide)
+
+
+_add_commands()
 
 if __name__ == "__main__":
     main()

@@ -25,6 +25,7 @@ from . import (  # noqa: F401
     api,
     audit,
     auth,
+    decisions,
     i18n,
     inbox,
     instances,

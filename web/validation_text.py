@@ -13,6 +13,7 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from .validation_text_async import ASYNC
+from .validation_text_dmn import DMN, FEEL
 from .validation_text_mappings import MAPPINGS
 from .validation_text_signals import SIGNALS
 from .validation_text_whitelist import WHITELIST
@@ -300,81 +301,8 @@ _SENTENCES = [
     (r"a timer start event needs a literal value: there is no process data before the start",
      _l("タイマー開始イベントには固定の値を書いてください。開始の前にはプロセスのデータがありません。")),
     (r"'(?P<value>.*)' never fires", _l("'%(value)s' では一度も起動しません。")),
-    # -- decision tables (engine/dmn) ----------------------------------------------------------------
-    (r"decision '(?P<name>.*)' has no id", _l("決定 '%(name)s' に ID がありません。")),
-    (r"decision id is used by more than one decision", _l("この ID が複数の決定で使われています。")),
-    (r"the file is not well-formed XML at line (?P<line>\d+), column (?P<column>\d+)",
-     _l("XML の書き方が正しくありません（%(line)s 行目 %(column)s 文字目）。")),
-    (r"the root element (?P<tag>.*) is not a DMN 1\.1, 1\.2 or 1\.3 definitions element",
-     _l("ルート要素 %(tag)s は DMN 1.1・1.2・1.3 の definitions 要素ではありません。")),
-    (r"a requiredDecision has no href", _l("href のない requiredDecision があります。")),
-    (r"literal expression decisions are not supported; use a decision table",
-     _l("リテラル式の決定には対応していません。決定表を使ってください。")),
-    (r"decision has no decision table", _l("決定に決定表がありません。")),
-    (r"decision table has no inputs", _l("決定表に入力がありません。")),
-    (r"decision table has no outputs", _l("決定表に出力がありません。")),
-    (r"hit policy '(?P<policy>.*)' is not a DMN hit policy", _l("'%(policy)s' は DMN のヒットポリシーではありません。")),
-    (r"hit policy (?P<policy>.*) needs outputValues on an output to rank rules",
-     _l("ヒットポリシー %(policy)s ではルールの順位付けのため、出力に outputValues が必要です。")),
-    (r"aggregation '(?P<aggregation>.*)' is not one of SUM, COUNT, MIN and MAX",
-     _l("集計 '%(aggregation)s' は SUM・COUNT・MIN・MAX のどれでもありません。")),
-    (r"aggregation (?P<aggregation>.*) is only allowed with hit policy COLLECT",
-     _l("集計 %(aggregation)s はヒットポリシー COLLECT でだけ使えます。")),
-    (r"aggregation (?P<aggregation>.*) needs exactly one output column",
-     _l("集計 %(aggregation)s には出力列がちょうど1つ必要です。")),
-    (r"JUEL cells are not supported; use FEEL", _l("JUEL のセルには対応していません。FEEL を使ってください。")),
-    (r"expression language '(?P<language>.*)' is not supported; use FEEL",
-     _l("式言語 '%(language)s' には対応していません。FEEL を使ってください。")),
-    (r"input has no input expression text", _l("入力に入力式がありません。")),
-    (r"input expression (?P<text>" + _QUOTED + r") is not a valid FEEL expression \((?P<error>.*)\)",
-     _l("入力式 %(text)s を FEEL 式として読めません。%(error)s。")),
-    (r"typeRef '(?P<type>.*)' is not supported", _l("typeRef '%(type)s' には対応していません。")),
-    (r"output name '(?P<name>.*)' is used by more than one output", _l("出力名 '%(name)s' が複数の出力で使われています。")),
-    (r"output has no name, which a table with several outputs needs",
-     _l("出力に名前がありません。出力が複数ある決定表では名前が必要です。")),
-    (r"output values (?P<text>" + _QUOTED + r") are not a comma-separated list of FEEL literals",
-     _l("出力値 %(text)s が、FEEL のリテラルをカンマで区切った一覧になっていません。")),
-    ((r"rule has (?P<input_entries>\d+) input entr(?:y|ies) and (?P<output_entries>\d+) output entr(?:y|ies) "
-      r"but the table has (?P<inputs>\d+) inputs? and (?P<outputs>\d+) outputs?"),
-     _l("ルールの入力エントリが %(input_entries)s 個、出力エントリが %(output_entries)s 個ですが、"
-        "決定表の入力は %(inputs)s 列、出力は %(outputs)s 列です。")),
-    (r"input entry (?P<text>" + _QUOTED + r") for input '(?P<input>.*)' is not a FEEL simple unary test "
-     r"\((?P<error>.*)\)",
-     _l("入力 '%(input)s' の入力エントリ %(text)s を FEEL の単項テストとして読めません。%(error)s。")),
-    (r"input entry (?P<text>" + _QUOTED + r") is not a FEEL simple unary test \((?P<error>.*)\)",
-     _l("入力エントリ %(text)s を FEEL の単項テストとして読めません。%(error)s。")),
-    (r"output entry (?P<text>" + _QUOTED + r") for output '(?P<output>.*)' is not a valid FEEL expression "
-     r"\((?P<error>.*)\)",
-     _l("出力 '%(output)s' の出力エントリ %(text)s を FEEL 式として読めません。%(error)s。")),
-    (r"output entry (?P<text>" + _QUOTED + r") is not a valid FEEL expression \((?P<error>.*)\)",
-     _l("出力エントリ %(text)s を FEEL 式として読めません。%(error)s。")),
-    (r"output entry (?P<text>" + _QUOTED + r") for output '(?P<output>.*)' is not one of the output's outputValues",
-     _l("出力 '%(output)s' の出力エントリ %(text)s が、その出力の outputValues にありません。")),
-    (r"required decision '(?P<ref>.*)' does not exist in this file", _l("必要とする決定 '%(ref)s' がこのファイルにありません。")),
-    (r"decision requirements form a cycle \((?P<cycle>.*)\)", _l("決定の依存関係が循環しています（%(cycle)s）。")),
-    (r"decision requirements are nested more than (?P<n>\d+) levels deep",
-     _l("決定の依存関係の入れ子が %(n)s 段を超えています。")),
-    # -- FEEL cells (engine/dmn/feel*.py, unary_tests.py): the why inside the sentences above ------------
-    (r"function '(?P<name>.*?)' at column (?P<column>\d+) is not supported; only date\(\) is",
-     _l("%(column)s 文字目の関数 '%(name)s' は使えません。使える関数は date() だけです")),
-    (r"the string starting at column (?P<column>\d+) is not closed", _l("%(column)s 文字目から始まる文字列が閉じられていません")),
-    (r"(?P<what>.+) at column (?P<column>\d+)", _l("%(what)s（%(column)s 文字目）")),
-    (r"expected a value but found the end of the text", _l("値がないままテキストが終わっています")),
-    (r"expected a value but found (?P<found>'.*')", _l("値があるべき位置に %(found)s があります")),
-    (r"expected a name after '\.' but found the end of the text", _l("'.' の後に名前がないままテキストが終わっています")),
-    (r"expected a name after '\.' but found (?P<found>'.*')", _l("'.' の後には名前が必要ですが、%(found)s があります")),
-    (r"expected '\]', '\[' or '\)' to close the interval but found the end of the text",
-     _l("範囲を閉じる ']'・'['・')' がないままテキストが終わっています")),
-    (r"expected '\]', '\[' or '\)' to close the interval but found (?P<found>'.*')",
-     _l("範囲を閉じる ']'・'['・')' があるべき位置に %(found)s があります")),
-    (r"expected the end of the text but found (?P<found>'.*')", _l("余分な %(found)s があります")),
-    (r"expected (?P<op>'.*?') but found the end of the text", _l("%(op)s がないままテキストが終わっています")),
-    (r"expected (?P<op>'.*?') but found (?P<found>'.*')", _l("%(op)s があるべき位置に %(found)s があります")),
-    (r"not\(\.\.\.\) must enclose the whole entry", _l("not(...) はエントリ全体を囲んでください")),
-    (r"the expression is nested more than (?P<n>\d+) levels deep", _l("式の入れ子が %(n)s 段を超えています")),
-    (r"invalid \\u escape", _l("\\u エスケープが正しくありません")),
-    (r"invalid escape '(?P<escape>.*)'", _l("エスケープ '%(escape)s' は使えません")),
-    (r"(?P<text>.+) is not a valid date", _l("%(text)s は正しい日付ではありません")),
+    *DMN,  # DMN files and the FEEL syntax errors inside their sentences: web/validation_text_dmn.py
+    *FEEL,
 ]
 PATTERNS = [(re.compile(pattern, re.DOTALL), text) for pattern, text in _SENTENCES]
 

@@ -1,5 +1,8 @@
-"""Checks on the decision requirements graph: dangling references and cycles."""
+"""Checks on the decision requirements graph of one file: cycles, and chains too deep to evaluate.
 
+`requirements` maps each decision id to the ids of the decisions of the same file it requires; ids that
+are not keys (decisions that failed to compile, which are reported already) are left out.
+"""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -8,11 +11,7 @@ from .errors import DmnError
 
 
 def check_requirements(requirements: Mapping[str, Sequence[str]], errors: list[DmnError]) -> None:
-    """Report requiredDecision references that point nowhere and every requirement cycle once."""
-    for decision_id, required in requirements.items():
-        for required_id in required:
-            if required_id not in requirements:
-                errors.append(DmnError(decision_id, f"required decision '{required_id}' does not exist in this file"))
+    """Report every requirement cycle once."""
     finished: set[str] = set()
     reported: set[frozenset[str]] = set()
     for start in requirements:
@@ -42,3 +41,30 @@ def _visit(
         _visit(required_id, requirements, path, finished, reported, errors)
     path.pop()
     finished.add(decision_id)
+
+
+def too_deep(requirements: Mapping[str, Sequence[str]], limit: int) -> str | None:
+    """The first decision whose chain of required decisions is longer than limit, found without recursion
+    (a cycle ends a chain; check_requirements reports it)."""
+    depth: dict[str, int] = {}
+    for start in requirements:
+        if start in depth:
+            continue
+        path, on_path = [start], {start}
+        pending = [iter(requirements[start])]
+        while pending:
+            child = next(pending[-1], None)
+            if child is None:
+                node = path.pop()
+                on_path.discard(node)
+                pending.pop()
+                depth[node] = 1 + max((depth.get(r, 0) for r in requirements[node] if r in requirements), default=0)
+                if depth[node] > limit + 1:
+                    return node
+            elif child in requirements and child not in depth and child not in on_path:
+                if len(path) > limit:
+                    return start
+                path.append(child)
+                on_path.add(child)
+                pending.append(iter(requirements[child]))
+    return None

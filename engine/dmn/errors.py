@@ -1,9 +1,11 @@
-"""Exceptions raised while loading and evaluating DMN decision tables."""
+"""Exceptions raised while loading and evaluating DMN files (FEEL's own are in feel/errors.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+
+from .feel.errors import FeelSyntaxError  # noqa: F401 - re-exported: FEEL text that does not compile
 
 
 class DmnError(ValueError):
@@ -54,11 +56,3 @@ class DecisionError(RuntimeError):
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle with the constructor's arguments (the default would pass only the text)."""
         return type(self), (self.decision_id, self.message)
-
-
-class FeelEvalError(Exception):
-    """Internal: a FEEL evaluation failure that the caller turns into a DecisionError."""
-
-
-class FeelSyntaxError(Exception):
-    """Internal: FEEL text that does not parse; the loader turns it into a DmnError."""

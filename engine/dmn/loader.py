@@ -1,182 +1,179 @@
-"""Loading DMN 1.1/1.2/1.3 files as written by Camunda Modeler into Decision objects."""
+"""Loading DMN 1.1-1.5 files into models: elements, item definitions, imports, requirement checks.
 
+load_model() loads one file with the files it imports (found by namespace among `imports`, e.g. the other
+files of a deployment or of a TCK folder) and reports every problem of the file at once (DmnErrors).
+load_dmn() is the engine's entry point: the decisions of one file by id.
+"""
 from __future__ import annotations
 
-from typing import TypeVar
-
+from collections.abc import Mapping
 from lxml import etree
 
-from .drg import check_requirements
+from . import elements as compile_elements
+from .build import Build
+from .drg import check_requirements, too_deep
 from .errors import DmnError, DmnErrors
-from .hit_policies import AGGREGATIONS, HIT_POLICIES, PRIORITY_POLICIES
-from .model import Decision
-from .table_loader import Element, TableLoader
+from .item_types import TypeRegistry
+from .model import Decision, DmnModel
+from .xml import CAMUNDA_VERSIONS, DMN_NAMESPACES, children, local, parse_root
 
-DMN_NAMESPACES = {
-    "http://www.omg.org/spec/DMN/20151101/dmn.xsd": "1.1",
-    "http://www.omg.org/spec/DMN/20180521/MODEL/": "1.2",
-    "https://www.omg.org/spec/DMN/20191111/MODEL/": "1.3",
-}
-
-T = TypeVar("T")
 #: A decision requiring a decision requiring … at most this deep: evaluating them recurses per level.
 MAX_REQUIREMENT_DEPTH = 100
+_KINDS = {"inputData": compile_elements.input_data, "decision": compile_elements.decision,
+          "businessKnowledgeModel": compile_elements.bkm, "decisionService": compile_elements.decision_service}
 
 
-def load_dmn(xml: bytes | str, filename: str = "") -> dict[str, Decision]:
-    """Load every decision of a DMN file; raise DmnErrors listing all problems found."""
-    errors: list[DmnError] = []
-    root = _parse_root(xml, errors)
-    if root is None:
-        raise DmnErrors(errors, filename)
-    ns = etree.QName(root).namespace or ""
-    default_language = root.get("expressionLanguage")
-    decisions: dict[str, Decision] = {}
-    requirements: dict[str, list[str]] = {}
-    for element in root.iterchildren(f"{{{ns}}}decision"):
-        decision_id = element.get("id")
-        if not decision_id:
-            errors.append(DmnError(None, f"decision '{element.get('name', '')}' has no id"))
-            continue
-        if decision_id in requirements:
-            errors.append(DmnError(decision_id, "decision id is used by more than one decision"))
-            continue
-        requirements[decision_id] = _required_ids(element, ns, decision_id, errors)
-        decision = _load_decision(element, ns, decision_id, default_language, errors)
-        if decision is not None:
-            decision.required = requirements[decision_id]
-            decisions[decision_id] = decision
-    too_deep = _too_deep(requirements)
-    if too_deep is not None:  # the graph checks walk it by recursion: refuse it before they do
-        errors.append(DmnError(too_deep, f"decision requirements are nested more than {MAX_REQUIREMENT_DEPTH} "
+def load_dmn(xml: bytes | str, filename: str = "", imports: Mapping[str, bytes] | None = None) -> dict[str, Decision]:
+    """Load every decision of a DMN file by id; raise DmnErrors listing all problems found."""
+    return load_model(xml, filename, imports).decisions
+
+
+def load_model(xml: bytes | str, filename: str = "", imports: Mapping[str, bytes] | None = None) -> DmnModel:
+    """Load a DMN file and the files it imports (by namespace among `imports`: file name -> content)."""
+    return _Loader(imports or {}).load(xml, filename)
+
+
+class _Loader:
+    """Loads a file and, on demand, the files it imports; each namespace once."""
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self.files = files
+        self.by_namespace: dict[str, DmnModel] = {}
+        self.loading: set[str] = set()
+        self._namespaces: dict[str, str] | None = None
+
+    def namespaces(self) -> dict[str, str]:
+        """The namespace of each file offered for imports -> its file name."""
+        if self._namespaces is None:
+            self._namespaces = {}
+            for name, data in self.files.items():
+                root = parse_root(data, [])
+                if root is not None and root.get("namespace"):
+                    self._namespaces.setdefault(root.get("namespace") or "", name)
+        return self._namespaces
+
+    def load(self, xml: bytes | str, filename: str) -> DmnModel:
+        errors: list[DmnError] = []
+        root = parse_root(xml, errors)
+        if root is None:
+            raise DmnErrors(errors, filename)
+        model = self._build(root, filename, errors)
+        if errors:
+            raise DmnErrors(errors, filename)
+        graph = model.decisions
+        for found in graph.values():
+            found.graph = graph
+        return model
+
+    def _build(self, root: etree._Element, filename: str, errors: list[DmnError]) -> DmnModel:
+        version = DMN_NAMESPACES[etree.QName(root).namespace or ""]
+        camunda = version in CAMUNDA_VERSIONS
+        namespace = (root.get("namespace") or "").strip()
+        model = DmnModel(root.get("name") or filename, namespace, filename, camunda)
+        model.models = self.by_namespace
+        self.by_namespace.setdefault(namespace, model)
+        types = TypeRegistry(children(root, "itemDefinition"), root.nsmap, namespace, errors, camunda)
+        model.types = types
+        build = Build(filename, errors, types, camunda, root.get("expressionLanguage"))
+        self._imports(root, model, types, errors)
+        drg = [e for e in root if isinstance(e.tag, str) and local(e) in _KINDS]
+        build.global_names = frozenset(_names(drg, model))
+        declared = {_id_of(element) for element in drg}
+        refs = {_id_of(element): compile_elements.requirement_refs(element) for element in drg}
+        for element in drg:
+            element_id = _id_of(element)
+            kind = local(element)
+            if not element_id:
+                errors.append(DmnError(None, f"{_ARTICLES[kind]} {_KIND_WORDS[kind]} has neither an id nor a name"))
+                continue
+            if element_id in model.elements:
+                errors.append(DmnError(element_id, f"{_KIND_WORDS[kind]} id is used by more than one element"
+                                       if kind != "decision" else "decision id is used by more than one decision"))
+                continue
+            compiled = _KINDS[kind](build, element, element_id, model)
+            if compiled is not None:
+                model.elements[element_id] = compiled
+        for name in types.elements:  # every item definition, used or not: its problems are the file's
+            types.item_type(name)
+        self._check(model, declared, refs, errors)
+        return model
+
+    def _imports(self, root: etree._Element, model: DmnModel, types: TypeRegistry, errors: list[DmnError]) -> None:
+        """Load the DMN files this one imports (other import types are left alone)."""
+        for element in children(root, "import"):
+            namespace = (element.get("namespace") or "").strip()
+            name = (element.get("name") or "").strip()
+            import_type = (element.get("importType") or "").strip()
+            if import_type and import_type not in DMN_NAMESPACES:
+                continue
+            imported = self._import(namespace, errors, element.get("id") or name or namespace)
+            if imported is not None:
+                model.imports[name] = imported
+                types.imports[name] = imported.types
+
+    def _import(self, namespace: str, errors: list[DmnError], where: str) -> DmnModel | None:
+        if namespace in self.by_namespace:
+            return self.by_namespace[namespace]
+        filename = self.namespaces().get(namespace)
+        if filename is None:
+            errors.append(DmnError(where, f"the imported namespace '{namespace}' is not the namespace of any DMN "
+                                          "file given with this one"))
+            return None
+        if namespace in self.loading:
+            return None
+        self.loading.add(namespace)
+        try:
+            inner: list[DmnError] = []
+            root = parse_root(self.files[filename], inner)
+            model = self._build(root, filename, inner) if root is not None else None
+        finally:
+            self.loading.discard(namespace)
+        if inner:
+            errors.extend(DmnError(where, f"the imported file {filename} has a problem at {error.element_id}: "
+                                          f"{error.message}" if error.element_id else
+                                          f"the imported file {filename} has a problem: {error.message}")
+                          for error in inner)
+            return None
+        return model
+
+    def _check(self, model: DmnModel, declared: set[str], refs: dict[str, list[tuple[str, tuple[str, str]]]],
+               errors: list[DmnError]) -> None:
+        """Requirements that lead nowhere, decision cycles and chains too deep to evaluate (an element that
+        failed to compile counts as declared: its problems are reported already)."""
+        for element_id, targets in refs.items():
+            for what, (namespace, ref) in targets:
+                own = namespace in ("", model.namespace)
+                if (own and ref not in declared) or (not own and model.element(namespace, ref) is None):
+                    where = "this file" if own else f"namespace '{namespace}'"
+                    errors.append(DmnError(element_id, f"required {what} '{ref}' does not exist in {where}"))
+        requirements = {e.id: e.required for e in model.elements.values() if isinstance(e, Decision)}
+        deep = too_deep(requirements, MAX_REQUIREMENT_DEPTH)
+        if deep is not None:  # the graph checks walk it by recursion: refuse it before they do
+            errors.append(DmnError(deep, f"decision requirements are nested more than {MAX_REQUIREMENT_DEPTH} "
                                          "levels deep"))
-    else:
-        check_requirements(requirements, errors)
-    if errors:
-        raise DmnErrors(errors, filename)
-    for decision in decisions.values():
-        decision.graph = decisions
-    return decisions
-
-
-def _parse_root(xml: bytes | str, errors: list[DmnError]) -> Element | None:
-    """Parse the XML safely and check that the root is a DMN definitions element."""
-    data = xml.encode("utf-8") if isinstance(xml, str) else xml
-    # No entity expansion, DTD loading or network access: DMN files may come from users.
-    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        line, column = error.position
-        errors.append(DmnError(None, f"the file is not well-formed XML at line {line}, column {column}"))
-        return None
-    qname = etree.QName(root)
-    if qname.localname != "definitions" or qname.namespace not in DMN_NAMESPACES:
-        errors.append(
-            DmnError(root.get("id"), f"the root element {root.tag} is not a DMN 1.1, 1.2 or 1.3 definitions element")
-        )
-        return None
-    return root
-
-
-def _too_deep(requirements: dict[str, list[str]]) -> str | None:
-    """The first decision whose chain of required decisions is longer than MAX_REQUIREMENT_DEPTH, found
-    without recursion (a cycle ends a chain; check_requirements reports it)."""
-    depth: dict[str, int] = {}
-    for start in requirements:
-        if start in depth:
-            continue
-        path, on_path = [start], {start}
-        pending = [iter(requirements[start])]
-        while pending:
-            child = next(pending[-1], None)
-            if child is None:
-                node = path.pop()
-                on_path.discard(node)
-                pending.pop()
-                depth[node] = 1 + max((depth.get(r, 0) for r in requirements[node]), default=0)
-                if depth[node] > MAX_REQUIREMENT_DEPTH + 1:
-                    return node
-            elif child in requirements and child not in depth and child not in on_path:
-                if len(path) > MAX_REQUIREMENT_DEPTH:
-                    return start
-                path.append(child)
-                on_path.add(child)
-                pending.append(iter(requirements[child]))
-    return None
-
-
-def _required_ids(element: Element, ns: str, decision_id: str, errors: list[DmnError]) -> list[str]:
-    """The ids of the decisions a decision requires, in document order without repeats."""
-    required: list[str] = []
-    for requirement in element.iterchildren(f"{{{ns}}}informationRequirement"):
-        for reference in requirement.iterchildren(f"{{{ns}}}requiredDecision"):
-            href = (reference.get("href") or "").strip()
-            target = href.rpartition("#")[2]
-            if not target:
-                errors.append(DmnError(decision_id, "a requiredDecision has no href"))
-            elif target not in required:
-                required.append(target)
-    return required
-
-
-def _load_decision(
-    element: Element, ns: str, decision_id: str, default_language: str | None, errors: list[DmnError]
-) -> Decision | None:
-    """Compile one decision; return None if it has any problem (all recorded in errors)."""
-    before = len(errors)
-    table = element.find(f"{{{ns}}}decisionTable")
-    if table is None:
-        if element.find(f"{{{ns}}}literalExpression") is not None:
-            errors.append(DmnError(decision_id, "literal expression decisions are not supported; use a decision table"))
         else:
-            errors.append(DmnError(decision_id, "decision has no decision table"))
-        return None
-    loader = TableLoader(ns, decision_id, default_language, errors)
-    input_elements = table.findall(loader.tag("input"))
-    output_elements = table.findall(loader.tag("output"))
-    hit_policy = (table.get("hitPolicy") or "UNIQUE").strip()
-    aggregation = (table.get("aggregation") or "").strip() or None
-    if not input_elements:
-        errors.append(DmnError(decision_id, "decision table has no inputs"))
-    if not output_elements:
-        errors.append(DmnError(decision_id, "decision table has no outputs"))
-    _check_policy(decision_id, hit_policy, aggregation, len(output_elements), errors)
-    inputs = loader.inputs(input_elements)
-    outputs = loader.outputs(output_elements)
-    ranked = any(element.find(loader.tag("outputValues")) is not None for element in output_elements)
-    if hit_policy in PRIORITY_POLICIES and output_elements and not ranked:
-        errors.append(DmnError(decision_id, f"hit policy {hit_policy} needs outputValues on an output to rank rules"))
-    rules = loader.rules(table.findall(loader.tag("rule")), inputs, outputs, hit_policy)
-    if len(errors) > before:
-        return None
-    return Decision(
-        id=decision_id,
-        name=element.get("name") or decision_id,
-        hit_policy=hit_policy,
-        aggregation=aggregation,
-        inputs=tuple(_present(inputs)),
-        outputs=tuple(_present(outputs)),
-        rules=tuple(_present(rules)),
-    )
+            check_requirements(requirements, errors)
 
 
-def _check_policy(
-    decision_id: str, hit_policy: str, aggregation: str | None, output_count: int, errors: list[DmnError]
-) -> None:
-    """Record an unknown hit policy or aggregation, or an aggregation the table cannot have."""
-    if hit_policy not in HIT_POLICIES:
-        errors.append(DmnError(decision_id, f"hit policy '{hit_policy}' is not a DMN hit policy"))
-    if aggregation is None:
-        return
-    if aggregation not in AGGREGATIONS:
-        errors.append(DmnError(decision_id, f"aggregation '{aggregation}' is not one of SUM, COUNT, MIN and MAX"))
-    elif hit_policy != "COLLECT":
-        errors.append(DmnError(decision_id, f"aggregation {aggregation} is only allowed with hit policy COLLECT"))
-    elif output_count != 1:
-        errors.append(DmnError(decision_id, f"aggregation {aggregation} needs exactly one output column"))
+_ARTICLES = {"inputData": "an", "decision": "a", "businessKnowledgeModel": "a", "decisionService": "a"}
+_KIND_WORDS = {"inputData": "input data element", "decision": "decision",
+               "businessKnowledgeModel": "business knowledge model",
+               "decisionService": "decision service"}
 
 
-def _present(items: list[T | None]) -> list[T]:
-    """Drop the None placeholders (only called when no problem was recorded, so there are none)."""
-    return [item for item in items if item is not None]
+def _id_of(element: etree._Element) -> str:
+    """An element's id; DMN 1.5 lets an element go without one, and then its name stands for it."""
+    return (element.get("id") or "").strip() or (element.get("name") or "").strip()
+
+
+def _names(drg: list[etree._Element], model: DmnModel) -> list[str]:
+    """The names every expression of the file may use: its elements', its imports', an unnamed import's."""
+    names: list[str] = []
+    for element in drg:
+        names.append((element.get("name") or "").strip())
+    for name, imported in model.imports.items():
+        if name:
+            names.append(name)
+        else:
+            names.extend(e.name for e in imported.elements.values())
+    return [n for n in names if n]

@@ -1,7 +1,8 @@
-"""The result of evaluating one decision table."""
+"""The result of evaluating one decision (or invoking a business knowledge model or decision service)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,11 +11,32 @@ from .errors import DecisionError
 
 @dataclass
 class DecisionResult:
-    """Outputs of the matched rules, already ordered and aggregated by the hit policy."""
+    """A decision's outcome, in two forms.
+
+    `value` is DMN's: the decision's FEEL value (a decision table's single value, context per row or list by
+    its hit policy). `outputs` are Camunda 7's: the output rows of the matched rules, already ordered and
+    aggregated by the hit policy, as host values (numbers as int or float, durations as ISO text) keyed by
+    output name; a decision that is not a table gives one row keyed by its name. `errors` are the errors
+    reported while evaluating (FEEL's, each giving null).
+    """
 
     outputs: list[dict[str, Any]]
     matched_rule_ids: list[str]
     decision_id: str = field(default="", compare=False)
+    value: Any = field(default=None, compare=False)
+    errors: list[str] = field(default_factory=list, compare=False)
+    #: Makes the trace when it is first read (most callers never read it).
+    trace_source: Callable[[], list[DecisionResult]] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def trace(self) -> list[DecisionResult]:
+        """The results of every decision evaluated, required decisions first and this one last."""
+        return self.trace_source() if self.trace_source is not None else [self]
+
+    @property
+    def warnings(self) -> list[str]:
+        """The errors reported (what a caller shows besides the result)."""
+        return self.errors
 
     def single(self) -> dict[str, Any] | None:
         """Return the only output row, None if there is none; more than one is an error."""

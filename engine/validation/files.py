@@ -98,10 +98,11 @@ def check_files(files: list[tuple[str, bytes]], known: Known,
         trees.append((name, content, root, kind))
 
     checked: list[CheckedFile] = []
+    dmn_files = {name: content for name, content, _, kind in trees if kind == "dmn"}  # what imports may name
     for name, content, root, kind in trees:
         if kind == "dmn":
             try:
-                decisions = load_dmn(content, name)
+                decisions = load_dmn(content, name, imports=dmn_files)
             except DmnErrors as errs:
                 problems.extend(Problem(name, e.element_id or "-", e.message) for e in errs.errors)
                 continue

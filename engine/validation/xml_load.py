@@ -14,8 +14,9 @@ DMN_NAMESPACES = (
     "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
     "http://www.omg.org/spec/DMN/20180521/MODEL/",
     "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    "https://www.omg.org/spec/DMN/20211108/MODEL/",
     "https://www.omg.org/spec/DMN/20230324/MODEL/",
-)
+)  # DMN 1.1 to 1.5 (engine/dmn/xml.py reads them all)
 _DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 # Never substitute entities, load a DTD or touch the network: a DOCTYPE is refused below, but the parser
 # meets it first (and stored files from before that rule are read with this parser too).

@@ -40,6 +40,7 @@ from flask import got_request_exception
 from sqlalchemy import func, select
 
 from engine.db.models import (
+    DecisionDefinition,
     DeployedFile,
     HumanTask,
     Incident,
@@ -184,11 +185,11 @@ def naniwa_dmn() -> str:
 # a URL variable → the kind of 27's identifiers put in it (World.identifiers reads every one from the database)
 VARIABLES = {"instance_id": "instance", "task_id": "task", "incident_id": "incident", "user_id": "user",
              "token_id": "token", "application_no": "application", "application_id": "application",
-             "message_id": "notice"}
+             "message_id": "notice", "key": "decision"}
 # identifiers of each kind that exist nowhere: the oracle's answer is the answer to these
 GHOSTS = {"instance": "987654301", "task": "4f0c5b8e-0000-4000-8000-00000000dead", "incident": "987654302",
           "user": "987654303", "token": "987654304", "application": "27-2099-A999999",
-          "notice": "5e1d2c3b-0000-4000-8000-00000000beef"}
+          "notice": "5e1d2c3b-0000-4000-8000-00000000beef", "decision": "no_such_decision_27"}
 # the form or JSON a route's POST takes, to get past its own checks (each one tried)
 BODIES: dict[str, list[Any]] = {
     "inbox.complete": [{"decision": "approve", "review_comment": "江戸の審査"}],
@@ -511,7 +512,8 @@ class World:
                     "user": [str(u) for u in users],
                     "token": of(ApiToken.id, ApiToken.user_id.in_(users)),
                     "application": of(Application.application_no, Application.tenant == "27"),
-                    "notice": of(PortalMessage.id, PortalMessage.tenant == "27")}
+                    "notice": of(PortalMessage.id, PortalMessage.tenant == "27"),
+                    "decision": of(DecisionDefinition.key, DecisionDefinition.tenant == "27")}
 
     def _secrets(self) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -233,8 +233,8 @@ def test_business_rule_task_with_decision_deployed_before(engine):  # type: igno
 
 
 @pytest.mark.parametrize("kwargs, element_id, phrases", [
-    ({"cell": ">> 3"}, "r_pass", ("input entry '>> 3'", "not a FEEL simple unary test")),
-    ({"cell": '"unclosed'}, "r_pass", ("input entry", "not closed")),
+    ({"cell": ">= )"}, "r_pass/input_1", ("input entry '>= )'", "not a FEEL simple unary test")),
+    ({"cell": '"unclosed'}, "r_pass/input_1", ("input entry", "not closed")),
     ({"input_text": "written +"}, "in_written", ("input expression 'written +'", "not a valid FEEL expression")),
 ], ids=["bad-operator-cell", "unclosed-string-cell", "bad-input-expression"])
 def test_dmn_with_a_bad_cell(engine, kwargs, element_id, phrases):  # type: ignore[no-untyped-def]
@@ -323,9 +323,9 @@ def test_two_problems_in_one_file_are_both_reported(engine):  # type: ignore[no-
 def test_problems_in_two_files_are_both_reported_and_the_good_file_is_not_stored(engine):  # type: ignore[no-untyped-def]
     files = [("good.bpmn", GOOD),
              ("a.bpmn", timer("timeDuration", "P1X")),
-             ("b.dmn", dmn(cell=">> 3"))]
+             ("b.dmn", dmn(cell=">= )"))]
     problems = refused(engine, files)
-    assert sorted((p.file, p.element_id) for p in problems) == [("a.bpmn", "wait"), ("b.dmn", "r_pass")]
+    assert sorted((p.file, p.element_id) for p in problems) == [("a.bpmn", "wait"), ("b.dmn", "r_pass/input_1")]
     with pytest.raises(NotFound):
         engine.start("good", "13")
     assert_clean_after(engine)

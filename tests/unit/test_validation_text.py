@@ -141,6 +141,43 @@ def requires(ref: str) -> str:
     return f'<informationRequirement><requiredDecision href="#{ref}"/></informationRequirement>'
 
 
+OPERATIONS = "x or x and x = x + x * (" * 40 + "x" + ")" * 40  # 40 levels of brackets, 200 operations deep
+
+
+def requires_in(kind: str) -> str:
+    """A requirement of a decision, input or knowledge 'ghost' in another namespace (none is imported)."""
+    holder, tag = {"decision": ("informationRequirement", "requiredDecision"),
+                   "input": ("informationRequirement", "requiredInput"),
+                   "knowledge": ("knowledgeRequirement", "requiredKnowledge")}[kind]
+    return f'<{holder}><{tag} href="urn:elsewhere#ghost"/></{holder}>'
+
+
+def imported_problem(with_element: bool) -> Callable[[], list[str]]:
+    """x.dmn imports y.dmn, which has a problem (in an element, or in the whole file)."""
+    importing = dmn('<import namespace="urn:y" name="y" importType="https://www.omg.org/spec/DMN/20191111/MODEL/"/>',
+                    decision())
+    imported = dmn(decision(IN, OUT, rule(">= )"))) if with_element else dmn("<decision/>")
+    imported = imported.replace(b'namespace="t"', b'namespace="urn:y"')
+    return lambda: [m for m in checked(("x.dmn", importing), ("y.dmn", imported)) if "imported" in m]
+
+
+def empty_expression() -> list[str]:
+    from engine.dmn.build import Build
+    from engine.dmn.item_types import TypeRegistry
+    errors: list = []
+    Build("x.dmn", errors, TypeRegistry([], {}, "t", errors)).feel(" ", [], "d", "expression")
+    return [e.message for e in errors]
+
+
+def recursion_message() -> str:
+    from engine.dmn.build import Build
+    from engine.dmn.item_types import TypeRegistry
+    errors: list = []
+    with mock.patch("engine.dmn.build.compile_expression", side_effect=RecursionError):
+        Build("x.dmn", errors, TypeRegistry([], {}, "t", errors)).feel("1", [], "d", "expression")
+    return errors[0].message
+
+
 def priority(values: str, entry: str) -> bytes:
     out = f'<output id="o" name="outcome"><outputValues><text>{escape(values)}</text></outputValues></output>'
     return dmn(decision(IN, out, rule("-", out=(entry,)), table='hitPolicy="PRIORITY"'))
@@ -627,15 +664,48 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("this is a Flowable extension", bad(task('xmlns:flowable="http://flowable.org/bpmn" flowable:assignee="a"'))),
     ("this is a SpiffArena extension", bad(vendor("spiffworkflow", "http://spiffworkflow.org/bpmn/schema/1.0/core",
                                                   "instructionsForEndUser"))),
-    # decision tables
-    ("decision 'Nameless' has no id", bad(dmn(decision(attrs='name="Nameless"')), "x.dmn")),
+    # decision tables and the other DMN elements (engine/dmn)
+    ("a decision has neither an id nor a name", bad(dmn(decision(attrs="")), "x.dmn")),
+    ("an input data element has neither", bad(dmn("<inputData/>", decision()), "x.dmn")),
+    ("a business knowledge model has neither", bad(dmn("<businessKnowledgeModel/>", decision()), "x.dmn")),
+    ("a decision service has neither", bad(dmn("<decisionService/>", decision()), "x.dmn")),
     ("used by more than one decision", bad(dmn(decision(), decision()), "x.dmn")),
-    ("not a DMN 1.1, 1.2 or 1.3", bad(dmn(ns="https://www.omg.org/spec/DMN/20230324/MODEL/"), "x.dmn")),
+    ("input data element id is used", bad(dmn(decision(), '<inputData id="d" name="I"/>'), "x.dmn")),
+    ("business knowledge model id is used", bad(dmn(decision(), '<businessKnowledgeModel id="d" name="B"/>'),
+                                                "x.dmn")),
+    ("decision service id is used", bad(dmn(decision(), '<decisionService id="d" name="S"/>'), "x.dmn")),
+    ("not a DMN 1.1, 1.2, 1.3, 1.4 or 1.5", lambda: refused(lambda: load_dmn(
+        b'<definitions xmlns="https://www.omg.org/spec/DMN/20990101/MODEL/" id="x"/>'))),
     ("not well-formed XML", lambda: refused(lambda: load_dmn(b"<definitions>"))),
     ("requiredDecision has no href", bad(dmn(decision(extra=requires(""))), "x.dmn")),
-    ("literal expression decisions",
-     bad(dmn('<decision id="d"><literalExpression><text>1</text></literalExpression></decision>'), "x.dmn")),
-    ("has no decision table", bad(dmn('<decision id="d"/>'), "x.dmn")),
+    ("the imported namespace 'urn:gone'", bad(dmn('<import namespace="urn:gone" name="g" importType="'
+                                                  'https://www.omg.org/spec/DMN/20191111/MODEL/"/>', decision()),
+                                              "x.dmn")),
+    ("the imported file y.dmn has a problem at r1/input_1", imported_problem(True)),
+    ("the imported file y.dmn has a problem: a decision has neither", imported_problem(False)),
+    ("has no decision logic", bad(dmn('<decision id="d"/>'), "x.dmn")),
+    ("business knowledge models of kind Java", bad(dmn(
+        '<businessKnowledgeModel id="b" name="B"><encapsulatedLogic kind="Java"/></businessKnowledgeModel>'),
+        "x.dmn")),
+    ("function definitions of kind Java", bad(dmn(
+        '<decision id="d" name="D"><functionDefinition kind="Java"/></decision>'), "x.dmn")),
+    ("decision service has no output decision", bad(dmn('<decisionService id="s" name="S"/>'), "x.dmn")),
+    ("relation row has 1 cell(s) but the relation has 2 column(s)", bad(dmn(
+        '<decision id="d" name="D"><relation><column name="a"/><column name="b"/><row><literalExpression><text>1'
+        '</text></literalExpression></row></relation></decision>'), "x.dmn")),
+    ("the for expression has no <return> part", bad(dmn(
+        '<decision id="d" name="D"><for iteratorVariable="x"><in><literalExpression><text>[1]</text>'
+        '</literalExpression></in></for></decision>'), "x.dmn")),
+    ("the some expression has no iteratorVariable", bad(dmn(
+        '<decision id="d" name="D"><some><in><literalExpression><text>[1]</text></literalExpression></in>'
+        '<satisfies><literalExpression><text>true</text></literalExpression></satisfies></some></decision>'),
+        "x.dmn")),
+    ("an invocation binding has no parameter name", bad(dmn(
+        '<decision id="d" name="D"><invocation><literalExpression><text>f</text></literalExpression>'
+        '<binding><literalExpression><text>1</text></literalExpression></binding></invocation></decision>'),
+        "x.dmn")),
+    ("expression '1 +' is not a valid FEEL expression", bad(dmn(
+        '<decision id="d" name="D"><literalExpression><text>1 +</text></literalExpression></decision>'), "x.dmn")),
     ("has no inputs", bad(dmn(decision(OUT)), "x.dmn")),
     ("has no outputs", bad(dmn(decision(IN)), "x.dmn")),
     ("needs outputValues", bad(dmn(decision(table='hitPolicy="PRIORITY"')), "x.dmn")),
@@ -650,37 +720,62 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
          "x.dmn")),
     ("input has no input expression text", bad(dmn(decision(IN.replace("score</text>", "</text>"), OUT)), "x.dmn")),
     ("input expression 'score +'", bad(dmn(decision(IN.replace("score</text>", "score +</text>"), OUT)), "x.dmn")),
+    ("default output entry '+'", bad(dmn(decision(IN, OUT.replace("/>", "><defaultOutputEntry><text>+</text>"
+                                                                       "</defaultOutputEntry></output>"))), "x.dmn")),
     ("typeRef 'money'", bad(dmn(decision(IN, OUT.replace("string", "money"))), "x.dmn")),
+    ("allowedValues '<' are not FEEL simple unary tests", bad(dmn(
+        '<itemDefinition name="t"><typeRef>number</typeRef><allowedValues><text>&lt;</text></allowedValues>'
+        '</itemDefinition>', decision()), "x.dmn")),
+    ("input values '<' are not", bad(dmn(decision(IN.replace("</input>", "<inputValues><text>&lt;</text>"
+                                                                           "</inputValues></input>"), OUT)), "x.dmn")),
     ("output name 'outcome' is used", bad(dmn(decision(IN, OUT, OUT.replace("out1", "out2"))), "x.dmn")),
     ("output has no name", bad(dmn(decision(IN, OUT, '<output id="out2"/>')), "x.dmn")),
-    ("are not a comma-separated list", bad(priority('"a", b', '"a"'), "x.dmn")),
+    ("output values '\"a\", b +' are not FEEL simple unary tests", bad(priority('"a", b +', '"a"'), "x.dmn")),
     ("rule has 2 input", bad(dmn(decision(IN, OUT, rule("1", "2"))), "x.dmn")),
-    ("input entry '>> 3' for input 'score'", bad(dmn(decision(IN, OUT, rule(">> 3"))), "x.dmn")),
-    ("input entry '>> 3' is not",
-     bad(dmn(decision(IN.replace("score</text>", "</text>"), OUT, rule(">> 3"))), "x.dmn")),
+    ("input entry '>= )' for input 'score'", bad(dmn(decision(IN, OUT, rule(">= )"))), "x.dmn")),
+    ("input entry '>= )' is not",
+     bad(dmn(decision(IN.replace("score</text>", "</text>"), OUT, rule(">= )"))), "x.dmn")),
     ("for output 'outcome' is not a valid", bad(dmn(decision(IN, OUT, rule("1", out=('"pass',)))), "x.dmn")),
     ("output entry '+' is not a valid", bad(dmn(decision(IN, OUT, '<output id="o2"/>', rule("1", out=("1", "+")))),
                                             "x.dmn")),
     ("not one of the output's outputValues", bad(priority('"a", "b"', '"c"'), "x.dmn")),
     ("required decision 'ghost'", bad(dmn(decision(extra=requires("ghost"))), "x.dmn")),
+    ("required input 'ghost'", bad(dmn(decision(extra='<informationRequirement><requiredInput href="#ghost"/>'
+                                                      '</informationRequirement>')), "x.dmn")),
+    ("required knowledge 'ghost'", bad(dmn(decision(extra='<knowledgeRequirement><requiredKnowledge href="#ghost"/>'
+                                                          '</knowledgeRequirement>')), "x.dmn")),
+    ("required decision 'ghost' does not exist in namespace", bad(dmn(decision(extra=requires_in("decision"))),
+                                                                  "x.dmn")),
+    ("required input 'ghost' does not exist in namespace", bad(dmn(decision(extra=requires_in("input"))), "x.dmn")),
+    ("required knowledge 'ghost' does not exist in namespace", bad(dmn(decision(extra=requires_in("knowledge"))),
+                                                                   "x.dmn")),
     ("decision requirements are nested more than 100 levels deep", bad(chained_decisions(120), "x.dmn")),
     ("form a cycle", bad(dmn(decision(extra=requires("e")), decision(attrs='id="e"', extra=requires("d"))), "x.dmn")),
-    ("found the end of the text", bad(dmn(decision(IN, OUT, rule("[1..2"))), "x.dmn")),
-    ("name after '.'", bad(dmn(decision(IN, OUT, rule("a."))), "x.dmn")),
+    # FEEL's syntax errors inside those sentences (engine/dmn/feel)
+    ("to end the range but found the end of the text", bad(dmn(decision(IN, OUT, rule("[1..2"))), "x.dmn")),
+    ("a name after '.' but found the end", bad(dmn(decision(IN, OUT, rule("a."))), "x.dmn")),
     ("expected ')' but found the end", bad(dmn(decision(IN, OUT, rule("(1"))), "x.dmn")),
     ("expected ')' but found '2'", bad(dmn(decision(IN, OUT, rule("(1 2"))), "x.dmn")),
-    ("after '.' but found '1'", bad(dmn(decision(IN, OUT, rule("a.1"))), "x.dmn")),
-    ("close the interval but found ','", bad(dmn(decision(IN, OUT, rule("[1..2,"))), "x.dmn")),
-    ("expected the end of the text but found ')'", bad(dmn(decision(IN, OUT, rule("1)"))), "x.dmn")),
-    ("function 'foo' at column 1", bad(dmn(decision(IN, OUT, rule("foo(1)"))), "x.dmn")),
-    ("invalid escape '\\q'", bad(dmn(decision(IN, OUT, rule('"\\q"'))), "x.dmn")),
-    ("invalid \\u escape at", bad(dmn(decision(IN, OUT, rule('"\\uZZZZ"'))), "x.dmn")),
-    ("starting at column 1 is not closed", bad(dmn(decision(IN, OUT, rule('"abc'))), "x.dmn")),
-    ("unexpected character '@'", bad(dmn(decision(IN, OUT, rule("@"))), "x.dmn")),
+    ("the end of the text but found '.1'", bad(dmn(decision(IN, OUT, rule("a.1"))), "x.dmn")),
+    ("to end the range but found ','", bad(dmn(decision(IN, OUT, rule("[1..2,"))), "x.dmn")),
+    ("expected an expression but found", bad(dmn(decision(IN, OUT, rule("1", out=("1 +",)))), "x.dmn")),
+    ("a named argument (arguments are all named", bad(dmn(decision(IN, OUT, rule("f(a: 1, 2)"))), "x.dmn")),
+    ("expected a name but found", bad(dmn(decision(IN, OUT, rule("function(1) 1"))), "x.dmn")),
+    ("a string after '@'", bad(dmn(decision(IN, OUT, rule("@1"))), "x.dmn")),
+    ("a context entry's name", bad(dmn(decision(IN, OUT, rule("{: 1}"))), "x.dmn")),
+    ("expected a type but found", bad(dmn(decision(IN, OUT, rule("1 instance of 1"))), "x.dmn")),
+    ("the escape '\\u' needs 4 hexadecimal digits", bad(dmn(decision(IN, OUT, rule('"\\uZZZZ"'))), "x.dmn")),
+    ("the string is not closed", bad(dmn(decision(IN, OUT, rule('"abc'))), "x.dmn")),
+    ("the comment is not closed", bad(dmn(decision(IN, OUT, rule("1 /* x"))), "x.dmn")),
+    ("unexpected character '$'", bad(dmn(decision(IN, OUT, rule("$"))), "x.dmn")),
+    ("the argument 'a' is given twice", bad(dmn(decision(IN, OUT, rule("f(a: 1, a: 2)"))), "x.dmn")),
+    ("the parameter 'a' is declared twice", bad(dmn(decision(IN, OUT, rule("function(a, a) 1"))), "x.dmn")),
+    ("'list<…>' takes one type", bad(dmn(decision(IN, OUT, rule("1 instance of list<a, b>"))), "x.dmn")),
     ("nested more than 100 levels deep at column", bad(dmn(decision(IN, OUT, rule("(" * 150 + "1" + ")" * 150))),
                                                         "x.dmn")),
-    ("must enclose the whole entry", bad(dmn(decision(IN, OUT, rule("1, not(2)"))), "x.dmn")),
-    ("is not a valid date", bad(dmn(decision(IN, OUT, rule("1", out=('date("2026-13-01")',)))), "x.dmn")),
+    ("nested more than 200 operations deep", bad(dmn(decision(IN, OUT, rule(OPERATIONS))), "x.dmn")),
+    ("the expression is empty", empty_expression),
+    ("the expression is nested too deeply", lambda: [recursion_message()]),
 ]
 
 
@@ -752,15 +847,18 @@ def test_an_unknown_sentence_passes_through() -> None:
 SOURCES = ["engine/validation/bpmn_rules.py", "engine/validation/loop_rules.py", "engine/validation/flow_rules.py", "engine/validation/files.py", "engine/validation/xml_load.py",
            "engine/deploy.py", "engine/bpmn/parser.py", "engine/start_schedule.py", "engine/expr/parser.py",
            "engine/expr/lexer.py", "engine/expr/template.py", "engine/expr/timer_values.py", "engine/dmn/loader.py",
-           "engine/dmn/table_loader.py", "engine/dmn/drg.py", "engine/dmn/feel.py", "engine/dmn/feel_lexer.py",
-           "engine/dmn/unary_tests.py", "engine/dmn/type_refs.py", "engine/validation/whitelist.py",
+           "engine/dmn/elements.py", "engine/dmn/tables.py", "engine/dmn/boxed.py", "engine/dmn/boxed_control.py",
+           "engine/dmn/item_types.py", "engine/dmn/build.py", "engine/dmn/xml.py", "engine/dmn/drg.py",
+           "engine/validation/whitelist.py",
            "engine/validation/async_rules.py", "engine/validation/compensation_rules.py",
            "engine/validation/mapping_rules.py", "engine/validation/transaction_rules.py",
            "engine/validation/event_rules.py", "engine/validation/signal_rules.py"]
 SAYERS = {"Problem", "DmnError", "fail", "ExpressionError", "EvaluationError", "failure_at", "FeelSyntaxError",
           "error", "unexpected", "ValidationException"}
 RUN_TIME_ONLY = ("a condition must give true or false", "cannot evaluate", "needs a cycle with a start",
-                 "needs a timezone-aware", "cannot be converted to")  # said while running, never at deploy time
+                 "needs a timezone-aware", "cannot be converted to",  # said while running, never at deploy time
+                 "the filter's match gave", "the conditional's if gave", "needs true or false from its satisfies",
+                 "not true or false", "is of kind", "of decision service", "the result of")
 
 
 STRIP = " '\"(),.:;<\\"
