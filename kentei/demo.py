@@ -193,8 +193,8 @@ def _work(engine: Any, rng: random.Random, staff: Staff) -> None:
         variables = _variables(engine, task["instance_id"])
         element, tenant = task["element_id"], task["tenant"]
         form = _decide(element, variables, rng)
-        role = {"score_entry": "scorer", "result_approval": "approver", "revocation_decision": "approver"}.get(
-            element, "reviewer")
+        role = {"score_entry": "scorer", "practical_marks": "scorer", "result_approval": "approver",
+                "revocation_decision": "approver"}.get(element, "reviewer")
         engine.complete_task(task["id"], staff.user(role, tenant), form)
         if element == "eligibility_review" and form["decision"] == "request_correction" and rng.random() < 0.5:
             engine.correlate("correction_submitted", variables["application_id"],
@@ -238,7 +238,9 @@ def _decide(element: str, v: dict[str, Any], rng: random.Random) -> dict[str, An
         if rng.random() < 0.04:
             return {"written_attended": False, "practical_attended": False}
         return {"written_attended": True, "written_score": min(100, max(0, int(rng.gauss(72, 12)))),
-                "practical_attended": True, "practical_score": min(100, max(0, int(rng.gauss(66, 14))))}
+                "practical_attended": True}
+    if element == "practical_marks":  # one 実技 component (作業, 課題1–3, 要素, ペーパー), out of 100
+        return {"component_score": min(100, max(0, int(rng.gauss(66, 14))))}
     if element == "result_approval":
         return {"result_approved": True}
     if element == "investigate":

@@ -130,9 +130,14 @@ def _apply(mappings: list[dict[str, Any]], visible: Mapping[str, Any], own: Mapp
 
 
 def local_variables(my_task: Any) -> dict[str, Any]:
-    """The task's own variables: its input parameters' values (what its form shows besides the process's)."""
+    """The task's own variables (what its form shows besides the process's): its input parameters' values and,
+    for an instance of a multi-instance activity or loop, `loopCounter`, the element variable and the counters."""
     names = [n for o in getattr(my_task.task_spec, "data_input_associations", ()) if isinstance(o, InputParameters)
              for n, _ in o.params]
+    body = my_task.parent.task_spec if my_task.parent is not None else None
+    instance_locals = getattr(body, "local_names", None)  # a LoopBody (engine/bpmn/multi_instance.py)
+    if callable(instance_locals):
+        names += sorted(n for n in instance_locals() if n in my_task.data)
     return {n: my_task.data.get(n) for n in names}
 
 

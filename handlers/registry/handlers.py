@@ -10,6 +10,7 @@ from handlers.base import HandlerContext, HandlerRegistry
 from handlers.notify import record_recipient
 from handlers.registry.models import Applicant, Application, ExamRecord, Passer
 from handlers.registry.numbering import allocate, format_number
+from handlers.registry.scoring import total_practical
 
 REVIEW_DAYS = 14
 CORRECTION_DAYS = 14
@@ -197,6 +198,7 @@ def register(registry: HandlerRegistry) -> None:
     for topic, handler in (("registry.register_application", register_application),
                            ("registry.close_application", close_application),
                            ("registry.schedule_exam", schedule_exam),
+                           ("registry.total_practical", total_practical),
                            ("registry.record_result", record_result),
                            ("registry.register_passer", register_passer),
                            ("registry.revoke_pass", revoke_pass),

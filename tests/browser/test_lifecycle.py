@@ -197,14 +197,33 @@ def test_an_online_application_runs_to_the_pass_notice(engine, clock, staff, web
     scorer.check("#f-written_attended")
     scorer.fill("#f-written_score", "120")  # a typo: out of range
     scorer.check("#f-practical_attended")
-    scorer.fill("#f-practical_score", "71")
     scorer.click("#complete")
     assert scorer.locator("#err-written_score").inner_text() == "100以下で入力してください。"
-    assert scorer.input_value("#f-practical_score") == "71" and scorer.is_checked("#f-practical_attended")
+    assert scorer.is_checked("#f-practical_attended")
     shots(scorer, "07-score-entry-refused")
     scorer.fill("#f-written_score", "78")
     scorer.click("#complete")
     assert "「採点結果の入力」を完了しました。" in scorer.content()
+    # one mark per 実技 component (機械加工 2級: 要素試験 配点 30, 製作等作業試験 配点 70), each its own task
+    points, marks = {"要素試験": "30", "製作等作業試験": "70"}, {"要素試験": "70", "製作等作業試験": "71"}
+    for left in (2, 1):
+        scorer.goto(f"{web.url}/")
+        scorer.fill("#filters input[name=task]", "practical_marks")
+        scorer.fill("#filters input[name=q]", app_id)
+        scorer.click("#filters button[type=submit]")
+        assert scorer.locator("#task-count").inner_text() == f"{left} 件"
+        scorer.click("table.tasks tbody tr a >> nth=0")
+        scorer.click("#claim")
+        name = scorer.locator("#f-component_name").inner_text()
+        assert scorer.locator("#f-component_points").inner_text() == points.pop(name)
+        if left == 2:  # no mark: refused, the task stays open
+            scorer.click("#complete")
+            assert scorer.locator("#err-component_score").inner_text()
+            shots(scorer, "07b-practical-mark-refused")
+        scorer.fill("#f-component_score", marks[name])
+        scorer.click("#complete")
+        assert "「実技得点の入力（試験区分別）」を完了しました。" in scorer.content()
+    due_work(engine)  # 実技得点の集計: 70×30 + 71×70 over 100 = 70.7 → 71
     v = engine.instance(iid)["variables"]
     assert (v["written_score"], v["practical_score"], v["result"]) == (78, 71, "pass")
     assert open_tasks(engine, iid) == ["result_approval"]
@@ -261,14 +280,15 @@ def test_an_online_application_runs_to_the_pass_notice(engine, clock, staff, web
     history = engine.history(iid)
     completed_by = {e["element_id"]: e["actor"] for e in history if e["kind"] == "task_completed"}
     assert completed_by == {"eligibility_review": "reviewer1-13", "score_entry": "scorer1-13",
-                            "result_approval": "approver1-13"}
+                            "practical_marks": "scorer1-13", "result_approval": "approver1-13"}
     assert engine.verify_history(iid) == [] and person["my_number"] not in str(history)
 
     # the instance page: the path to 合格 marked on the diagram
     login(approver, web.url, "approver1-13")  # the announcement came weeks later: signed in again
     approver.goto(f"{web.url}/instances/{iid}")
     approver.wait_for_selector("#diagram[data-ready=true]", timeout=15_000)
-    for element in ("eligibility_review", "score_entry", "result_approval", "send_pass_notice", "end_passed"):
+    for element in ("eligibility_review", "score_entry", "practical_marks", "result_approval", "send_pass_notice",
+                    "end_passed"):
         assert "k-completed" in approver.get_attribute(f"g[data-element-id={element}]", "class"), element
     shots(approver, "10-instance-completed")
 

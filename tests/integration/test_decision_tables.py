@@ -62,3 +62,22 @@ def test_an_exemption_counts_only_when_claimed() -> None:
     assert decide(None, 70, w_exempt=False) == "partial_practical"  # not claimed: the missing score fails
     assert decide(40, None, p_exempt=True) == "partial_practical"
     assert decide(None, None, w_exempt=True, p_exempt=True) == "pass"
+
+
+COMPONENTS = load_dmn((WORKFLOWS / "practical_components.dmn").read_bytes(),
+                      "practical_components.dmn")["practical_components"]
+GRADES = ("特級", "1級", "2級", "3級", "基礎級", "単一等級")
+
+
+@pytest.mark.parametrize("grade", GRADES)
+@pytest.mark.parametrize("trade", ["0401", "1201", "2101", "9999"])
+def test_every_grade_and_trade_has_practical_components_worth_100(grade: str, trade: str) -> None:
+    found = COMPONENTS.evaluate({"grade": grade, "trade_code": trade}).as_variable()
+    rows = found if isinstance(found, list) else [found]
+    assert sum(r["points"] for r in rows) == 100, rows
+    assert {r["code"] for r in rows} <= {"作業", "課題1", "課題2", "課題3", "要素", "ペーパー"}
+    assert len({r["code"] for r in rows}) == len(rows) and all(r["name"] for r in rows)
+
+
+def test_an_unknown_grade_has_no_practical_component() -> None:
+    assert COMPONENTS.evaluate({"grade": "準1級", "trade_code": "0401"}).as_variable() is None

@@ -24,8 +24,8 @@ AFTER_RETENTION = datetime(2032, 4, 1, 0, 0, tzinfo=timezone.utc)  # FY2026 + 5 
 
 def _failed_application(life: Life) -> tuple[int, str, dict[str, Any]]:
     iid, app_id = _through_exam(life)
-    life.complete(iid, "score_entry", "scorer1", written_attended=True, written_score=10, practical_attended=True,
-                  practical_score=20)
+    life.complete(iid, "score_entry", "scorer1", written_attended=True, written_score=10, practical_attended=True)
+    life.mark_practical(iid, "scorer1", 20)
     life.complete(iid, "result_approval", "approver1", result_approved=True)
     life.until(60)
     info = life.engine.instance(iid)
@@ -53,8 +53,8 @@ def test_nothing_is_deleted_before_the_retention_period_ends(life):  # type: ign
 
 def test_a_pass_is_kept_permanently(life):  # type: ignore[no-untyped-def]
     iid, app_id = _through_exam(life)
-    life.complete(iid, "score_entry", "scorer1", written_attended=True, written_score=90, practical_attended=True,
-                  practical_score=90)
+    life.complete(iid, "score_entry", "scorer1", written_attended=True, written_score=90, practical_attended=True)
+    life.mark_practical(iid, "scorer1", 90)
     life.complete(iid, "result_approval", "approver1", result_approved=True)
     life.until(60)
     life.clock.now = AFTER_RETENTION.replace(year=2050)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.deploy import collect
+from engine.inbox import Viewer, visible_task
 from handlers.catalog import Adapters, default_registry
 from handlers.jukinet.simulator import SimulatorServer
 from handlers.jukinet.store import ResidentStore
@@ -96,6 +97,17 @@ class Life:
         self.engine.complete_task(self.task(iid, element)["id"], user, data)
         self.drain()
 
+    def mark_practical(self, iid: int, user: str, *marks: int) -> list[str]:
+        """Enter the 実技 mark of each open component task (one mark for all, or one each, in order)."""
+        scorer = Viewer(user, "13", frozenset({"scorer"}))  # the task's page: its own variables with the instance's
+        tasks = sorted((visible_task(self.engine, scorer, t["id"]) for t in self.engine.tasks(instance_id=iid)
+                        if t["element_id"] == "practical_marks"), key=lambda t: t["variables"]["loopCounter"])
+        assert tasks and len(marks) in (1, len(tasks)), (marks, tasks)
+        for task, mark in zip(tasks, marks * len(tasks) if len(marks) == 1 else marks):
+            self.engine.complete_task(task["id"], user, {"component_score": mark})
+        self.drain()
+        return [t["variables"]["component_name"] for t in tasks]
+
     def until(self, days: float) -> None:
         self.clock.advance(days=days)
         self.engine.fire_due_timers()
@@ -120,8 +132,8 @@ def test_a_pass_goes_all_the_way_to_the_certificate_and_the_national_system(life
     with life.engine.reading() as s:  # the fees were recorded on the day the payment came (JST)
         paid = s.scalar(select(Application).where(Application.application_no == app_id))
         assert paid.written_fee_paid_on == paid.practical_fee_paid_on == date(2026, 4, 1)
-    life.complete(iid, "score_entry", "scorer1", written_attended=True, written_score=65, practical_attended=True,
-                  practical_score=60)
+    life.complete(iid, "score_entry", "scorer1", written_attended=True, written_score=65, practical_attended=True)
+    life.mark_practical(iid, "scorer1", 60)
     with pytest.raises(Exception, match="four eyes"):
         life.complete(iid, "result_approval", "scorer1", result_approved=True)
     life.complete(iid, "result_approval", "approver1", result_approved=True)
@@ -159,9 +171,10 @@ def test_partial_pass_and_fail_and_absent(life):  # type: ignore[no-untyped-def]
         attended = scores[0] is not None
         form = {"written_attended": attended, "practical_attended": attended}
         if attended:
-            form.update(written_score=scores[0], practical_score=scores[1])
+            form.update(written_score=scores[0])
         life.complete(iid, "score_entry", "scorer1", **form)
         if attended:
+            life.mark_practical(iid, "scorer1", scores[1])
             life.complete(iid, "result_approval", "approver1", result_approved=True)
             life.until(60)
         outcomes[label] = (life.engine.instance(iid)["status"], life.path(iid)[-1])
@@ -228,8 +241,8 @@ def test_juki_net_down_becomes_an_incident_then_goes_on_after_retry(life):  # ty
 
 def test_a_pass_is_revoked_by_four_eyes_and_the_national_record_follows(life):  # type: ignore[no-untyped-def]
     iid, app_id = _through_exam(life)
-    life.complete(iid, "score_entry", "scorer1", written_attended=True, written_score=90, practical_attended=True,
-                  practical_score=90)
+    life.complete(iid, "score_entry", "scorer1", written_attended=True, written_score=90, practical_attended=True)
+    life.mark_practical(iid, "scorer1", 90)
     life.complete(iid, "result_approval", "approver1", result_approved=True)
     life.until(60)
     ginoshi = life.engine.instance(iid)["variables"]["ginoshi_no"]
