@@ -2,6 +2,7 @@
 result with the rules that matched; nothing is saved, and another prefecture's decisions are not there."""
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -63,12 +64,12 @@ def test_an_admin_tries_the_eligibility_table_and_sees_the_rules(client) -> None
     assert 'name="in-required_years"' not in page  # the required decision gives it
     answer = _post(client, "/admin/decisions/eligibility", {"in-grade": "2級", "in-prior_pass": "なし",
                                                             "in-schooling": "なし", "in-experience_years": "3"})
-    text = answer.get_data(as_text=True)
+    text = html.unescape(answer.get_data(as_text=True))
     assert answer.status_code == 200 and '"eligible": true' in text and "受検資格あり" in text
     assert "<code>required_experience</code>" in text and "<code>eligibility</code>" in text
     short = _post(client, "/admin/decisions/eligibility", {"in-grade": "2級", "in-prior_pass": "なし",
                                                            "in-schooling": "なし", "in-experience_years": "1"})
-    assert '"eligible": false' in short.get_data(as_text=True)
+    assert '"eligible": false' in html.unescape(short.get_data(as_text=True))
 
 
 def test_a_literal_decision_reads_a_date_and_a_bad_date_is_refused(client, engine) -> None:  # type: ignore[no-untyped-def]
