@@ -131,7 +131,8 @@ def main() -> None:
         ratio = rate_new / rate_old if rate_old else None
         result[case] = {"new_per_s": round(rate_new), "old_per_s": rate_old and round(rate_old),
                         "ratio": ratio and round(ratio, 3)}
-        print(f"{case:<12} {rate_new:>10,.0f} {rate_old or 0:>10,.0f} {ratio or 0:>10.3f}")
+        old_text, ratio_text = (f"{rate_old:,.0f}", f"{ratio:.3f}") if rate_old and ratio else ("—", "—")
+        print(f"{case:<12} {rate_new:>10,.0f} {old_text:>10} {ratio_text:>10}")
     print(json.dumps(result))
 
 
