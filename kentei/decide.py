@@ -9,27 +9,9 @@ from typing import Any
 import click
 
 
-def _jsonable(value: Any) -> Any:
-    """A result as JSON shows it: numbers as numbers, dates and durations as their ISO text."""
-    from engine.dmn.feel.semantics import to_host
-    host = to_host(value)
-    if isinstance(host, dict):
-        return {k: _jsonable(v) for k, v in host.items()}
-    if isinstance(host, (list, tuple)):
-        return [_jsonable(v) for v in host]
-    return host if host is None or isinstance(host, (bool, int, float, str)) else str(host)
-
-
-def _trace(result: Any) -> list[dict[str, Any]]:
-    """The decisions that ran and the rules each matched (required decisions first)."""
-    steps = getattr(result, "trace", None)
-    if steps:
-        return [{"decision": s.decision_id, "matched_rules": list(s.matched_rule_ids)} for s in steps]
-    return [{"decision": result.decision_id, "matched_rules": list(result.matched_rule_ids)}]
-
-
 def _text(report: dict[str, Any]) -> str:
-    lines = [f"{report['file']}: {report['decision']}", f"result: {json.dumps(report['result'], ensure_ascii=False)}"]
+    lines = [f"{report['file']}: {report['decision']}",
+             f"result: {json.dumps(report['result'], ensure_ascii=False, default=str)}"]
     for step in report["trace"]:
         rules = ", ".join(step["matched_rules"]) or "no rule"
         lines.append(f"  {step['decision']}: {rules}")
@@ -72,6 +54,7 @@ def decide(file: Path, decision_id: str, data: str, as_json: bool) -> None:
     except DecisionError as exc:
         click.echo(f"error: {file.name}:{exc}", err=True)
         sys.exit(1)
-    report = {"file": file.name, "decision": found.id, "result": _jsonable(result.as_variable()),
-              "trace": _trace(result), "warnings": list(getattr(result, "warnings", []) or [])}
-    click.echo(json.dumps(report, ensure_ascii=False) if as_json else _text(report))
+    report = {"file": file.name, "decision": found.id, "result": result.as_variable(),  # dates: ISO text
+              "trace": [{"decision": s.decision_id, "matched_rules": list(s.matched_rule_ids)} for s in result.trace],
+              "warnings": list(result.errors)}
+    click.echo(json.dumps(report, ensure_ascii=False, default=str) if as_json else _text(report))

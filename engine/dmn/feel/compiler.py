@@ -87,6 +87,23 @@ _ORDER_OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def name_lookup(name: str, builtin: Any, message: str, missing_value: Any) -> Fn:
+    """The value of a name: the innermost frame that has it, else the built-in of that name, else `message`
+    reported and `missing_value`."""
+    missing = _MISSING
+
+    def lookup(scope: Scope, ctx: EvalContext) -> Any:
+        for frame in scope:
+            value = frame.get(name, missing)
+            if value is not missing:
+                return value
+        if builtin is not None:
+            return builtin
+        ctx.error(message)
+        return missing_value
+    return lookup
+
+
 class Compiler(FormsMixin, TestsMixin):
     """Compiles one tree; type_resolver(text) gives the FeelType of a type name typesys does not know
     (an item definition's), or None."""
@@ -122,20 +139,7 @@ class Compiler(FormsMixin, TestsMixin):
         return bad_literal
 
     def c_Name(self, node: ast.Name) -> Fn:
-        name = node.name
-        builtin = _builtin(name)
-        missing = _MISSING
-
-        def lookup(scope: Scope, ctx: EvalContext) -> Any:
-            for frame in scope:
-                value = frame.get(name, missing)
-                if value is not missing:
-                    return value
-            if builtin is not None:
-                return builtin
-            ctx.error(f"The name '{name}' is not defined.")
-            return None
-        return lookup
+        return name_lookup(node.name, _builtin(node.name), f"The name '{node.name}' is not defined.", None)
 
     # -- arithmetic --------------------------------------------------------------------------------
 

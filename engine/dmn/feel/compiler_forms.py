@@ -282,18 +282,8 @@ class FormsMixin:
 
 def _function_lookup(name: str, builtin: Any) -> Fn:
     """The value of a name being invoked: as a name's lookup, but a missing name reports 'no function'."""
-    missing = _MISSING
-
-    def lookup(scope: Scope, ctx: EvalContext) -> Any:
-        for frame in scope:
-            value = frame.get(name, missing)
-            if value is not missing:
-                return value
-        if builtin is not None:
-            return builtin
-        ctx.error(f"There is no function named '{name}'.")
-        return NO_FUNCTION
-    return lookup
+    from .compiler import name_lookup  # noqa: PLC0415 - import cycle
+    return name_lookup(name, builtin, f"There is no function named '{name}'.", NO_FUNCTION)
 
 
 def _index(elements: list[Any], index: Decimal, ctx: EvalContext) -> Any:
