@@ -41,6 +41,7 @@ class Settings:
     portal_oidc_client_id: str = ""
     portal_oidc_client_secret: str = field(default="", repr=False)
     portal_pseudonym_key: str = field(default="", repr=False)  # empty: a random key in a 0600 file by the keyring
+    external_topics: tuple[str, ...] = ()  # glob patterns of topics outside workers serve (fetchAndLock)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
@@ -78,7 +79,17 @@ class Settings:
             portal_oidc_client_id=env.get("KENTEI_PORTAL_OIDC_CLIENT_ID", d.portal_oidc_client_id).strip(),
             portal_oidc_client_secret=env.get("KENTEI_PORTAL_OIDC_CLIENT_SECRET", d.portal_oidc_client_secret),
             portal_pseudonym_key=env.get("KENTEI_PORTAL_PSEUDONYM_KEY", d.portal_pseudonym_key),
+            external_topics=_patterns(env.get("KENTEI_EXTERNAL_TOPICS", "")),
         )
+
+
+def _patterns(raw: str) -> tuple[str, ...]:
+    """KENTEI_EXTERNAL_TOPICS: comma-separated glob patterns (ext.*, pref13.*) of topics outside workers serve."""
+    found = tuple(p.strip() for p in raw.split(",") if p.strip())
+    for p in found:
+        if any(c.isspace() for c in p) or len(p) > 255:
+            raise ConfigError(f"KENTEI_EXTERNAL_TOPICS: {p!r} is not a topic pattern (no spaces, at most 255 characters)")
+    return found
 
 
 def _tenants(raw: str) -> tuple[str, ...]:

@@ -123,4 +123,4 @@ def _known(engine: Kernel, session: "Session", tenant: str) -> tuple[Known, dict
     # later entries win (engine/validation/files.py): the tenant's own version over the shared one, newer over older
     for _owner, name, content, _id in sorted(rows, key=lambda r: (r[0] == tenant, r[3])):
         files[name] = content
-    return Known(engine.handlers.topics(), decisions, processes), files
+    return Known(engine.handlers.topics(), decisions, processes, engine.handlers.outside_patterns()), files

@@ -47,6 +47,7 @@ class Kernel:
         self.fast = FastSql(db.dialect.name)
         self.read_db = db.execution_options(kentei_read=True)
         self.handlers = handlers
+        handlers.serve_outside(settings.external_topics)
         self.settings = settings
         self.clock = clock
         self.tz = ZoneInfo(settings.timezone)

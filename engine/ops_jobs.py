@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from engine.step import Step
 
 log = logging.getLogger("kentei.jobs")
+OUTSIDE = "outside"  # external_job.kind of a topic outside workers serve (engine/external_tasks.py), never run here
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def claim(engine: Kernel, worker: str, limit: int = 10) -> list[ClaimedJob]:
     """Lease due jobs (or jobs whose lease ran out) to `worker`."""
     now = engine.now()
     with engine.transaction() as session, session.begin():
-        query = (select(ExternalJob).where(or_(
+        query = (select(ExternalJob).where(ExternalJob.kind != OUTSIDE, or_(
             and_(ExternalJob.status == "pending", ExternalJob.next_run_at <= now),
             and_(ExternalJob.status == "locked", ExternalJob.lock_expires_at <= now)))
             .order_by(ExternalJob.next_run_at).limit(limit))

@@ -86,19 +86,22 @@ def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: i
         for key, name in new_s.items() if key not in old_s])
     fast.run(conn, DELETE_SIGNAL, [dict(zip(("task_id", "name"), k.split("|", 1))) for k in old_s if k not in new_s])
     old_j, new_j = set(old.get("j", ())), set(new["j"])
-    fast.run(conn, INSERT_JOB, [_job(fast, row, t, waits.jobs[t], now, max_attempts) for t in sorted(new_j - old_j)])
+    fast.run(conn, INSERT_JOB, [_job(fast, row, t, waits.jobs[t], now, max_attempts, step.handlers)
+                                for t in sorted(new_j - old_j)])
     fast.run(conn, CANCEL_JOB, [{"task_id": t} for t in sorted(old_j - new_j - step.finished_jobs)])
     return new
 
 
-def _job(fast: Any, row: Any, task_id: str, task: Any, now: Any, max_attempts: int) -> dict[str, Any]:
-    """An external_job row: a remote service task's work, or a save point's continuation (kind async)."""
+def _job(fast: Any, row: Any, task_id: str, task: Any, now: Any, max_attempts: int, handlers: Any) -> dict[str, Any]:
+    """An external_job row: a remote service task's work (kind outside: for outside workers), or a save point's
+    continuation (kind async)."""
     spec = task.task_spec
     if isinstance(spec, AsyncPoint):
         element, topic, kind, cycle, payload, properties = spec.element, "", KIND, spec.retry_cycle, {}, None
     else:
         ext = spec.extensions
-        element, topic, kind, cycle = spec.bpmn_id, ext["topic"], "external", ext.get("failedJobRetryTimeCycle")
+        element, topic, cycle = spec.bpmn_id, ext["topic"], ext.get("failedJobRetryTimeCycle")
+        kind = "outside" if handlers.outside(topic) else "external"
         payload, properties = json_safe(task.data), ext.get("properties") or None
     return {"instance_id": row.id, "task_id": task_id, "element_id": element, "topic": topic, "kind": kind,
             "max_attempts": retry_plan(cycle)[0] if cycle else max_attempts, "retry_cycle": cycle or None,

@@ -101,6 +101,8 @@ class Step:
 
     def run_service(self, task: Any, topic: str) -> bool | None:
         registration = self.handlers.get(topic)
+        if registration is None and self.handlers.outside(topic):
+            return None  # STARTED: an external task for outside workers (fetchAndLock)
         if registration is None:
             raise WorkflowTaskException(f"no handler is registered for topic '{topic}'", task=task)
         if registration.kind == "remote":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from datetime import datetime
 from typing import Any, Callable, Literal, Mapping
 
@@ -56,6 +57,19 @@ class HandlerRegistry:
     def __init__(self) -> None:
         self._by_topic: dict[str, Registration] = {}
         self._closers: list[Callable[[], None]] = []
+        self._outside: tuple[str, ...] = ()
+
+    def serve_outside(self, patterns: tuple[str, ...]) -> None:
+        """Topics (glob patterns, e.g. "ext.*") that outside workers serve through fetchAndLock."""
+        self._outside = tuple(patterns)
+
+    def outside(self, topic: str) -> bool:
+        """Whether outside workers serve `topic`: no handler here, and it matches a pattern."""
+        return topic not in self._by_topic and any(fnmatchcase(topic, p) for p in self._outside)
+
+    def outside_patterns(self) -> tuple[str, ...]:
+        """The patterns of serve_outside()."""
+        return self._outside
 
     def on_close(self, closer: Callable[[], None]) -> None:
         """Something the handlers hold (a connection pool) to release in close()."""

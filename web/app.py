@@ -20,6 +20,7 @@ from handlers.catalog import Adapters, default_registry
 
 from . import (  # noqa: F401
     account,
+    engine_rest,
     admin,
     admin_users,
     api,
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     app.register_blueprint(audit.bp)
     app.register_blueprint(portal.bp)
     api.register(app)
+    engine_rest.register(app)
     app.config["MAX_CONTENT_LENGTH"] = 8 * 1024 * 1024
     app.extensions["kentei.scheduler"] = embed_scheduler(engine, reloader_child) if scheduler else None
 
@@ -113,7 +115,11 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
                                message=_("もう一度やり直してください。")), 400
 
     def error_page(status: int, api_error: str, field: str | None, title: str, message: str) -> Any:
-        """JSON {"error", "field"} under /api/, the error page elsewhere."""
+        """JSON {"error", "field"} under /api/, Camunda's {"type", "message", "code"} under /engine-rest (and
+        its aliases), the error page elsewhere."""
+        if engine_rest.is_rest_path(request.path):
+            return engine_rest.core.error_body(status, "InvalidRequestException" if status < 500 else "RestException",
+                                               f"{api_error}: {request.path}" if status == 404 else api_error)
         if request.path.startswith("/api/"):
             return jsonify({"error": api_error, "field": field}), status
         return render_template("error.html", title=title, message=message), status

@@ -34,7 +34,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from engine.identity import StaffUser, portal_sessions
-from engine.identity.roles import ADMIN, APPROVER, AUDITOR, OPERATOR, PAYMENT, REVIEWER, SCORER
+from engine.identity.roles import ADMIN, ANALYST, APPROVER, AUDITOR, OPERATOR, PAYMENT, REVIEWER, SCORER, WORKER
 from engine.inbox import Viewer
 
 bp = Blueprint("auth", __name__)
@@ -44,7 +44,8 @@ login_manager.login_message = _l("ログインしてください。")
 login_manager.localize_callback = str  # flashed as text, in the language of the request that was refused
 # the roles of engine/identity/roles.py as people read them (the engine knows no languages)
 ROLE_NAMES = {REVIEWER: _l("審査担当"), SCORER: _l("採点担当"), APPROVER: _l("決裁者"), ADMIN: _l("管理者"),
-              AUDITOR: _l("監査"), PAYMENT: _l("収納連携"), OPERATOR: _l("運用担当")}
+              AUDITOR: _l("監査"), PAYMENT: _l("収納連携"), OPERATOR: _l("運用担当"), ANALYST: _l("業務設計担当"),
+              WORKER: _l("外部ワーカー")}
 
 
 @dataclass

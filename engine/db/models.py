@@ -17,6 +17,19 @@ class Base(DeclarativeBase):
 SHARED = ""  # the tenant of a shared deployment: the ministry's standard process, for every prefecture
 
 
+class Deployment(Base):
+    """One deploy: the files sent together (Camunda 7's deployment), by name and source, for one tenant."""
+
+    __tablename__ = "deployment"
+    __table_args__ = (Index("ix_deployment_name", "tenant", "name", "source"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # a UUID, as Camunda's
+    tenant: Mapped[str] = mapped_column(String(8), server_default="")  # a prefecture, or SHARED
+    name: Mapped[str | None] = mapped_column(String(255))
+    source: Mapped[str | None] = mapped_column(String(255))  # "Camunda Modeler", "kentei CLI", ...
+    deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    deployed_by: Mapped[str | None] = mapped_column(String(64))
+
+
 class DeployedFile(Base):
     """One version of one BPMN or DMN file, kept by content hash; versions count per tenant."""
 
@@ -31,6 +44,7 @@ class DeployedFile(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     deployed_by: Mapped[str | None] = mapped_column(String(64))
+    deployment_id: Mapped[str | None] = mapped_column(ForeignKey("deployment.id"), index=True)
 
 
 class ProcessDefinition(Base):
@@ -114,6 +128,10 @@ class HumanTask(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the last overdue reminder
     reminders: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     variables: Mapped[Any] = mapped_column(JSON, nullable=True)  # its local variables (input parameters), for its form
+    # Camunda 7's delegation (/engine-rest task delegate and resolve): the owner who delegated, PENDING|RESOLVED
+    owner: Mapped[str | None] = mapped_column(String(64))
+    delegation_state: Mapped[str | None] = mapped_column(String(16))
+    priority: Mapped[int] = mapped_column(Integer, default=50, server_default="50")  # Camunda's default
 
 
 class StartTimer(Base):
@@ -218,7 +236,8 @@ class ExternalJob(Base):
     task_id: Mapped[str] = mapped_column(String(36), unique=True)
     element_id: Mapped[str] = mapped_column(String(255))
     topic: Mapped[str] = mapped_column(String(255))
-    # external: a remote service task's handler; async: a save point's continuation (asyncBefore/After)
+    # external: a remote service task's handler; async: a save point's continuation (asyncBefore/After);
+    # outside: a topic served by outside workers through /engine-rest fetchAndLock (KENTEI_EXTERNAL_TOPICS)
     kind: Mapped[str] = mapped_column(String(16), server_default="external")
     status: Mapped[str] = mapped_column(String(16))  # pending | locked | done | incident | cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # handler runs started; for async, failed runs
@@ -232,6 +251,11 @@ class ExternalJob(Base):
     result: Mapped[Any] = mapped_column(JSON, nullable=True)  # kept when applying it failed
     properties: Mapped[Any] = mapped_column(JSON, nullable=True)  # the task's camunda:properties, for the handler
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # outside workers' (Camunda 7 external tasks): retries as the worker last set them (None until its first
+    # failure), the failure's details, and the priority fetchAndLock's usePriority orders by
+    retries: Mapped[int | None] = mapped_column(Integer)
+    error_details: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Incident(Base):

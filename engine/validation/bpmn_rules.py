@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from fnmatch import fnmatchcase
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
@@ -54,6 +55,12 @@ class Known:
     topics: frozenset[str] | None = None
     decisions: set[str] = field(default_factory=set)
     processes: set[str] = field(default_factory=set)
+    outside: tuple[str, ...] = ()  # topic patterns outside workers serve (KENTEI_EXTERNAL_TOPICS)
+
+    def serves(self, topic: str) -> bool:
+        """Whether a service task of `topic` can run: a handler here, or outside workers."""
+        return (self.topics is None or topic in self.topics
+                or any(fnmatchcase(topic, p) for p in self.outside))
 
 
 local = local_name  # the short name the rules below use
@@ -135,7 +142,7 @@ def _service(node: etree._Element, root: etree._Element, known: Known) -> Iterat
         return
     if attrs.get("type") != "external" or not attrs.get("topic"):
         yield 'a service task needs camunda:type="external" and a camunda:topic naming its handler'
-    elif known.topics is not None and attrs["topic"] not in known.topics:
+    elif not known.serves(attrs["topic"]):
         yield f"no handler is registered for topic '{attrs['topic']}'"
 
 
@@ -216,7 +223,7 @@ def _throw(node: etree._Element, root: etree._Element, known: Known) -> Iterator
     if kind != "external" or not topic:
         yield ('a message throw or end event needs camunda:type="external" and a camunda:topic naming the handler '
                "that sends the message, as a send task does")
-    elif known.topics is not None and topic not in known.topics:
+    elif not known.serves(topic):
         yield f"no handler is registered for topic '{topic}'"
 
 
