@@ -17,7 +17,13 @@ $(VENDOR)/node_modules/.installed: $(VENDOR)/package.json
 	npm install --prefix $(VENDOR) --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(BIN)/kentei $(VENDOR)/node_modules/.installed
+# the Camunda 7 JavaScript worker client the tests run against /engine-rest (tests/js/worker.mjs)
+TESTJS := tests/js
+$(TESTJS)/node_modules/.installed: $(TESTJS)/package.json
+	npm install --prefix $(TESTJS) --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/kentei $(VENDOR)/node_modules/.installed $(TESTJS)/node_modules/.installed
 
 ## The main job: install, create the database, deploy workflows/, seed demo staff and run 200 demo
 ## applications through the lifecycle (simulators included), then serve the inbox with the scheduler

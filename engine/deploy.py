@@ -1,5 +1,9 @@
 """Deploy BPMN and DMN files: validate all, store each changed file as a new version.
 
+Every deploy that stores anything records a Deployment (Camunda 7's: the files sent together, by name and
+source); its files point at it. Rows are never renumbered or deleted on redeploy, so old definition ids stay
+valid. The REST API's policies (duplicate filtering, deploy-changed-only) are in engine/deployments.py.
+
 A deployment belongs to one prefecture (`tenant`), or is shared (tenant None: the ministry's
 standard process, deployed by the operator). Versions count per tenant and key, as in Camunda;
 a prefecture sees, validates against and calls its own definitions and the shared ones, never
@@ -7,6 +11,7 @@ another prefecture's.
 """
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from engine import start_timers
-from engine.db.models import SHARED, DecisionDefinition, DeployedFile, ProcessDefinition
+from engine.db.models import SHARED, DecisionDefinition, DeployedFile, Deployment, ProcessDefinition
 from engine.validation import Problem, ValidationFailed
 from engine.validation.bpmn_rules import Known
-from engine.validation.files import check_files
+from engine.validation.files import CheckedFile, check_files
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -35,6 +40,17 @@ class DeployReport:
     unchanged: list[str] = field(default_factory=list)
     processes: list[str] = field(default_factory=list)    # "key vN"
     decisions: list[str] = field(default_factory=list)
+    deployment_id: str | None = None  # the Deployment recorded (None when every file was unchanged)
+
+
+@dataclass
+class Stored:
+    """What store() wrote: the deployment, its files, and its definitions in document order."""
+
+    deployment: Deployment
+    files: list[DeployedFile] = field(default_factory=list)
+    processes: list[ProcessDefinition] = field(default_factory=list)
+    decisions: list[DecisionDefinition] = field(default_factory=list)
 
 
 def collect(paths: list[str | Path]) -> list[tuple[str, bytes]]:
@@ -72,34 +88,70 @@ def deploy(engine: Kernel, files: list[tuple[str, bytes]], actor: str | None = N
         checked, problems = check_files(files, known, deployed)
         if problems:
             raise ValidationFailed(problems)
-        now = engine.now()
+        changed = []
         for item in checked:
-            latest = session.scalars(select(DeployedFile).where(DeployedFile.tenant == scope,
-                                                                DeployedFile.name == item.name)
-                                     .order_by(DeployedFile.version.desc()).limit(1)).first()
+            latest = _latest_file(session, scope, item.name)
             if latest is not None and latest.sha256 == item.sha256:
                 report.unchanged.append(item.name)
-                continue
-            f = DeployedFile(tenant=scope, name=item.name, kind=item.kind, sha256=item.sha256,
-                             content=item.content,
-                             version=(latest.version + 1) if latest else 1, deployed_at=now, deployed_by=actor)
-            session.add(f)
-            session.flush()
-            report.deployed.append(f"{item.name} v{f.version}")
-            for key, (spec, subs, name) in item.processes.items():
-                version = _next_version(session, ProcessDefinition, key, scope)
-                definition = ProcessDefinition(tenant=scope, key=key, version=version, name=name, file_id=f.id,
-                                               deployed_at=now, spec_json=engine.serializer.dump_spec(spec, subs))
-                session.add(definition)
-                session.flush()
-                start_timers.schedule(session, definition.id, key, scope, spec, engine.tz, now)
-                report.processes.append(f"{key} v{version}")
-            for key, decision in item.decisions.items():
-                version = _next_version(session, DecisionDefinition, key, scope)
-                session.add(DecisionDefinition(tenant=scope, key=key, version=version, name=decision.name, file_id=f.id,
-                                               deployed_at=now))
-                report.decisions.append(f"{key} v{version}")
+            else:
+                changed.append(item)
+        if not changed:
+            return report
+        stored = store(engine, session, changed, scope, actor, common_stem([i.name for i in checked]), "kentei")
+        report.deployment_id = stored.deployment.id
+        report.deployed = [f"{f.name} v{f.version}" for f in stored.files]
+        report.processes = [f"{d.key} v{d.version}" for d in stored.processes]
+        report.decisions = [f"{d.key} v{d.version}" for d in stored.decisions]
     return report
+
+
+def store(engine: Kernel, session: "Session", items: list[CheckedFile], scope: str, actor: str | None,
+          name: str | None, source: str | None) -> Stored:
+    """Store checked files (and plain resources: kind form|resource, nothing parsed) as one new Deployment;
+    each file gets the next version of its name, each process and decision the next version of its key."""
+    now = engine.now()
+    deployment = Deployment(id=str(uuid.uuid4()), tenant=scope, name=name, source=source, deployed_at=now,
+                            deployed_by=actor)
+    session.add(deployment)
+    session.flush()  # before its files, which point at it
+    stored = Stored(deployment)
+    for item in items:
+        latest = _latest_file(session, scope, item.name)
+        f = DeployedFile(tenant=scope, name=item.name, kind=item.kind, sha256=item.sha256, content=item.content,
+                         version=(latest.version + 1) if latest else 1, deployed_at=now, deployed_by=actor,
+                         deployment_id=deployment.id)
+        session.add(f)
+        session.flush()
+        stored.files.append(f)
+        for key, (spec, subs, title) in item.processes.items():
+            definition = ProcessDefinition(tenant=scope, key=key, version=_next_version(session, ProcessDefinition,
+                                                                                        key, scope),
+                                           name=title, file_id=f.id, deployed_at=now,
+                                           spec_json=engine.serializer.dump_spec(spec, subs))
+            session.add(definition)
+            session.flush()
+            start_timers.schedule(session, definition.id, key, scope, spec, engine.tz, now)
+            stored.processes.append(definition)
+        for key, decision in item.decisions.items():
+            made = DecisionDefinition(tenant=scope, key=key, version=_next_version(session, DecisionDefinition, key,
+                                                                                  scope),
+                                      name=decision.name, file_id=f.id, deployed_at=now)
+            session.add(made)
+            session.flush()
+            stored.decisions.append(made)
+    return stored
+
+
+def common_stem(names: list[str]) -> str:
+    """A deployment's name for files deployed without one: their common stem (application.bpmn and
+    application.dmn → "application"), else "kentei deploy"."""
+    stems = {n.split(".", 1)[0] for n in names}
+    return stems.pop() if len(stems) == 1 and "" not in stems else "kentei deploy"
+
+
+def _latest_file(session: "Session", scope: str, name: str) -> DeployedFile | None:
+    return session.scalars(select(DeployedFile).where(DeployedFile.tenant == scope, DeployedFile.name == name)
+                           .order_by(DeployedFile.version.desc()).limit(1)).first()
 
 
 def _next_version(session: "Session", model: Any, key: str, tenant: str) -> int:

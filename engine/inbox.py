@@ -48,14 +48,14 @@ class TaskQuery:
     per_page: int = 25
 
 
-def _group_match(roles: frozenset[str], params: dict[str, Any]) -> str:
+def _group_match(roles: frozenset[str], params: dict[str, Any], prefix: str = "") -> str:
     """SQL: one of the roles is among the task's comma-separated candidate groups."""
     if not roles:
         return "1 = 0"
     parts = []
     for n, role in enumerate(sorted(roles)):
-        params[f"role{n}"] = f"%,{role},%"
-        parts.append(f"(',' || COALESCE(t.candidate_groups, '') || ',') LIKE :role{n}")
+        params[f"{prefix}role{n}"] = f"%,{role},%"
+        parts.append(f"(',' || COALESCE(t.candidate_groups, '') || ',') LIKE :{prefix}role{n}")
     return "(" + " OR ".join(parts) + ")"
 
 
@@ -67,10 +67,25 @@ def _candidate_match(viewer: Viewer, params: dict[str, Any]) -> str:
     side table would add a lookup per open task of the prefecture to the common query. User ids may hold
     `_`, a LIKE wildcard, so the pattern is escaped.
     """
+    return candidate_sql(viewer, params)
+
+
+def candidate_sql(viewer: Viewer, params: dict[str, Any], prefix: str = "", users: bool = True) -> str:
+    """_candidate_match with its parameters named after `prefix` (several in one query); `users=False`
+    tests the candidate groups only."""
+    if not users:
+        return _group_match(viewer.roles, params, prefix)
     user = viewer.user.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    params["candidate_user"] = f"%,{user},%"
-    users = "(',' || COALESCE(t.candidate_users, '') || ',') LIKE :candidate_user ESCAPE '\\'"
-    return f"({_group_match(viewer.roles, params)} OR {users})"
+    params[f"{prefix}candidate_user"] = f"%,{user},%"
+    found = f"(',' || COALESCE(t.candidate_users, '') || ',') LIKE :{prefix}candidate_user ESCAPE '\\'"
+    return f"({_group_match(viewer.roles, params, prefix)} OR {found})"
+
+
+def visible_sql(viewer: Viewer, params: dict[str, Any]) -> str:
+    """SQL (human_task as t): a task of the viewer's prefecture the inbox shows them, open or not: assigned
+    to them or they are a candidate (the /engine-rest task query adds its filters to it)."""
+    params |= {"tenant": viewer.tenant, "user": viewer.user}
+    return f"t.tenant = :tenant AND (t.assignee = :user OR {_candidate_match(viewer, params)})"
 
 
 def _where(engine: "Engine", viewer: Viewer, query: TaskQuery, params: dict[str, Any]) -> str:
@@ -228,6 +243,21 @@ def _assign(engine: "Engine", task_id: str, user: str | None, expected: str | No
     with engine.unit() as conn:
         done = fast.run(conn, f"UPDATE human_task SET assignee = :user WHERE id = :id AND status = 'open' AND {test}",
                         {"user": user, "id": task_id, "expected": expected}).rowcount
+    if done != 1:
+        raise Conflict(f"task {task_id} is not {'unassigned' if expected is None else 'assigned to ' + expected}")
+
+
+def set_holders(engine: "Engine", task_id: str, expected: str | None, assignee: str | None,
+                owner: str | None = None, delegation_state: str | None = None, delegation: bool = False) -> None:
+    """Set an open task's assignee if it is still `expected` (and, with `delegation`, its owner and Camunda
+    delegation state: /engine-rest delegate and resolve); Conflict if it changed meanwhile."""
+    test = "assignee IS NULL" if expected is None else "assignee = :expected"
+    extra = ", owner = :owner, delegation_state = :state" if delegation else ""
+    with engine.unit() as conn:
+        done = engine.fast.run(conn, f"UPDATE human_task SET assignee = :user{extra} WHERE id = :id "
+                                     f"AND status = 'open' AND {test}",
+                               {"user": assignee, "id": task_id, "expected": expected, "owner": owner,
+                                "state": delegation_state}).rowcount
     if done != 1:
         raise Conflict(f"task {task_id} is not {'unassigned' if expected is None else 'assigned to ' + expected}")
 

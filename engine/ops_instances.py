@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from engine.bpmn.async_points import behind
 from engine.db.fast import InstanceRow, unique_violation
+from engine.db.models import SHARED
 from engine.errors import Conflict, DuplicateBusinessKey, Forbidden, NotFound
 from engine.forms import validate_form
 
@@ -28,18 +29,20 @@ def start(engine: Kernel, key: str, tenant: str, data: dict[str, Any] | None = N
 
 def start_on(engine: Kernel, conn: Any, key: str, tenant: str, data: dict[str, Any] | None = None,
              business_key: str | None = None, actor: str | None = None,
-             trigger: Callable[[Instance, Step], None] | None = None) -> Step:
+             trigger: Callable[[Instance, Step], None] | None = None,
+             definition: tuple[int, int] | None = None) -> Step:
     """Start an instance inside the caller's transaction (a start timer, a process starting others).
 
     `trigger` starts it at the signal or message start event that caught it (engine/ops_signals.py);
     without one it starts at the none start event, or at the only start event there is (Camunda 7).
+    `definition` (id, version) starts that version instead of the prefecture's current one.
     """
     if not isinstance(data or {}, dict):
         raise Conflict("start data must be a JSON object")
     if not TENANT.fullmatch(tenant or ""):
         raise Conflict(f"tenant must be a prefecture code 01–47, not {tenant!r}")
     fast = engine.fast
-    definition_id, version = engine.repository.latest_definition(fast, conn, key, tenant)
+    definition_id, version = definition or engine.repository.latest_definition(fast, conn, key, tenant)
     now = fast.ts(engine.now())
     try:
         iid = fast.run(conn, "INSERT INTO process_instance (definition_id, tenant, business_key, status,"
@@ -67,6 +70,20 @@ def start_on(engine: Kernel, conn: Any, key: str, tenant: str, data: dict[str, A
             inst.start_plain()
 
     return engine.operate(conn, row, begin, actor)
+
+
+def start_definition(engine: Kernel, definition_id: int, tenant: str, data: dict[str, Any] | None = None,
+                     business_key: str | None = None, actor: str | None = None) -> int:
+    """Start that version of a process (a definition row) for a prefecture: its own or a shared one; another
+    prefecture's definition is NotFound. Returns the instance id."""
+    with engine.unit() as conn:
+        found = engine.fast.run(conn, "SELECT key, version, tenant FROM process_definition WHERE id = :id",
+                                {"id": definition_id}).first()
+        if found is None or found[2] not in (tenant, SHARED):
+            raise NotFound(f"process definition {definition_id} does not exist")
+        step = start_on(engine, conn, found[0], tenant, data, business_key, actor, definition=(definition_id, found[1]))
+    engine.publish(step)
+    return step.row.id
 
 
 def complete_task(engine: Kernel, task_id: str, user: str, data: dict[str, Any] | None = None) -> int:

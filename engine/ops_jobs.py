@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, or_, select
 
-from engine import incident_retry
+from engine import incident_retry, wakeup
 from engine.bpmn import async_points
-from engine.db.models import ExternalJob, Incident, Timer
+from engine.db.models import ExternalJob, Incident, ProcessInstance, Timer
+from engine.db.session import utc
 from engine.errors import Conflict, NotFound, StepFailed
 from handlers.base import BpmnError, HandlerContext
 
@@ -224,6 +225,9 @@ def retry(engine: Kernel, incident_id: int, user: str | None = None) -> str:
         if incident.job_id is not None:
             job = session.get(ExternalJob, incident.job_id, with_for_update=True)
             job.status, job.attempts, job.next_run_at, job.locked_by = "pending", 0, engine.now(), None
+            if job.kind == OUTSIDE:  # fetchable again, with one retry if the worker had left none (as Cockpit)
+                job.lock_expires_at, job.retries = None, None if job.retries is None else max(job.retries, 1)
+                wakeup.changed(session.connection(), engine.fast.pg, [job.topic])
             return "job_rescheduled"
         session.execute(Timer.__table__.update().where(Timer.instance_id == incident.instance_id,
                                                       Timer.status == "incident").values(status="waiting"))
@@ -243,3 +247,82 @@ def run_once(engine: Kernel, worker: str, limit: int = 10) -> dict[str, int]:
         outcome = execute(engine, job, worker)
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
+
+
+# -- outside workers' tasks (Camunda 7 external tasks, engine/external_tasks.py): failure, locks, retries --
+FAILED_EXTERNAL_TASK = "failedExternalTask"  # the incident of a task whose worker left no retries
+
+
+def _outside(session: Any, engine: Kernel, job_id: int, tenant: str) -> ExternalJob:
+    """A live outside job of the prefecture, locked with its instance (the instance first); else NotFound."""
+    job = session.get(ExternalJob, job_id)
+    owner = session.get(ProcessInstance, job.instance_id, with_for_update=True) if job is not None else None
+    if job is not None:
+        session.refresh(job, with_for_update=True)
+    if (job is None or owner is None or job.kind != OUTSIDE or owner.tenant != tenant or owner.status != "running"
+            or job.status not in ("pending", "locked", "incident")):
+        raise NotFound(f"External task with id {job_id} does not exist")
+    return job
+
+
+def _owned(job: ExternalJob, worker: str, refusal: str) -> None:
+    if job.locked_by != worker:
+        raise Conflict(f"{refusal} by worker '{worker}'. It is locked by worker '{job.locked_by or 'null'}'.")
+
+
+def outside_failure(engine: Kernel, job_id: int, tenant: str, worker: str, message: str | None,
+                    details: str | None, retries: int, timeout_ms: int) -> None:
+    """The worker failed: with retries left the task is fetchable again after `timeout_ms`, else an incident."""
+    with engine.transaction() as session, session.begin():
+        job = _outside(session, engine, job_id, tenant)
+        _owned(job, worker, f"Failure of External Task {job_id} cannot be reported")
+        job.last_error, job.error_details, job.retries = message, details, retries
+        if retries > 0:
+            job.status, job.lock_expires_at = "locked", engine.now() + timedelta(milliseconds=timeout_ms)
+            wakeup.changed(session.connection(), engine.fast.pg, [job.topic])
+        else:
+            job.status, job.locked_by, job.lock_expires_at = "incident", None, None
+            _add_incident(session, engine, job, FAILED_EXTERNAL_TASK, message or f"{job.topic} failed")
+
+
+def outside_retries(engine: Kernel, job_id: int, tenant: str, retries: int, user: str | None) -> None:
+    """Set a task's retries: above 0 resolves its incident (fetchable again), 0 opens one."""
+    now = engine.now()
+    with engine.transaction() as session, session.begin():
+        job = _outside(session, engine, job_id, tenant)
+        job.retries = retries
+        if job.status == "incident" and retries > 0:
+            job.status, job.next_run_at, job.locked_by, job.lock_expires_at = "pending", now, None, None
+            session.execute(Incident.__table__.update().where(Incident.job_id == job.id, Incident.status == "open")
+                            .values(status="resolved", resolution="retried", resolved_at=now, resolved_by=user,
+                                    next_auto_retry_at=None))
+            wakeup.changed(session.connection(), engine.fast.pg, [job.topic])
+        elif job.status != "incident" and retries == 0:
+            job.status, job.locked_by, job.lock_expires_at = "incident", None, None
+            _add_incident(session, engine, job, FAILED_EXTERNAL_TASK, job.last_error or "the retries were set to 0")
+
+
+def outside_lock(engine: Kernel, job_id: int, tenant: str, worker: str | None, duration_ms: int,
+                 extend: bool = False) -> None:
+    """lock (worker, duration), extendLock (extend=True) or unlock (worker None)."""
+    now = engine.now()
+    with engine.transaction() as session, session.begin():
+        job = _outside(session, engine, job_id, tenant)
+        held = job.status == "locked" and job.lock_expires_at is not None and utc(job.lock_expires_at) > now
+        if worker is None:
+            if job.status == "locked":
+                job.status, job.next_run_at, job.locked_by, job.lock_expires_at = "pending", now, None, None
+                wakeup.changed(session.connection(), engine.fast.pg, [job.topic])
+            return
+        if extend:
+            if job.locked_by != worker and held:
+                raise Conflict(f"The lock of the External Task {job_id} cannot be extended by worker '{worker}'")
+            if not held or job.locked_by != worker:
+                raise Conflict(f"Cannot extend a lock that expired: External Task {job_id} is not locked by "
+                               f"worker '{worker}'")
+        elif job.status == "incident":
+            raise Conflict(f"External Task {job_id} has no retries left: set its retries first")
+        elif held and job.locked_by != worker:
+            raise Conflict(f"External Task {job_id} is already locked by worker '{job.locked_by}'")
+        job.status, job.locked_by = "locked", worker
+        job.lock_expires_at = now + timedelta(milliseconds=duration_ms)

@@ -146,3 +146,22 @@ def deliver_thrown(engine: "Kernel", limit: int = 100) -> int:
     finally:
         _delivering.reset(token)
     return done
+
+
+def signal_execution(engine: "Kernel", name: str, tenant: str, execution_id: str, data: dict[str, Any] | None = None,
+                     actor: str | None = None) -> int:
+    """Deliver signal `name` to the one instance of the prefecture whose waiting task `execution_id` catches it
+    (Camunda's /signal with executionId); returns the instance id."""
+    from engine.errors import NotFound
+    fast = engine.fast
+    with engine.unit() as conn:
+        found = fast.run(conn, "SELECT instance_id, signal_name FROM signal_subscription WHERE task_id = :t "
+                               "AND tenant = :tenant", {"t": execution_id, "tenant": tenant}).all()
+        if not found:
+            raise NotFound(f"execution {execution_id} does not exist or waits for no signal")
+        if name not in {n for _, n in found}:
+            raise BadInput(f"execution {execution_id} has not subscribed to a signal event with name '{name}'", "name")
+        row = engine.lock_instance(conn, found[0][0])
+        step = engine.operate(conn, row, _deliver(name, dict(data or {})), actor)
+    engine.publish(step)
+    return row.id

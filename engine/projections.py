@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from engine import wakeup
 from engine.bpmn.async_points import KIND, AsyncPoint, retry_plan
 from engine.bpmn.mapping_specs import business_key_of, local_variables
 from engine.candidate_users import candidate_users
@@ -86,8 +87,11 @@ def sync(step: Step, waits: Waits, old: dict[str, Any], tz: Any, max_attempts: i
         for key, name in new_s.items() if key not in old_s])
     fast.run(conn, DELETE_SIGNAL, [dict(zip(("task_id", "name"), k.split("|", 1))) for k in old_s if k not in new_s])
     old_j, new_j = set(old.get("j", ())), set(new["j"])
-    fast.run(conn, INSERT_JOB, [_job(fast, row, t, waits.jobs[t], now, max_attempts, step.handlers)
-                                for t in sorted(new_j - old_j)])
+    jobs = [_job(fast, row, t, waits.jobs[t], now, max_attempts, step.handlers) for t in sorted(new_j - old_j)]
+    fast.run(conn, INSERT_JOB, jobs)
+    outside = {j["topic"] for j in jobs if j["kind"] == "outside"}
+    if outside:  # outside workers' long polls wake once this commits
+        wakeup.changed(conn, fast.pg, outside)
     fast.run(conn, CANCEL_JOB, [{"task_id": t} for t in sorted(old_j - new_j - step.finished_jobs)])
     return new
 

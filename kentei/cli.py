@@ -345,7 +345,7 @@ def demo(count: int, seed: int, as_json: bool) -> None:
 @click.argument("username")
 @click.option("--tenant", required=True, help="都道府県コード, 01–47")
 @click.option("--role", "roles", multiple=True, required=True,
-              help="reviewer, scorer, approver, admin, auditor, payment, or the system-wide operator "
+              help="reviewer, scorer, approver, admin, auditor, analyst, worker, payment, or the system-wide operator "
                    "(repeat for several)")
 @click.option("--display-name", required=True, help="the person's name as colleagues see it")
 @click.option("--password-stdin", is_flag=True, help="read the password from stdin instead of asking")

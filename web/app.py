@@ -30,6 +30,7 @@ from . import (  # noqa: F401
     i18n,
     inbox,
     instances,
+    modeler,
     portal,
 )
 from .scheduling import embed_scheduler
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     app.register_blueprint(inbox.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(admin.bp)  # admin_users' routes are on it too
+    app.register_blueprint(modeler.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(portal.bp)
@@ -140,7 +142,8 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
         values = [request.path, *request.args.keys(), *request.args.values()]
         if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             values += [*request.form.keys(), *request.form.values()]
-        if any(bad_character(v, multiline=True) for v in values):
+        # a form part without a name (Werkzeug gives None) is malformed too
+        if any(not isinstance(v, str) or bad_character(v, multiline=True) for v in values):
             return error_page(400, SENTENCE, None, _("入力を確認してください"),
                               _("使えない文字（制御文字や文字の向きを変える記号）が含まれています。"))
         return None

@@ -185,11 +185,11 @@ def naniwa_dmn() -> str:
 # a URL variable → the kind of 27's identifiers put in it (World.identifiers reads every one from the database)
 VARIABLES = {"instance_id": "instance", "task_id": "task", "incident_id": "incident", "user_id": "user",
              "token_id": "token", "application_no": "application", "application_id": "application",
-             "message_id": "notice", "key": "decision"}
+             "message_id": "notice", "key": "decision", "file_id": "file", "other_id": "file"}
 # identifiers of each kind that exist nowhere: the oracle's answer is the answer to these
 GHOSTS = {"instance": "987654301", "task": "4f0c5b8e-0000-4000-8000-00000000dead", "incident": "987654302",
           "user": "987654303", "token": "987654304", "application": "27-2099-A999999",
-          "notice": "5e1d2c3b-0000-4000-8000-00000000beef", "decision": "no_such_decision_27"}
+          "notice": "5e1d2c3b-0000-4000-8000-00000000beef", "decision": "no_such_decision_27", "file": "987654305"}
 # the form or JSON a route's POST takes, to get past its own checks (each one tried)
 BODIES: dict[str, list[Any]] = {
     "inbox.complete": [{"decision": "approve", "review_comment": "江戸の審査"}],
@@ -211,7 +211,7 @@ LISTS: dict[str, list[str]] = {
 # routes whose form or JSON names identifiers (usernames, keys, message ids, request ids, files, decisions): their
 # probes are in Sweep.posted. A POST route without a URL variable must be here or in EXEMPT.
 POSTED = {"admin.users", "admin.deployments", "audit.review", "api.message", "api.file_application",
-          "inbox.delegate_task", "api.signal"}
+          "inbox.delegate_task", "api.signal", "modeler.modeler_validate", "modeler.modeler_deploy"}
 EXEMPT = {
     ("auth.login", "POST"): "a sign-in names an account by design; one answer for every failure "
                             "(test_signin_hardening), a lockout per account",
@@ -223,7 +223,18 @@ EXEMPT = {
     ("account.create_token", "POST"): "a token for the caller's own account; names nothing",
     ("i18n.choose", "GET"): "<code> is a language code, no prefecture's object",
     ("static", "GET"): "<filename> is a file of the app's own static folder",
+    ("camunda_webapps", "GET"): "Camunda Modeler's link targets (kentei's own page addresses); names nothing",
+    ("camunda_link_repository", "GET"): "a redirect to the caller's own deployments page; names nothing",
+    ("camunda_link_instance", "GET"): "a redirect to /instances/<id>, the same for any id; that page is swept",
 }
+# Camunda 7's REST API (/engine-rest and its aliases) has its own sweep: every route, four roles of 27, no 13 string
+# in any answer, nothing of 13 changed (tests/integration/engine_rest/test_isolation.py)
+REST_SWEPT = "engine_rest"
+
+
+def exempt(endpoint: str, method: str) -> bool:
+    """A route this sweep leaves out, with its reason in EXEMPT or REST_SWEPT."""
+    return (endpoint, method) in EXEMPT or endpoint.split(".", 1)[0].startswith(REST_SWEPT)
 
 
 def audience(rule: Any) -> str:
@@ -240,7 +251,7 @@ def plan_problems(app: Any) -> list[str]:
     for rule in app.url_map.iter_rules():
         for method in methods(rule):
             seen.add((rule.endpoint, method))
-            if (rule.endpoint, method) in EXEMPT:
+            if exempt(rule.endpoint, method):
                 continue
             unknown = [v for v in rule.arguments if v not in VARIABLES]
             if unknown:
@@ -513,7 +524,8 @@ class World:
                     "token": of(ApiToken.id, ApiToken.user_id.in_(users)),
                     "application": of(Application.application_no, Application.tenant == "27"),
                     "notice": of(PortalMessage.id, PortalMessage.tenant == "27"),
-                    "decision": of(DecisionDefinition.key, DecisionDefinition.tenant == "27")}
+                    "decision": of(DecisionDefinition.key, DecisionDefinition.tenant == "27"),
+                    "file": of(DeployedFile.id, DeployedFile.tenant == "27")}
 
     def _secrets(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -568,8 +580,9 @@ class Sweep(Judge):
         self.w = world
         callers = {"applicant-13": Caller("applicant-13", "portal", world.applicants[world.p13],
                                           csrf=world.applicants[world.p13].csrf)}
-        self.own: dict[str, dict[str, list[str]]] = {}  # each caller's own user and token ids
+        self.own: dict[str, dict[str, list[str]]] = {}  # each caller's own user and token ids, files it sees
         with world.engine.reading() as s:
+            shared = [str(i) for i in s.scalars(select(DeployedFile.id).where(DeployedFile.tenant == ""))]
             for name, (tenant, roles) in world.staff.items():
                 if tenant != "13":
                     continue
@@ -579,14 +592,14 @@ class Sweep(Judge):
                                                   token=world.tokens[name], roles=frozenset(roles))
                 user = s.scalar(select(StaffUser).where(StaffUser.username == name))
                 tokens = [str(t.id) for t in s.scalars(select(ApiToken).where(ApiToken.user_id == user.id))]
-                self.own[name] = self.own[f"token:{name}"] = {"user": [str(user.id)], "token": tokens}
+                self.own[name] = self.own[f"token:{name}"] = {"user": [str(user.id)], "token": tokens, "file": shared}
         super().__init__(callers, world.secrets, world.ids27, Snapshot(world.engine.db, "27"), world.errors)
 
     def from_url_map(self, lists_only: bool = False) -> Iterator[Probe]:
         """Every route: with 27's identifiers in its URL variables; or read as a list (a GET with none)."""
         for rule in sorted(self.w.app.url_map.iter_rules(), key=lambda r: r.rule):
             for method in methods(rule):
-                if (rule.endpoint, method) in EXEMPT:
+                if exempt(rule.endpoint, method):
                     continue
                 who = self.of(audience(rule))
                 if not rule.arguments:
@@ -699,6 +712,17 @@ class Sweep(Judge):
                                    oracle="naniwa_pass_mark", allowed=frozenset({422}))
             yield self._upload("admin1-13", "deploy", EDO_SAME_KEY.format(key="fee"), "edo_fee.bpmn",
                                scope="shared", allowed=frozenset({403}))
+            # the same through the browser modeler's endpoints (web/modeler.py, which take a form too)
+            for who in ("admin1-13", "operator1-13"):
+                body = {"name": "edo_decides.bpmn", "xml": USES_DECISION.format(ref="naniwa_pass_mark")}
+                ghost = {**body, "xml": USES_DECISION.format(ref="zz_no_such_name")}
+                yield Probe("modeler.modeler_validate", "POST", "/admin/modeler/validate", body, ["naniwa_pass_mark"],
+                            ("/admin/modeler/validate", ghost, ["zz_no_such_name"]), frozenset({200}), [who])
+                yield Probe("modeler.modeler_deploy", "POST", "/admin/modeler/deploy", body, ["naniwa_pass_mark"],
+                            ("/admin/modeler/deploy", ghost, ["zz_no_such_name"]), frozenset({422}), [who])
+            yield Probe("modeler.modeler_deploy", "POST", "/admin/modeler/deploy",
+                        {"name": "edo_fee.bpmn", "xml": EDO_SAME_KEY.format(key="fee"), "scope": "shared"},
+                        allowed=frozenset({403}), callers=["admin1-13"])
             # the audit review records 13's entries (the count is checked in _counts)
             yield Probe("audit.review", "POST", "/audit/reviews", {"from": "2026-01-01", "to": "2026-12-31",
                                                                    "note": "江戸の監査"}, callers=pages)
@@ -831,7 +855,7 @@ def _reachable_by_27(w: World) -> None:
                                      "portal": [w.applicants[w.p27].get]}
     missing = []
     for rule in w.app.url_map.iter_rules():
-        if "GET" not in rule.methods or len(rule.arguments) != 1 or (rule.endpoint, "GET") in EXEMPT:
+        if "GET" not in rule.methods or len(rule.arguments) != 1 or exempt(rule.endpoint, "GET"):
             continue
         [name] = rule.arguments
         for value in w.ids27[VARIABLES[name]]:

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from engine.errors import BadInput, Conflict, EngineError, Forbidden, FormInvalid, NotFound, StepFailed
 
 bp = Blueprint("engine_rest", __name__)
-OPEN = {"engines"}  # endpoints that need no credentials (GET /engine, as in Camunda)
+OPEN = {"engines", "openapi_document"}  # endpoints that need no credentials (GET /engine, as in Camunda)
 
 
 class RestError(Exception):

@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     incidents,  # /incident, /job retries
     messages,  # /message, /signal
     meta,  # /engine, /version
+    openapi,  # /openapi.json: this API's OpenAPI document
     process_definitions,  # /process-definition: list, get, by key, XML, statistics
     process_instances,  # /process-instance: list, count, get, variables, delete
     starts,  # /process-definition/{id}/start, /key/{key}/start, /key/{key}/tenant-id/{id}/start, submit-form

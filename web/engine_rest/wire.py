@@ -95,7 +95,10 @@ def number(name: str, source: dict[str, Any] | None = None, low: int = 0, high: 
 
 
 def listed(name: str, source: dict[str, Any] | None = None) -> list[str] | None:
-    """A comma-separated list in the query string (keysIn=a,b), or a JSON array in a body."""
+    """A comma-separated list in the query string (keysIn=a,b, or the key repeated, as requests sends a list),
+    or a JSON array in a body."""
+    if source is None and len(request.args.getlist(name)) > 1:
+        return [v for part in request.args.getlist(name) for v in part.split(",") if v]
     value = arg(name, source)
     if value is None:
         return None
