@@ -4,8 +4,9 @@ A message reaches the caller's prefecture only. It is matched as Camunda matches
 waiting for its name (message_subscription), narrowed by the instance's business key, its id and
 correlation keys (equality on process variables); when no execution matches and no instance id was
 given, the message start event of the prefecture's current version of a process takes it. Without
-`all`, anything but exactly one match is refused (MessageNotCorrelated). Who may send it and which
-variables it may set stay declared on the catching element (engine/message_rules.py, as /api/v1).
+`all`, anything but exactly one match is refused (MessageNotCorrelated); with `all`, no match reaches no
+one (Camunda's correlateAll). Who may send it and which variables it may set stay declared on the
+catching element (engine/message_rules.py, as /api/v1).
 Everything is delivered in one transaction, instances locked in id order.
 """
 from __future__ import annotations
@@ -69,6 +70,8 @@ def correlate(engine: Kernel, sender: Sender, c: Correlation) -> list[Correlated
     """Deliver `c` to its targets in the sender's prefecture; the targets reached, in order."""
     tenant, fast = sender.tenant, engine.fast
     if c.nothing:
+        if c.all:  # Camunda's correlateAll answers an empty list where nothing matches
+            return []
         raise no_match(c.name)
     more, params = "", {"name": c.name, "tenant": tenant}
     if c.business_key is not None:
@@ -85,6 +88,8 @@ def correlate(engine: Kernel, sender: Sender, c: Correlation) -> list[Correlated
         if (not executions or c.all) and c.instance_id is None:
             starter = message_start(engine, conn, tenant, c.name)
         if not executions and starter is None:
+            if c.all:
+                return []
             raise no_match(c.name)
         if not c.all and len(executions) > 1:
             raise MessageNotCorrelated(f"ENGINE-13031 Cannot correlate a message with name '{c.name}' to a single "

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, null, select
+from sqlalchemy import distinct, func, select, union_all
 
 from engine import definitions
 from engine.db.models import (
@@ -53,21 +53,23 @@ def activities(engine: "Kernel", item: dict[str, Any], tenant: str, failed_jobs:
             places[element] += n
             if status == "incident":
                 failed[element] += n
-        waiting = [
-            select(Timer.element_id, Timer.status, func.count()).where(
-                Timer.instance_id.in_(running), Timer.status.in_(("waiting", "incident")))
-            .group_by(Timer.element_id, Timer.status),
-            select(MessageSubscription.element_id, null(), func.count()).where(
-                MessageSubscription.instance_id.in_(running)).group_by(MessageSubscription.element_id),
-            select(SignalSubscription.element_id, null(), func.count()).where(
-                SignalSubscription.instance_id.in_(running)).group_by(SignalSubscription.element_id)]
-        for query in waiting:
-            for element, status, n in session.execute(query):
-                if facts.tags.get(element) in NOT_A_PLACE:
-                    continue
+        # a waiting token is counted once, however many timers and subscriptions it has (an event-based
+        # gateway waits for a message and a timer at once: one instance at the gateway, as in Camunda)
+        tokens = union_all(
+            select(Timer.element_id.label("element"), Timer.id.label("token")).where(
+                Timer.instance_id.in_(running), Timer.status.in_(("waiting", "incident"))),
+            select(MessageSubscription.element_id, MessageSubscription.task_id).where(
+                MessageSubscription.instance_id.in_(running)),
+            select(SignalSubscription.element_id, SignalSubscription.task_id).where(
+                SignalSubscription.instance_id.in_(running))).subquery()
+        for element, n in session.execute(select(tokens.c.element, func.count(distinct(tokens.c.token)))
+                                          .group_by(tokens.c.element)):
+            if facts.tags.get(element) not in NOT_A_PLACE:
                 places[element] += n
-                if status == "incident":
-                    failed[element] += n
+        for element, n in session.execute(select(Timer.element_id, func.count()).where(
+                Timer.instance_id.in_(running), Timer.status == "incident").group_by(Timer.element_id)):
+            if facts.tags.get(element) not in NOT_A_PLACE:
+                failed[element] += n
         by_type: dict[str, Counter[str]] = defaultdict(Counter)
         for element, kind, job_kind, n in session.execute(
                 select(Incident.element_id, Incident.kind, ExternalJob.kind, func.count())

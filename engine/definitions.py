@@ -37,7 +37,7 @@ class Facts:
 
 
 _facts: dict[tuple[int, str], Facts] = {}
-_dmn: dict[tuple[int, tuple[int, ...]], dict[str, Decision]] = {}
+_dmn: dict[tuple[int, str, tuple[tuple[int, str], ...]], dict[str, Decision]] = {}
 _lock = threading.Lock()
 
 
@@ -175,30 +175,54 @@ def content(engine: "Kernel", file_id: int) -> bytes:
 def evaluate(engine: "Kernel", item: dict[str, Any], tenant: str, variables: dict[str, Any]) -> list[dict[str, Any]]:
     """A decision definition evaluated on variables, as the engine evaluates it (strict: the first FEEL error is
     raised as a DecisionError): the output rows of the matched rules, aggregated by the hit policy."""
+    return evaluate_typed(engine, item, tenant, variables)[0]
+
+
+CAMUNDA_TYPES = ("string", "boolean", "integer", "long", "double", "date")  # Camunda 7's output typeRefs
+
+
+def evaluate_typed(engine: "Kernel", item: dict[str, Any], tenant: str,
+                   variables: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """evaluate(), and the Camunda 7 typeRef of each decision table output by name (string, boolean, integer,
+    long, double, date; outputs without one, and a COLLECT COUNT, are left out): Camunda types a result value
+    by its output's typeRef (a `double` output of 2 is the Double 2.0)."""
+    from engine.dmn.coercion import camunda_name
     decision, graph = _decision_of(engine, item, tenant)
-    return list(decision.evaluate(variables, graph, strict=True).outputs)
+    rows = list(decision.evaluate(variables, graph, strict=True).outputs)
+    types: dict[str, str] = {}
+    if (decision.aggregation or "").upper() != "COUNT":
+        for clause in decision.outputs:
+            name = camunda_name(clause.type_ref)
+            if name in CAMUNDA_TYPES and clause.name:
+                types[clause.name] = name
+    return rows, types
 
 
 def _decision_of(engine: "Kernel", item: dict[str, Any], tenant: str) -> tuple[Decision, dict[str, Decision]]:
     file_id = item["file_id"]
     with engine.reading() as session:
-        name, raw = session.execute(select(DeployedFile.name, DeployedFile.content)
-                                    .where(DeployedFile.id == file_id)).one()
+        name, raw, sha = session.execute(select(DeployedFile.name, DeployedFile.content, DeployedFile.sha256)
+                                         .where(DeployedFile.id == file_id)).one()
         raw = bytes(raw)
         chosen: dict[str, int] = {}
+        hashes: dict[int, str] = {}
         if _IMPORTS.search(raw):  # the prefecture's newest of each DMN file it may import, as the engine does
-            rows = session.execute(select(DeployedFile.id, DeployedFile.name, DeployedFile.tenant)
+            rows = session.execute(select(DeployedFile.id, DeployedFile.name, DeployedFile.tenant, DeployedFile.sha256)
                                    .where(DeployedFile.kind == "dmn", DeployedFile.tenant.in_([tenant, SHARED]))
                                    .order_by(DeployedFile.version.desc())).all()
-            for other, other_name, owner in sorted(rows, key=lambda r: r[2] != tenant):
+            for other, other_name, owner, other_sha in sorted(rows, key=lambda r: r[2] != tenant):
                 chosen.setdefault(other_name, other)
-        cache_key = (file_id, tuple(sorted(chosen.values())))
+                hashes[other] = other_sha
+        # keyed by the bytes' hashes too: a row id names other bytes in another database (or after a rollback)
+        cache_key = (file_id, sha, tuple(sorted((i, hashes[i]) for i in chosen.values())))
         graph = _dmn.get(cache_key)
         if graph is None:
             files = dict(session.execute(select(DeployedFile.name, DeployedFile.content)
                                          .where(DeployedFile.id.in_(list(chosen.values())))).all()) if chosen else {}
             graph = load_dmn(raw, name, imports={k: bytes(v) for k, v in files.items()} or None)
             with _lock:
+                if len(_dmn) > 500:
+                    _dmn.clear()
                 _dmn[cache_key] = graph
     if item["key"] not in graph:
         raise DecisionError(item["key"], f"the file {name} no longer defines the decision")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from engine import definitions
 from engine.db.models import (
@@ -144,9 +144,26 @@ def resource(engine: "Kernel", deployment_id: str, file_id: int, tenants: set[st
 
 
 # -- deleting --------------------------------------------------------------------------------------
+TOMBSTONE = "~"  # the tenant prefix of a deleted deployment's rows: no prefecture's query ever matches it
+
+
+def _tombstone(session: Any) -> str:
+    """A tenant of its own for one deletion's rows ("~1", "~2", …), so the unique (tenant, key, version) holds."""
+    n = session.scalar(select(func.count()).select_from(Deployment).where(Deployment.tenant.like(TOMBSTONE + "%")))
+    digits, value = "", (n or 0) + 1
+    while value:
+        value, rest = divmod(value, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[rest] + digits
+    return TOMBSTONE + digits
+
+
 def remove(engine: "Kernel", deployment_id: str, tenants: set[str]) -> None:
     """Delete a deployment with its definitions, files and start timers: refused (Conflict) while any
-    instance of its definitions exists in any prefecture, running or ended (we never delete instances)."""
+    instance of its definitions exists in any prefecture, running or ended (we never delete instances).
+
+    The rows are not removed but moved to a tenant of their own (TOMBSTONE), which every query leaves out:
+    their ids are never given to new rows (SQLite reuses the highest deleted id), so another process's cached
+    spec or decision of a deleted row can never stand for a new one."""
     one(engine, deployment_id, tenants)
     with engine.transaction() as session, session.begin():
         files = list(session.scalars(select(DeployedFile.id).where(DeployedFile.deployment_id == deployment_id)))
@@ -157,13 +174,14 @@ def remove(engine: "Kernel", deployment_id: str, tenants: set[str]) -> None:
         if used:
             raise Conflict(f"Deployment '{deployment_id}' cannot be deleted: {used} process instance(s) of its "
                            "definitions exist (running or ended); kentei never deletes an application's instances")
+        gone = _tombstone(session)
         if procs:
             session.execute(delete(StartTimer).where(StartTimer.definition_id.in_(procs)))
-            session.execute(delete(ProcessDefinition).where(ProcessDefinition.id.in_(procs)))
+            session.execute(update(ProcessDefinition).where(ProcessDefinition.id.in_(procs)).values(tenant=gone))
         if files:
-            session.execute(delete(DecisionDefinition).where(DecisionDefinition.file_id.in_(files)))
-            session.execute(delete(DeployedFile).where(DeployedFile.id.in_(files)))
-        session.execute(delete(Deployment).where(Deployment.id == deployment_id))
+            session.execute(update(DecisionDefinition).where(DecisionDefinition.file_id.in_(files)).values(tenant=gone))
+            session.execute(update(DeployedFile).where(DeployedFile.id.in_(files)).values(tenant=gone))
+        session.execute(update(Deployment).where(Deployment.id == deployment_id).values(tenant=gone))
     definitions.forget(set(files))
     _forget(engine, set(procs), set(files))
 

@@ -13,8 +13,8 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable
 
 from lxml import etree
 from sqlalchemy import and_, func, or_, select, update
@@ -23,13 +23,18 @@ from engine import wakeup
 from engine.bpmn.mapping_specs import InputParameters
 from engine.db.models import DeployedFile, ExternalJob, ProcessDefinition, ProcessInstance
 from engine.db.session import utc
-from engine.ops_jobs import OUTSIDE
+from engine.errors import Conflict, NotFound
+from engine.external_task_requests import Fetch, Topic  # noqa: F401 — the web layer builds requests from here
+from engine.external_task_requests import matching as _matching
+from engine.external_task_requests import topic_filter as _topic_filter
+from engine.ops_jobs import OUTSIDE, later
 
 if TYPE_CHECKING:
     from engine.kernel import Kernel
 
 J, P, D = ExternalJob, ProcessInstance, ProcessDefinition
-CANDIDATES = 500  # due tasks read per look; the filters in Python pick among them
+CANDIDATES = 500  # due tasks read per page; SQL applies each topic's filters, Python the version tag and variables
+PAGES = 20  # pages read per look when the Python filters leave too few (then the next look goes on)
 LONGEST_WAIT = 30.0  # a waiting poll looks again at least this often (as Operaton's handler)
 ACTIVE = ("pending", "locked", "incident")  # the runtime tasks Camunda lists; done and cancelled ones are gone
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
@@ -44,35 +49,6 @@ def _cache(engine: Kernel) -> dict[Any, Any]:
         return _caches.setdefault(engine.repository, {})
 
 
-@dataclass
-class Topic:
-    """One entry of fetchAndLock's `topics`."""
-
-    name: str
-    lock_ms: int
-    variables: list[str] | None = None  # None: all
-    local: bool = False
-    business_key: str | None = None
-    definition_ids: set[int] | None = None
-    definition_keys: set[str] | None = None
-    version_tag: str | None = None
-    tenants: set[str] | None = None  # None: the caller's
-    process_variables: dict[str, Any] = field(default_factory=dict)
-    extension_properties: bool = False
-
-
-@dataclass
-class Fetch:
-    """A fetchAndLock request, checked by the web layer."""
-
-    worker: str
-    max_tasks: int
-    topics: list[Topic]
-    use_priority: bool = False
-    created_desc: bool | None = None  # sorting by createTime: None unsorted, else descending or not
-    timeout_ms: int = 0
-
-
 def _columns() -> Any:
     return (select(J.id, J.topic, J.status, J.locked_by, J.lock_expires_at, J.created_at, J.retries, J.last_error,
                    J.error_details, J.priority, J.element_id, J.task_id, J.instance_id, P.business_key, P.tenant,
@@ -85,9 +61,12 @@ def _available(now: datetime) -> Any:
     return or_(and_(J.status == "pending", J.next_run_at <= now), and_(J.status == "locked", J.lock_expires_at <= now))
 
 
-def fetch_and_lock(engine: Kernel, tenant: str, request: Fetch) -> list[dict[str, Any]]:
+def fetch_and_lock(engine: Kernel, tenant: str, request: Fetch,
+                   connected: Callable[[], bool] | None = None) -> list[dict[str, Any]]:
     """Lock up to max_tasks matching tasks to the worker; with a timeout, wait (woken by commits) until some
-    appear or the time is up, then []. A waiting request holds its server thread (a threaded server)."""
+    appear or the time is up, then []. A waiting request holds its server thread (a threaded server); it ends
+    with [] when the engine stops or `connected` says the client hung up (engine/wakeup.py checks it while
+    waiting), so no task is locked to a worker that is gone."""
     deadline = time.monotonic() + request.timeout_ms / 1000
     wake = wakeup.of(engine) if request.timeout_ms > 0 and request.max_tasks > 0 else None
     while True:
@@ -100,23 +79,27 @@ def fetch_and_lock(engine: Kernel, tenant: str, request: Fetch) -> list[dict[str
         wait = min(left, LONGEST_WAIT)
         if due is not None:
             wait = min(wait, max(0.005, (due - engine.now()).total_seconds() + 0.005))
-        wake.wait(seen, wait)
+        if not wake.wait_or_leave(seen, wait, connected):  # the engine stopped or the client hung up
+            return []
 
 
 def _fetch_once(engine: Kernel, tenant: str, request: Fetch) -> list[dict[str, Any]]:
     if request.max_tasks <= 0:
         return []
     now = engine.now()
-    names = sorted({t.name for t in request.topics})
-    query = _columns().where(P.tenant == tenant, J.topic.in_(names), _available(now))
+    query = _columns().where(P.tenant == tenant, or_(*(_topic_filter(t) for t in request.topics)), _available(now))
     if any(t.process_variables for t in request.topics):
         query = query.add_columns(P.variables)
     order = [J.priority.desc()] if request.use_priority else []
     if request.created_desc is not None:
         order.append(J.created_at.desc() if request.created_desc else J.created_at.asc())
+    chosen: list[tuple[Any, Topic]] = []
     with engine.read() as conn:
-        rows = conn.execute(query.order_by(*order, J.id).limit(CANDIDATES)).all()
-        chosen = [(row, topic) for row in rows if (topic := _matching(engine, conn, row, request.topics))]
+        for page in range(PAGES):  # one page, unless a version tag or process variables filter most of it out
+            rows = conn.execute(query.order_by(*order, J.id).offset(page * CANDIDATES).limit(CANDIDATES)).all()
+            chosen += [(row, topic) for row in rows if (topic := _matching(engine, conn, row, request.topics))]
+            if len(chosen) >= request.max_tasks or len(rows) < CANDIDATES:
+                break
     if not chosen:
         return []
     taken: list[tuple[Any, Topic]] = []
@@ -133,7 +116,7 @@ def _fetch_once(engine: Kernel, tenant: str, request: Fetch) -> list[dict[str, A
                 if row.id in held:
                     conn.execute(update(J).where(J.id == row.id).values(
                         status="locked", locked_by=request.worker,
-                        lock_expires_at=now + timedelta(milliseconds=topic.lock_ms)))
+                        lock_expires_at=later(now, topic.lock_ms)))
                     taken.append((row, topic))
         extra = dict((r[0], (r[1], r[2])) for r in conn.execute(
             select(J.id, J.payload, J.properties).where(J.id.in_([r.id for r, _ in taken]))))
@@ -141,32 +124,11 @@ def _fetch_once(engine: Kernel, tenant: str, request: Fetch) -> list[dict[str, A
         for row, topic in taken:
             payload, properties = extra[row.id]
             task = _described(engine, conn, row)
-            task.update(workerId=request.worker, lockExpirationTime=now + timedelta(milliseconds=topic.lock_ms),
+            task.update(workerId=request.worker, lockExpirationTime=later(now, topic.lock_ms),
                         variables=_variables(engine, conn, row, topic, payload or {}),
                         extensionProperties=dict(properties or {}) if topic.extension_properties else {})
             out.append(task)
     return out
-
-
-def _matching(engine: Kernel, conn: Any, row: Any, topics: list[Topic]) -> Topic | None:
-    """The first topic entry the task matches."""
-    for t in topics:
-        if t.name != row.topic or (t.tenants is not None and row.tenant not in t.tenants):
-            continue
-        if t.business_key is not None and row.business_key != t.business_key:
-            continue
-        if t.definition_ids is not None and row.definition_id not in t.definition_ids:
-            continue
-        if t.definition_keys is not None and row.key not in t.definition_keys:
-            continue
-        if t.version_tag is not None and version_tag(engine, conn, row.file_id, row.key) != t.version_tag:
-            continue
-        if t.process_variables:
-            variables = engine.fast.read_js(row.variables) or {}
-            if any(name not in variables or variables[name] != value for name, value in t.process_variables.items()):
-                continue
-        return t
-    return None
 
 
 def _next_due(engine: Kernel, tenant: str, request: Fetch) -> datetime | None:
@@ -302,7 +264,6 @@ def listing(engine: Kernel, query: Query, order: list[tuple[str, bool]], first: 
 
 def error_details(engine: Kernel, job_id: int, tenant: str) -> str | None:
     """The errorDetails the worker's last failure sent; NotFound for no such task of the prefecture."""
-    from engine.errors import NotFound
     with engine.read() as conn:
         row = conn.execute(select(J.error_details).join(P, P.id == J.instance_id).where(
             J.id == job_id, J.kind == OUTSIDE, J.status.in_(ACTIVE), P.tenant == tenant,
@@ -319,7 +280,6 @@ class Uncaught(Exception):
 
 def instance_of(engine: Kernel, job_id: int, tenant: str) -> int:
     """The instance of a live outside task of the prefecture; NotFound otherwise (another's is not found)."""
-    from engine.errors import NotFound
     with engine.read() as conn:
         found = conn.scalar(select(J.instance_id).join(P, P.id == J.instance_id).where(
             J.id == job_id, J.kind == OUTSIDE, J.status.in_(ACTIVE), P.tenant == tenant,
@@ -359,10 +319,10 @@ def bpmn_error(engine: Kernel, job_id: int, tenant: str, worker: str, code: str,
                            "error boundary event or an error event subprocess")
         step.record("bpmn_error", held[3], {"code": code, "message": message or code, "worker": worker,
                                             "fields": sorted(variables)})
-        # as Instance.throw_error, with the worker's variables in the payload: the catching event sets them
-        payload = {"errorCode": code, "errorMessage": message or code, **variables}
-        inst.workflow.top_workflow.catch(BpmnEvent(KenteiErrorEventDefinition(code, code, message or code),
-                                                   payload=payload, target=task.workflow))
+        # the worker's variables alone are the payload the catching event sets (as Camunda 7: no errorCode or
+        # errorMessage variable; camunda:errorCodeVariable / errorMessageVariable get them from the definition)
+        inst.workflow.top_workflow.catch(BpmnEvent(KenteiErrorEventDefinition(code, code, message),
+                                                   payload=dict(variables), target=task.workflow))
     try:
         _finish(engine, job_id, tenant, worker, f"Bpmn error of External Task {job_id} cannot be reported", act)
     except Uncaught as exc:
@@ -373,7 +333,6 @@ def bpmn_error(engine: Kernel, job_id: int, tenant: str, worker: str, code: str,
 
 
 def _finish(engine: Kernel, job_id: int, tenant: str, worker: str, refusal: str, act: Any) -> None:
-    from engine.errors import Conflict, NotFound
     fast = engine.fast
     instance_id = instance_of(engine, job_id, tenant)
     with engine.unit() as conn:

@@ -50,6 +50,7 @@ def activities(engine: Kernel, instance: dict[str, Any]) -> list[dict[str, Any]]
                         "execution_id": execution, "start": start, "end": end, "task_id": None, "assignee": None,
                         "canceled": False, **extra})
 
+        with_jobs = {element_id for _, element_id, _, _ in jobs}  # their entries come from external_job below
         previous: datetime | None = instance["started_at"]
         current: datetime | None = None
         for event_id, at, kind, element_id in events:
@@ -58,8 +59,8 @@ def activities(engine: Kernel, instance: dict[str, Any]) -> list[dict[str, Any]]
             if kind != "step" or not element_id:
                 continue
             activity_type, _ = kind_of(element_id)
-            if activity_type == "userTask":
-                continue  # from human_task below
+            if activity_type == "userTask" or element_id in with_jobs:
+                continue  # from human_task or external_job below (a service task's step is its start, not its run)
             waited = activity_type in WAITING_TYPES or activity_type.startswith("boundary")
             add(f"{element_id}:{event_id}", element_id, previous if waited else at, at, str(iid))
         for task_id, element_id, _name, status, created, completed, by, assignee in tasks:

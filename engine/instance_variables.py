@@ -3,7 +3,8 @@
 One engine operation: the instance is locked, the variables are written into every task that has not
 finished (the waiting ones and those ahead of them, which inherit from them) of the process and of its
 embedded subprocesses (a called process keeps its own variables), and the run goes on, so conditional
-events see the change at once, as in Camunda 7. The history records the names, never the values.
+events see the change at once, as in Camunda 7; an outside worker's waiting task fetches the new values. The
+history records the names, never the values.
 """
 from __future__ import annotations
 
@@ -41,7 +42,23 @@ def set_variables(engine: Kernel, instance_id: int, tenant: str, modifications: 
             step.record("variables_set", None, {"set": sorted(modifications), "deleted": sorted(set(deletions))}, actor)
 
         step = engine.operate(conn, row, action, actor)
+        _refresh_outside(engine, conn, instance_id, step.instance)
     engine.publish(step)
+
+
+LIVE_OUTSIDE = ("SELECT id, task_id FROM external_job WHERE instance_id = :i AND kind = 'outside' "
+                "AND status IN ('pending', 'locked', 'incident')")
+
+
+def _refresh_outside(engine: Kernel, conn: Any, instance_id: int, inst: Instance) -> None:
+    """The variables an outside worker fetches are its task's: after a write they are the new ones (an operator
+    fixes a value, then retries the task; the Java worker's setVariables before its failure)."""
+    from engine.projections import json_safe
+    for job_id, task_id in engine.fast.run(conn, LIVE_OUTSIDE, {"i": instance_id}).all():
+        task = inst.task(task_id)
+        if task is not None:
+            engine.fast.run(conn, "UPDATE external_job SET payload = JSON(:p) WHERE id = :id",
+                            {"p": engine.fast.js(json_safe(task.data)), "id": job_id})
 
 
 def _scopes(inst: Instance) -> list[dict[str, Any]]:

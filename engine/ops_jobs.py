@@ -203,7 +203,6 @@ def _add_incident(session: Any, engine: Kernel, job: ExternalJob, kind: str, mes
 
 
 def _instance_keys(engine: Kernel, instance_id: int, session: Any = None) -> tuple[str, str | None]:
-    from engine.db.models import ProcessInstance
     if session is None:
         with engine.transaction() as s:
             row = s.get(ProcessInstance, instance_id)
@@ -215,9 +214,13 @@ def _instance_keys(engine: Kernel, instance_id: int, session: Any = None) -> tup
 def retry(engine: Kernel, incident_id: int, user: str | None = None) -> str:
     """Resume after an incident: the job runs again (attempts reset), or the failed step runs again."""
     with engine.transaction() as session, session.begin():
-        incident = session.get(Incident, incident_id, with_for_update=True)
+        incident = session.get(Incident, incident_id)
         if incident is None:
             raise NotFound(f"incident {incident_id} does not exist")
+        # the instance first, as every operation locks it (an outside task's retries lock instance, job,
+        # incident): two retries of one incident at once wait for each other instead of deadlocking
+        session.get(ProcessInstance, incident.instance_id, with_for_update=True)
+        session.refresh(incident, with_for_update=True)
         if incident.status != "open":
             raise Conflict(f"incident {incident_id} is {incident.status}")
         incident.status, incident.resolved_at, incident.resolved_by = "resolved", engine.now(), user
@@ -251,6 +254,12 @@ def run_once(engine: Kernel, worker: str, limit: int = 10) -> dict[str, int]:
 
 # -- outside workers' tasks (Camunda 7 external tasks, engine/external_tasks.py): failure, locks, retries --
 FAILED_EXTERNAL_TASK = "failedExternalTask"  # the incident of a task whose worker left no retries
+LONGEST_LOCK_MS = 100 * 366 * 86_400_000  # a worker's Java long of ms (Long.MAX_VALUE: "for ever") stops at a century
+
+
+def later(now: Any, ms: int) -> Any:
+    """`now` plus a worker's lockDuration, newDuration or retryTimeout (ms), never past a date's range."""
+    return now + timedelta(milliseconds=min(max(ms, 0), LONGEST_LOCK_MS))
 
 
 def _outside(session: Any, engine: Kernel, job_id: int, tenant: str) -> ExternalJob:
@@ -278,7 +287,7 @@ def outside_failure(engine: Kernel, job_id: int, tenant: str, worker: str, messa
         _owned(job, worker, f"Failure of External Task {job_id} cannot be reported")
         job.last_error, job.error_details, job.retries = message, details, retries
         if retries > 0:
-            job.status, job.lock_expires_at = "locked", engine.now() + timedelta(milliseconds=timeout_ms)
+            job.status, job.lock_expires_at = "locked", later(engine.now(), timeout_ms)
             wakeup.changed(session.connection(), engine.fast.pg, [job.topic])
         else:
             job.status, job.locked_by, job.lock_expires_at = "incident", None, None
@@ -325,4 +334,4 @@ def outside_lock(engine: Kernel, job_id: int, tenant: str, worker: str | None, d
         elif held and job.locked_by != worker:
             raise Conflict(f"External Task {job_id} is already locked by worker '{job.locked_by}'")
         job.status, job.locked_by = "locked", worker
-        job.lock_expires_at = now + timedelta(milliseconds=duration_ms)
+        job.lock_expires_at = later(now, duration_ms)

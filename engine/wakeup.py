@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from typing import Any
+import time
+from typing import Any, Callable
 
 from sqlalchemy import Connection, event
 
@@ -21,6 +22,7 @@ log = logging.getLogger("kentei.wakeup")
 CHANNEL = "kentei_external_task"
 MARK = "kentei_outside_changed"
 SQLITE_RECHECK = 1.0  # seconds between PRAGMA data_version reads
+CLIENT_CHECK = 1.0  # seconds between a waiting poll's looks at its client's connection (no query)
 _made: dict[int, Wakeup] = {}
 _made_lock = threading.Lock()
 
@@ -56,6 +58,18 @@ class Wakeup:
         """Wait up to `timeout` seconds for a generation after `seen`; True if one came."""
         with self._cond:
             return self._cond.wait_for(lambda: self._generation != seen, timeout=max(0.0, timeout))
+
+    def wait_or_leave(self, seen: int, timeout: float, connected: Callable[[], bool] | None = None) -> bool:
+        """Wait as `wait` (a newer generation or the timeout); False at once when the engine stops or, looked
+        at every CLIENT_CHECK seconds, `connected()` says the client that waits has hung up."""
+        until = time.monotonic() + max(0.0, timeout)
+        while True:
+            left = until - time.monotonic()
+            woke = self.wait(seen, min(left, CLIENT_CHECK) if connected is not None else left)
+            if self.stop.is_set() or (connected is not None and not connected()):
+                return False
+            if woke or time.monotonic() >= until:
+                return True
 
 
 def of(engine: Any) -> Wakeup:
@@ -98,6 +112,8 @@ def _listen_pg(url: Any, wake: Wakeup) -> None:
                     for _ in conn.notifies(timeout=0.5):
                         wake.notify()
         except Exception as exc:  # the server restarted, the network failed: listen again shortly
+            if wake.stop.is_set():  # the engine was disposed meanwhile (and its server may be gone): done
+                return
             log.warning("LISTEN %s failed (%s); listening again in 2 s", CHANNEL, exc)
             wake.stop.wait(2.0)
 

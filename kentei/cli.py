@@ -331,7 +331,7 @@ def demo(count: int, seed: int, as_json: bool) -> None:
     console.print(table)
     from kentei.demo_staff import DEMO_PASSWORD
     console.print(f"demo staff accounts: {result['staff_created']} created; e.g. reviewer1-13, scorer1-13, "
-                  f"approver1-13, admin1-13 (also -27, -01), password {DEMO_PASSWORD}", highlight=False)
+                  f"approver1-13, admin1-13, analyst1-13 (also -27, -01), password {DEMO_PASSWORD}", highlight=False)
     console.print(f"{result['open_for_inbox']} new applications wait for review in the inbox "
                   "(kentei serve, then http://127.0.0.1:8000/ as reviewer1-13)", highlight=False)
     console.print("applicants' portal: http://127.0.0.1:8000/portal/login lists some of the demo's applicants "

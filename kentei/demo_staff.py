@@ -16,10 +16,11 @@ PEOPLE = {  # role → the family names of that role's staff in every demo prefe
     "approver": ("山本", "中村", "小林"),
     "admin": ("加藤",),
     "auditor": ("吉田",),
+    "analyst": ("松本",),  # 業務設計担当: the modeler and Camunda Modeler's deploy, no personal data
     "payment": ("山田",),  # the payment gateway's account: its token sends fee_paid
 }
 ROLE_JA = {"reviewer": "審査", "scorer": "採点", "approver": "決裁", "admin": "管理", "auditor": "監査",
-           "payment": "収納連携"}
+           "analyst": "業務設計", "payment": "収納連携"}
 
 
 def demo_username(role: str, number: int, tenant: str) -> str:

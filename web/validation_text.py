@@ -124,6 +124,10 @@ _SENTENCES = [
      _l('Java デリゲートやコネクターはここでは動きません。camunda:type="external" と camunda:topic を使ってください。')),
     (r'a service task needs camunda:type="external" and a camunda:topic naming its handler',
      _l('サービスタスクには camunda:type="external" と、処理を受け持つハンドラーを指す camunda:topic が必要です。')),
+    (r"no handler is registered for topic '(?P<topic>.*)', and it matches no pattern of the topics outside workers "
+     r"serve \(KENTEI_EXTERNAL_TOPICS: (?P<patterns>.*)\)",
+     _l("トピック '%(topic)s' のハンドラーが登録されておらず、外部ワーカーが受け持つトピック（KENTEI_EXTERNAL_TOPICS: "
+        "%(patterns)s）のどれにも当たりません。")),
     (r"no handler is registered for topic '(?P<topic>.*)'", _l("トピック '%(topic)s' のハンドラーが登録されていません。")),
     (r"a business rule task must reference a DMN decision with camunda:decisionRef",
      _l("ビジネスルールタスクでは camunda:decisionRef で DMN の決定を参照してください。")),

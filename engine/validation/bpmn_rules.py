@@ -57,6 +57,13 @@ class Known:
     processes: set[str] = field(default_factory=set)
     outside: tuple[str, ...] = ()  # topic patterns outside workers serve (KENTEI_EXTERNAL_TOPICS)
 
+    def unserved(self, topic: str) -> str:
+        """Why a service task of `topic` cannot run (serves() is False)."""
+        if self.outside:
+            return (f"no handler is registered for topic '{topic}', and it matches no pattern of the topics outside "
+                    f"workers serve (KENTEI_EXTERNAL_TOPICS: {', '.join(self.outside)})")
+        return f"no handler is registered for topic '{topic}'"
+
     def serves(self, topic: str) -> bool:
         """Whether a service task of `topic` can run: a handler here, or outside workers."""
         return (self.topics is None or topic in self.topics
@@ -143,7 +150,7 @@ def _service(node: etree._Element, root: etree._Element, known: Known) -> Iterat
     if attrs.get("type") != "external" or not attrs.get("topic"):
         yield 'a service task needs camunda:type="external" and a camunda:topic naming its handler'
     elif not known.serves(attrs["topic"]):
-        yield f"no handler is registered for topic '{attrs['topic']}'"
+        yield known.unserved(attrs["topic"])
 
 
 def _tenant_id(node: etree._Element, attribute: str, what: str) -> Iterator[str]:
@@ -224,7 +231,7 @@ def _throw(node: etree._Element, root: etree._Element, known: Known) -> Iterator
         yield ('a message throw or end event needs camunda:type="external" and a camunda:topic naming the handler '
                "that sends the message, as a send task does")
     elif not known.serves(topic):
-        yield f"no handler is registered for topic '{topic}'"
+        yield known.unserved(topic)
 
 
 TRIGGERS = ("timerEventDefinition", "messageEventDefinition", "errorEventDefinition", "escalationEventDefinition",

@@ -27,7 +27,7 @@ def test_demo_runs_every_branch_and_leaves_no_number_in_plaintext(tmp_path: Path
     assert counts["applications"] == 60 and counts["other"] == 0
     assert sum(v for k, v in counts.items()
                if k not in ("applications", "elapsed_s", "other", "staff_created", "open_for_inbox")) == 60
-    assert counts["staff_created"] == 36  # 12 accounts in each of three prefectures (11 people and the payment gateway)
+    assert counts["staff_created"] == 39  # 13 accounts in each of three prefectures (12 people and the payment gateway)
     assert counts["passed"] > 0 and counts["failed"] + counts["partial pass"] > 0
     assert "Traceback" not in done.stderr
     incidents = subprocess.run([*COMMAND, "incidents", "--json"], cwd=tmp_path, env=env, capture_output=True,

@@ -370,6 +370,9 @@ CASES: list[tuple[str, Callable[[], list[str]]]] = [
     ("Java delegates", bad(task('camunda:class="a.B"', tag="serviceTask"))),
     ("a service task needs", bad(task('camunda:type="external"', tag="serviceTask"))),
     ("no handler is registered", bad(task('camunda:type="external" camunda:topic="nope"', tag="serviceTask"))),
+    ("matches no pattern of the topics outside workers", lambda: [p.message for p in check_files(
+        [("x.bpmn", task('camunda:type="external" camunda:topic="nope"', tag="serviceTask"))],
+        Known(topics=frozenset({TOPIC}), outside=("ext.*", "pref13.*")))[1]]),
     ("must reference a DMN", bad(task('camunda:class="a.B"', tag="businessRuleTask"))),
     ("needs camunda:decisionRef", bad(task(tag="businessRuleTask"))),
     ("decision 'ghost' is not deployed", bad(task('camunda:decisionRef="ghost"', tag="businessRuleTask"))),

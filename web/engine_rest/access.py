@@ -135,6 +135,13 @@ def may_read_data(v: Viewer | None = None) -> bool:
     return bool(roles - {"analyst"})
 
 
+def may_read_instances(v: Viewer | None = None) -> bool:
+    """Whether the caller may read process instances and their history (personal data): not an analyst, and
+    not an outside worker's account alone (a worker reads the variables of the tasks it fetched, nothing else)."""
+    roles = set((v or viewer()).roles)
+    return bool(roles - {"analyst", "worker"})
+
+
 def tenants(requested: list[str] | None, without_tenant: bool = False) -> set[str]:
     """The tenants a list may show: the caller's prefecture and shared definitions (""), narrowed by
     tenantIdIn / withoutTenantId (which can only narrow, never widen)."""

@@ -7,6 +7,7 @@ variables are a 400.
 """
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
 
 from flask import Response
@@ -17,7 +18,7 @@ from engine.dmn import DecisionError
 from . import access, wire
 from .core import RestError, body, bp, reply
 from .process_definitions import SORT_KEYS, common_filters, engine, scoped, tenant_out, visible
-from .variables import decode, encode
+from .variables import LIMITS, decode, encode_one
 
 SORTS = set(SORT_KEYS) | {"decisionRequirementsDefinitionKey"}
 KEYS = dict(SORT_KEYS, decisionRequirementsDefinitionKey=lambda i: None)
@@ -110,13 +111,44 @@ def _evaluate(item: dict[str, Any]) -> Response:
     variables = decode(body().get("variables") or {})
     ident = wire.definition_id(item["key"], item["version"], item["row"])
     try:
-        rows = definitions.evaluate(engine(), item, access.viewer().tenant, variables)
+        rows, types = definitions.evaluate_typed(engine(), item, access.viewer().tenant, variables)
     except DecisionError as exc:
         raise RestError(500, f"Cannot evaluate decision {ident}: {exc.message}", "RestException") from None
     except (RecursionError, ArithmeticError, ValueError, TypeError) as exc:  # a FEEL value beyond what it can hold
         raise RestError(500, f"Cannot evaluate decision {ident}: {type(exc).__name__}: {exc}",
                         "RestException") from None
-    return reply([encode(row) for row in rows])
+    return reply([{name: typed_output(value, types.get(name)) for name, value in row.items()} for row in rows])
+
+
+JAVA = {"string": "String", "boolean": "Boolean", "integer": "Integer", "long": "Long", "double": "Double",
+        "date": "Date"}
+
+
+def typed_output(value: Any, type_ref: str | None) -> dict[str, Any]:
+    """A result value typed as Camunda types it: by its output's typeRef when it has one (a `double` output
+    of 2 is {"type": "Double", "value": 2.0}, a `date` output a Date), else by the value itself (a FEEL date,
+    time or date and time as ISO text)."""
+    if type_ref == "date" and isinstance(value, date):
+        return {"type": "Date", "value": wire.date_out(_moment(value)), "valueInfo": {}}
+    if isinstance(value, (date, time)):
+        value = value.isoformat()
+    if value is None or type_ref is None:
+        return encode_one(value)
+    kind = JAVA[type_ref]
+    if kind in ("Integer", "Long") and isinstance(value, int) and not isinstance(value, bool) \
+            and -LIMITS[type_ref] <= value < LIMITS[type_ref]:
+        return {"type": kind, "value": value, "valueInfo": {}}
+    if kind == "Double" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {"type": kind, "value": float(value), "valueInfo": {}}
+    if (kind == "String" and isinstance(value, str)) or (kind == "Boolean" and isinstance(value, bool)):
+        return {"type": kind, "value": value, "valueInfo": {}}
+    return encode_one(value)
+
+
+def _moment(value: date) -> datetime:
+    """A FEEL date (midnight) or date and time, in the engine's zone when it has none."""
+    moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=engine().tz)
 
 
 @bp.post("/decision-definition/<ident>/evaluate")

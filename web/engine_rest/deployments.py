@@ -39,6 +39,8 @@ def _field(name: str, limit: int = 255) -> str | None:
     value = request.form.get(name)
     if value is None or value == "":
         return None
+    if "\ufffd" in value:  # werkzeug decodes a text part that is not UTF-8 with replacement characters
+        raise RestError(400, f"The form parameter '{name}' is not UTF-8 text")
     if len(value) > limit or first_bad_string(value) is not None:
         raise RestError(400, f"The form parameter '{name}' is longer than {limit} characters or contains a "
                              "control character")
@@ -83,8 +85,17 @@ def _resources() -> list[tuple[str, bytes]]:
                                  "contains a control character")
         found[field] = (filename, part.read())
     if not found:
-        raise RestError(400, "No deployment resources contained in the form upload.")
+        raise RestError(400, "No deployment resources contained in the form upload." + _unreadable())
     return list(found.values())
+
+
+def _unreadable() -> str:
+    """Why a multipart body with content gave no part at all: werkzeug drops the whole form when a part's
+    header is not UTF-8 (curl sends a Shift_JIS or Latin-1 file name's bytes as they are)."""
+    if request.mimetype != "multipart/form-data" or not request.content_length or request.form or request.files:
+        return ""
+    return (" No part of the multipart/form-data body could be read: it needs its boundary, and every field "
+            "name and file name must be UTF-8 text")
 
 
 def parse_exception(err: ValidationFailed, files: list[tuple[str, bytes]]) -> RestError:

@@ -138,7 +138,32 @@ def external_task_fetch() -> Response:
                       timeout_ms=_int(b, "asyncResponseTimeout", 0, high=LONGEST_POLL))
     if not fetch.topics:
         return reply([])
-    return reply([_dto(t, locked=True) for t in ext.fetch_and_lock(_engine(), v.tenant, fetch)])
+    found = ext.fetch_and_lock(_engine(), v.tenant, fetch, _connected() if fetch.timeout_ms else None)
+    return reply([_dto(t, locked=True) for t in found])
+
+
+def _connected() -> Any:
+    """Whether the client of this request still waits: its socket (werkzeug's or gunicorn's) has not reached its
+    end. A worker that hung up mid-poll gets nothing locked to it; None where the socket is not known."""
+    import select
+    import socket
+    import ssl
+    sock = request.environ.get("werkzeug.socket") or request.environ.get("gunicorn.socket")
+    if not isinstance(sock, socket.socket) or isinstance(sock, ssl.SSLSocket) or not hasattr(select, "poll"):
+        return None  # unknown, or TLS in the server itself (no peeking under TLS): wait as before
+
+    def connected() -> bool:
+        try:
+            watch = select.poll()
+            watch.register(sock, select.POLLIN)
+            if not watch.poll(0):
+                return True  # nothing to read: the client still waits for our answer
+            return sock.recv(1, socket.MSG_PEEK) != b""  # b"": it hung up; data (a pipelined request): still there
+        except ValueError:
+            return True  # a socket that cannot be peeked at: assume the client waits
+        except OSError:
+            return False  # reset, or closed
+    return connected
 
 
 def _query(source: dict[str, Any] | None) -> ext.Query:

@@ -16,7 +16,7 @@ from engine.instance_queries import InstanceFilter, elements, instance, instance
 from engine.instance_variables import set_variables
 
 from . import wire
-from .access import may_read_data, require, viewer
+from .access import may_read_instances, require, viewer
 from .core import RestError, body, bp, no_content, reply
 from .variables import decode, decode_one, encode, encode_one
 
@@ -39,9 +39,9 @@ def base_url() -> str:
 
 
 def reader() -> Any:
-    """The caller, if they may read instances (personal data): anyone but an analyst alone."""
+    """The caller, if they may read instances (personal data): anyone but an analyst or a worker alone."""
     v = viewer()
-    if not may_read_data(v):
+    if not may_read_instances(v):
         raise RestError(403, f"The user '{v.user}' may not read process instances: they hold personal data",
                         "AuthorizationException", userId=v.user, missingAuthorizations=[])
     return v
@@ -178,9 +178,9 @@ def process_instance_query_count() -> Response:
     return reply({"count": len(_listing(body()))})
 
 
-def running(instance_id: str, with_variables: bool = False) -> dict[str, Any]:
-    """A running instance of the caller's prefecture, or Camunda's 404."""
-    v = reader()
+def running(instance_id: str, with_variables: bool = False, v: Any = None) -> dict[str, Any]:
+    """A running instance of the caller's prefecture (`v`: a writer already checked; else a reader), or 404."""
+    v = v or reader()
     row_id = wire.row_id(instance_id)
     found = instance(engine(), v.tenant, row_id, ["running"], with_variables) if row_id is not None else None
     if found is None:
@@ -228,7 +228,7 @@ def process_instance_variable_data(instance_id: str, name: str) -> Response:
 
 def _write(instance_id: str, modifications: dict[str, Any], deletions: list[str]) -> Response:
     v = require(*WRITERS)
-    running(instance_id)
+    running(instance_id, v=v)
     set_variables(engine(), int(instance_id), v.tenant, modifications, deletions, v.user)
     return no_content()
 

@@ -67,6 +67,8 @@ def text(name: str, source: dict[str, Any] | None = None, limit: int = 255) -> s
     value = arg(name, source)
     if value is None:
         return None
+    if isinstance(value, int) and not isinstance(value, bool) and source is not None:
+        value = str(value)  # a JSON number where Camunda's Jackson takes a string (an instance id sent as 5)
     if not isinstance(value, str) or len(value) > limit:
         raise RestError(400, f"Cannot set query parameter '{name}' to value '{str(value)[:64]}'")
     return value

@@ -230,3 +230,12 @@ def test_list_filters_scoping_and_delete(rest):  # type: ignore[no-untyped-def]
     again = deploy(rest, [("a.bpmn", bpmn("a_proc"))], deployment_name="alpha").get_json()
     (new_def,) = again["deployedProcessDefinitions"]
     assert new_def != a_def and rest("GET", f"/engine-rest/process-definition/{new_def}").status_code == 200
+    # deleting the newest deployment and deploying again: the new rows get new ids (no process's cache of the
+    # deleted ones can stand for them), and nothing deleted shows in any list
+    assert rest("DELETE", f"/engine-rest/deployment/{again['id']}").status_code == 204
+    third = deploy(rest, [("a.bpmn", bpmn("a_proc"))], deployment_name="alpha").get_json()
+    (third_def,) = third["deployedProcessDefinitions"]
+    assert third_def.split(":")[:2] == new_def.split(":")[:2] and third_def != new_def  # version 1 again, a new row
+    listed = rest("GET", "/engine-rest/process-definition?key=a_proc").get_json()
+    assert [d["id"] for d in listed] == [third_def]
+    assert "~" not in rest("GET", "/engine-rest/deployment").get_data(as_text=True)

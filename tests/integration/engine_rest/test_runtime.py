@@ -250,3 +250,16 @@ def test_incidents_jobs_and_retries(rest, clock):  # type: ignore[no-untyped-def
     assert rest("GET", f"{R}/job/{jobs[0]['id']}").status_code == 404
     with rest.engine.reading() as s:
         assert s.scalar(select(Incident.resolved_by).where(Incident.job_id == int(jobs[0]["id"]))) == "admin1-13"
+
+
+def test_an_outside_workers_account_reads_no_instance_or_history(rest):  # type: ignore[no-untyped-def]
+    """A worker program sees the variables of the tasks it fetches and may set variables; it lists no instance
+    and reads no history (personal data of every application)."""
+    setup(rest)
+    iid = start(rest)["id"]
+    for path in ("/process-instance", "/process-instance/count", f"/process-instance/{iid}",
+                 f"/process-instance/{iid}/variables", "/history/process-instance", "/history/activity-instance",
+                 "/history/variable-instance"):
+        got = rest("GET", R + path, who="worker1-13")
+        assert got.status_code == 403 and got.get_json()["type"] == "AuthorizationException", path
+        assert rest("GET", R + path, who="reviewer1-13").status_code == 200, path
