@@ -42,6 +42,7 @@ class Settings:
     portal_oidc_client_secret: str = field(default="", repr=False)
     portal_pseudonym_key: str = field(default="", repr=False)  # empty: a random key in a 0600 file by the keyring
     external_topics: tuple[str, ...] = ()  # glob patterns of topics outside workers serve (fetchAndLock)
+    document_font_dir: str = ""  # the PDF documents' IPAex fonts (empty: the system's font folders)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
@@ -80,6 +81,7 @@ class Settings:
             portal_oidc_client_secret=env.get("KENTEI_PORTAL_OIDC_CLIENT_SECRET", d.portal_oidc_client_secret),
             portal_pseudonym_key=env.get("KENTEI_PORTAL_PSEUDONYM_KEY", d.portal_pseudonym_key),
             external_topics=_patterns(env.get("KENTEI_EXTERNAL_TOPICS", "")),
+            document_font_dir=env.get("KENTEI_DOCUMENT_FONT_DIR", d.document_font_dir).strip(),
         )
 
 

@@ -1,5 +1,5 @@
 """The `kentei` command: init, deploy, validate, decide, start, tasks, complete, message, signal, instance, incidents, retry, resolve,
-worker, demo, user-add, users and the simulators."""
+worker, demo, user-add, users, document, sessions, applications and the simulators."""
 from __future__ import annotations
 
 import json
@@ -325,7 +325,10 @@ def demo(count: int, seed: int, as_json: bool) -> None:
     table.add_column("outcome")
     table.add_column("count", justify="right")
     for key, value in result.items():
-        if key not in ("applications", "elapsed_s", "staff_created", "open_for_inbox"):
+        if isinstance(value, dict):  # seats (and the like): one row per entry
+            for sub, n in value.items():
+                table.add_row(f"{key}: {sub}", str(n))
+        elif key not in ("applications", "elapsed_s", "staff_created", "open_for_inbox"):
             table.add_row(key, str(value))
     console = Console(stderr=as_json)
     console.print(table)
@@ -421,8 +424,12 @@ def national_sim(args: tuple[str, ...]) -> None:
 
 
 def _add_commands() -> None:
+    from kentei.applications import applications
     from kentei.decide import decide
-    main.add_command(decide)
+    from kentei.document import document
+    from kentei.sessions import sessions
+    for command in (decide, document, sessions, applications):
+        main.add_command(command)
 
 
 _add_commands()

@@ -27,7 +27,8 @@ from handlers.catalog import Adapters, default_registry
 from handlers.jukinet.simulator import SimulatorServer
 from handlers.jukinet.store import ResidentStore
 from handlers.national.simulator import serve as serve_national
-from handlers.registry.models import Application
+from handlers.registry.models import Application, ExamRecord, ExamSession, ExamVenue
+from handlers.registry.sessions import announce, save_session, save_venue, stale_tickets
 from handlers.vault import REGISTRATION, Keyring, Vault
 from kentei.demo_staff import PEOPLE, demo_username, seed_staff
 
@@ -35,8 +36,9 @@ TENANTS = ("13", "27", "01")  # 東京都, 大阪府, 北海道
 OPEN_FOR_INBOX = 15  # applications left waiting for review after the run, five per prefecture
 GRADES = (("3級", 0, 1), ("2級", 1, 4), ("1級", 3, 12), ("単一等級", 2, 6))
 TRADES = (("0401", "機械加工", "普通旋盤作業"), ("1201", "建築大工", "大工工事作業"), ("2101", "電子機器組立て", "電子機器組立て作業"))
-OUTCOMES = ("passed", "partial pass", "failed", "ineligible", "lapsed", "absent", "identity failed", "revoked")
-STATUS_TO_OUTCOME = {"pass": "passed", "partial_written": "partial pass", "partial_practical": "partial pass",
+OUTCOMES = ("passed", "partial pass", "failed", "ineligible", "lapsed", "absent", "identity failed", "revoked",
+            "refunded")
+STATUS_TO_OUTCOME = {"refunded": "refunded", "pass": "passed", "partial_written": "partial pass", "partial_practical": "partial pass",
                      "fail": "failed", "ineligible": "ineligible", "lapsed": "lapsed", "absent": "absent",
                      "identity_failed": "identity failed", "revoked": "revoked"}
 
@@ -89,7 +91,9 @@ def run(n: int, seed: int, progress: bool = True,
     try:
         engine.deploy(collect([settings.workflows_dir]), actor="demo")
         staff = seed_staff(engine, TENANTS)
+        _sessions(engine, clock, n)
         counts = _drive(engine, juki, clock, rng, n, settings.keyring_path, progress)
+        counts["seats"] = _seats(engine)
         # the demo's days were simulated: schedules such as the monthly 定期照会 restart from real time
         start_timers.reschedule(engine, datetime.now(timezone.utc))
     finally:
@@ -134,8 +138,10 @@ def _drive(engine: Any, juki: Any, clock: DemoClock, rng: random.Random, n: int,
             ids.append(_apply(engine, vault, clock, rng, people[i], i))
             bar.advance(job)
         days = bar.add_task("days simulated", total=200)
-        for _ in range(200):  # a day at a time until every application has ended
+        for day in range(200):  # a day at a time until every application has ended
             _work(engine, rng, staff)
+            if day == 12:  # a venue becomes unavailable: its sessions move, their 受検票 are reissued
+                _move_venue(engine, TENANTS[0])
             if not _running(engine, ids):
                 break
             clock.now += timedelta(days=1)
@@ -172,7 +178,7 @@ def _apply(engine: Any, vault: Vault, clock: DemoClock, rng: random.Random, pers
         "fiscal_year": clock.now.year, "round": "前期", "grade": grade, "trade_code": trade[0], "trade_name": trade[1],
         "task_name": trade[2], "experience_years": rng.randint(low, high), "schooling": rng.choice(["なし", "専門高校", "大学"]),
         "prior_pass": "なし", "written_exemption_claimed": False, "practical_exemption_claimed": False,
-        "fee_amount": 21300, "feeDeadline": (clock.now + timedelta(days=20)).isoformat(),
+        "enrolled_student": grade == "3級" and rng.random() < 0.3, "feeDeadline": (clock.now + timedelta(days=20)).isoformat(),
         "examDate": (clock.now + timedelta(days=45)).isoformat(),
         "announcementDate": (clock.now + timedelta(days=90)).isoformat(),
     }
@@ -193,6 +199,8 @@ def _work(engine: Any, rng: random.Random, staff: Staff) -> None:
         variables = _variables(engine, task["instance_id"])
         element, tenant = task["element_id"], task["tenant"]
         form = _decide(element, variables, rng)
+        if element == "resolve_waitlist":
+            form = _resolve_waitlist(engine, variables, rng)
         role = {"score_entry": "scorer", "practical_marks": "scorer", "result_approval": "approver",
                 "revocation_decision": "approver"}.get(element, "reviewer")
         engine.complete_task(task["id"], staff.user(role, tenant), form)
@@ -200,8 +208,15 @@ def _work(engine: Any, rng: random.Random, staff: Staff) -> None:
             engine.correlate("correction_submitted", variables["application_id"],
                              {"experience_years": variables.get("experience_years", 0) + 1})
         if element == "eligibility_review" and form["decision"] == "approve" and rng.random() < 0.93:
-            engine.correlate("fee_paid", variables["application_id"], {"fee_paid_amount": 21300},
-                             message_id=f"PAY-{variables['application_id']}")
+            due = _variables(engine, task["instance_id"]).get("fee_amount")  # fees.dmn's, on the 納付書
+            if due:  # one payment in twelve is of the wrong amount (the old standard, or a digit short)
+                paid = due if rng.random() > 1 / 12 else rng.choice([21300, due - 1000, due + 100])
+                engine.correlate("fee_paid", variables["application_id"], {"fee_paid_amount": paid},
+                                 message_id=f"PAY-{variables['application_id']}")
+        if element == "fee_discrepancy" and form["fee_resolution"] == "settle_difference" \
+                and variables.get("fee_difference", 0) > 0:  # the applicant pays what was missing
+            engine.correlate("fee_paid", variables["application_id"], {"fee_paid_amount": variables["fee_difference"]},
+                             message_id=f"PAY-{variables['application_id']}-2")
     while engine.run_jobs("demo-worker", limit=500):
         pass
 
@@ -243,6 +258,10 @@ def _decide(element: str, v: dict[str, Any], rng: random.Random) -> dict[str, An
         return {"component_score": min(100, max(0, int(rng.gauss(66, 14))))}
     if element == "result_approval":
         return {"result_approved": True}
+    if element == "fee_discrepancy":  # a short payment: ask for the rest; an excess: refund it; now and then all back
+        if rng.random() < 0.15:
+            return {"fee_resolution": "refund", "fee_note": "申請者の申出により取下げ"}
+        return {"fee_resolution": "settle_difference", "fee_note": "差額を精算"}
     if element == "investigate":
         return {"finding": "不正受検の事実を確認", "recommend_revocation": True}
     if element == "revocation_decision":
@@ -267,3 +286,69 @@ def _outcomes(engine: Any) -> dict[str, int]:
         statuses = s.execute(select(Application.status)).scalars().all()
     counts = Counter(STATUS_TO_OUTCOME.get(st, "other") for st in statuses)
     return {k: counts.get(k, 0) for k in (*OUTCOMES, "other")}
+
+
+DEMO_VENUES = (("第1試験場", "職業能力開発センター", "第1教室:12;第2教室:12"), ("第2試験場", "技術専門校", "実習室A:10;実習室B:10"),
+               ("第3試験場", "工業高校（臨時会場）", "講堂:40"))
+
+
+def _sessions(engine: Any, clock: DemoClock, n: int) -> None:
+    """Two sessions per prefecture, trade and grade, small enough that some fill (capacity n/60, at least 1)."""
+    from kentei.demo_staff import PREFECTURES
+    capacity = max(1, n // 60)
+    with engine.transaction() as s, s.begin():
+        for tenant in TENANTS:
+            venues = [save_venue(s, tenant, {"name": f"{PREFECTURES[tenant]}{name}", "address": f"{PREFECTURES[tenant]}{place}",
+                                             "rooms": rooms}) for name, place, rooms in DEMO_VENUES]
+            for t, (trade_code, trade_name, _task) in enumerate(TRADES):
+                for g, (grade, _low, _high) in enumerate(GRADES):
+                    for k in (1, 2):
+                        day = (clock.now + timedelta(days=38 + 3 * k)).date()
+                        save_session(s, tenant, {
+                            "code": f"{clock.now.year}A-{trade_code}-{g}-{k}", "fiscal_year": str(clock.now.year),
+                            "round": "前期", "trade_code": trade_code, "trade_name": trade_name, "grade": grade,
+                            "written_date": day.isoformat(), "practical_start": (day + timedelta(days=1)).isoformat(),
+                            "practical_end": (day + timedelta(days=2)).isoformat(),
+                            "announcement_date": (clock.now + timedelta(days=90)).date().isoformat(),
+                            "capacity": str(capacity)}, venues[(t + k) % 2])
+
+
+def _move_venue(engine: Any, tenant: str) -> None:
+    """The prefecture's 第1試験場 closes: its sessions go to the 臨時会場, and each seated examinee is told."""
+    with engine.transaction() as s, s.begin():
+        old, new = sorted(s.scalars(select(ExamVenue).where(ExamVenue.tenant == tenant)), key=lambda v: v.id)[0::2][:2]
+        for exam in s.scalars(select(ExamSession).where(ExamSession.venue_id == old.id)).all():
+            values = {k: "" if getattr(exam, k) is None else str(getattr(exam, k))
+                      for k in ("code", "fiscal_year", "round", "trade_code", "trade_name", "task_code", "task_name",
+                                "grade", "written_date", "practical_start", "practical_end", "announcement_date",
+                                "capacity")}
+            save_session(s, tenant, values, new, exam)
+    with engine.reading() as s:
+        stale = stale_tickets(s, tenant)
+    announce(engine.correlate, tenant, stale)
+
+
+def _resolve_waitlist(engine: Any, v: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """キャンセル待ちの調整: half the time the admin adds a seat to the first-choice session and assigns it."""
+    with engine.transaction() as s, s.begin():
+        app = s.scalar(select(Application).where(Application.application_no == v["application_id"]))
+        exam = s.get(ExamSession, app.waitlist_session_id) if app and app.waitlist_session_id else None
+        if exam is None or rng.random() < 0.5:
+            return {"waitlist_decision": "refund", "waitlist_note": "定員に空きがないため還付"}
+        exam.capacity += 1  # the venue has the seats; the page would check the same
+        return {"waitlist_decision": "assign", "chosen_session": exam.code, "waitlist_note": "座席を1席追加"}
+
+
+def _seats(engine: Any) -> dict[str, int]:
+    """Seats: assigned, ever on the wait list, moved to a later session, and sessions over capacity (always 0)."""
+    from sqlalchemy import func
+    with engine.reading() as s:
+        assigned = s.scalar(select(func.count()).select_from(ExamRecord).where(ExamRecord.session_id.is_not(None)))
+        moved = s.scalar(select(func.count()).select_from(ExamRecord)
+                         .where(ExamRecord.session_id != ExamRecord.preferred_session_id))
+        waitlisted = s.scalar(select(func.count()).select_from(Application).where(Application.waitlisted_on.is_not(None)))
+        seated = dict(s.execute(select(ExamRecord.session_id, func.count()).where(ExamRecord.session_id.is_not(None))
+                                .group_by(ExamRecord.session_id)).tuples().all())
+        over = sum(1 for exam in s.scalars(select(ExamSession)) if seated.get(exam.id, 0) > exam.capacity
+                   or exam.assigned > exam.capacity)
+    return {"assigned": int(assigned), "waitlisted": int(waitlisted), "moved": int(moved), "over_capacity": over}

@@ -30,6 +30,8 @@ from . import (  # noqa: F401
     i18n,
     inbox,
     instances,
+    documents,
+    exam_sessions,
     modeler,
     portal,
 )
@@ -69,6 +71,8 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     app.register_blueprint(instances.bp)
     app.register_blueprint(admin.bp)  # admin_users' routes are on it too
     app.register_blueprint(modeler.bp)
+    app.register_blueprint(exam_sessions.bp)
+    app.register_blueprint(documents.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(portal.bp)

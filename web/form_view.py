@@ -5,6 +5,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
@@ -59,3 +60,25 @@ def shown(fields: list[dict[str, Any]], variables: Mapping[str, Any],
         else:
             out[fid] = f.get("default")
     return out
+
+
+def readonly_text(value: Any) -> str:
+    """A read-only field's value as people read it: はい/いいえ for a flag, nothing for no value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(_("はい") if value else _("いいえ"))
+    return str(value)
+
+
+def field_label(field: Mapping[str, Any]) -> str:
+    """A form field's label in the page's language: the BPMN's label, or on an English page for a Japanese one,
+    the label table's word for that variable (web/labels.py)."""
+    from . import labels
+    return labels.label(str(field["id"]), {str(field["id"]): field})
+
+
+def option_name(field: Mapping[str, Any], option: Mapping[str, Any]) -> str:
+    """An enum option's name in the page's language (as field_label), else its id."""
+    from . import labels
+    return labels.code_name(str(field["id"]), option.get("id"), {str(field["id"]): field}) or str(option.get("id"))

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user, login_required
 
+from engine import element_names
 from engine.errors import Conflict, Forbidden, FormInvalid, NotFound
 from engine.inbox import (
     DUES,
@@ -36,7 +37,7 @@ from engine.inbox import complete as complete_claimed
 
 from . import csv_safe
 from .auth import colleague, engine
-from .form_view import localized, shown, submitted
+from .form_view import field_label, localized, option_name, readonly_text, shown, submitted
 
 bp = Blueprint("inbox", __name__)
 PER_PAGE = 25
@@ -88,13 +89,23 @@ def _task_or_404(task_id: str) -> dict[str, Any]:
         abort(404)
 
 
+def _task_page(found: dict[str, Any], fields: list[dict[str, Any]], values: dict[str, Any],
+               errors: dict[str, str]) -> str:
+    """The task page: its facts, the claim and hand-over actions, and the form — editable for the one who holds
+    the open task, read-only (as Camunda Tasklist shows it) for everyone else."""
+    editable = found["status"] == "open" and found["assignee"] == current_user.username
+    process_name = element_names.of_definition(engine(), found["definition_id"]).name
+    return render_template("task.html", task=found, fields=fields, values=values, errors=errors, editable=editable,
+                           readonly_text=readonly_text, field_label=field_label, option_name=option_name,
+                           process_name=process_name)
+
+
 @bp.get("/tasks/<task_id>")
 @login_required
 def task(task_id: str) -> Any:
     found = _task_or_404(task_id)
     fields = form_of(engine(), found)
-    return render_template("task.html", task=found, fields=fields, values=shown(fields, found["variables"], None),
-                           errors={})
+    return _task_page(found, fields, shown(fields, found["variables"], None), {})
 
 
 def _assign(task_id: str, change: Any, done: str, refused: str) -> Any:
@@ -153,14 +164,12 @@ def complete(task_id: str) -> Any:
     except FormInvalid as err:
         errors = {k: localized(v) for k, v in err.errors.items()}
         flash(_("入力内容を確認してください。"), "error")
-        return render_template("task.html", task=found, fields=fields, errors=errors,
-                               values=shown(fields, found["variables"], values)), 422
+        return _task_page(found, fields, shown(fields, found["variables"], values), errors), 422
     except Forbidden as err:
         message = _("四つの目の原則: この案件の前の工程を行った人は、この工程を行えません。") if "four eyes" in str(err) \
             else _("このタスクを完了する権限がありません。")
         flash(message, "error")
-        return render_template("task.html", task=found, fields=fields, errors={},
-                               values=shown(fields, found["variables"], values)), 403
+        return _task_page(found, fields, shown(fields, found["variables"], values), {}), 403
     except Conflict:
         flash(_("このタスクは他の操作で変更されました。"), "error")
         return redirect(url_for("inbox.index"))

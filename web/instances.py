@@ -6,6 +6,8 @@ is shown in that one response only (no-store) and never stored in the page's dat
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -19,12 +21,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from engine import element_names
 from engine.errors import NotFound
 from engine.inbox import diagram, visible_instance
 from engine.text_rules import bad_character
 from handlers.vault import CHANGE, DELETION, IDENTITY_CHECK, Erased, VaultError
 from handlers.vault import NotFound as VaultNotFound
 
+from . import labels, value_text
 from .auth import engine
 from .vaults import vault
 
@@ -34,7 +38,11 @@ PURPOSES = {IDENTITY_CHECK: _l("本人確認（住基ネット照会）"), CHANG
 
 HISTORY_KINDS = {"started": _l("開始"), "task_completed": _l("タスク完了"), "job_completed": _l("外部処理完了"),
                  "timer": _l("タイマー"), "message": _l("メッセージ受信"), "decision": _l("判定表"),
-                 "incident": _l("障害"), "retried": _l("再実行"), "incident_resolved": _l("手作業で解決"), "bpmn_error": _l("業務エラー"), "ended": _l("終了")}
+                 "incident": _l("障害"), "retried": _l("再実行"), "incident_resolved": _l("手作業で解決"), "bpmn_error": _l("業務エラー"), "ended": _l("終了"),
+                 "signal": _l("シグナル受信"), "async_continued": _l("非同期で継続"), "variables_set": _l("データの変更")}
+HIDDEN_KINDS = frozenset({"step", "loop_body"})  # one row per element run: the diagram shows them
+ACTORS = {"portal": _l("申請者（ポータル）")}
+STATUSES = {"running": _l("進行中"), "completed": _l("完了"), "cancelled": _l("取消")}
 # bpmn-js sets style attributes on the SVG it draws: this page alone allows inline styles
 DIAGRAM_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                "font-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
@@ -48,9 +56,15 @@ def _page(instance_id: int, revealed: str | None = None, purpose: str | None = N
     markers = {"completed": info["completed_elements"], "active": info["active_elements"],
                "failed": info["failed_elements"]}
     may_reveal = bool(current_user.roles & REVEAL_ROLES) and bool(info["variables"].get("vault_ref"))
-    response = Response(render_template("instance.html", info=info, markers=markers, kinds=HISTORY_KINDS,
-                                        may_reveal=may_reveal, purposes=PURPOSES, revealed=revealed,
-                                        purpose=purpose), status=status)
+    names = element_names.of_instance(engine(), instance_id)
+    variables = info["variables"] or {}
+    case = variables.get("application_id") or info["business_key"]
+    response = Response(render_template(
+        "instance.html", info=info, markers=markers, may_reveal=may_reveal, purposes=PURPOSES, revealed=revealed,
+        purpose=purpose, process_name=names.name, case=case, status_name=STATUSES.get(info["status"], info["status"]),
+        history=history_rows(info["history"], names), data=data_rows(variables, names.fields),
+        incidents=[{**i, "element": names.element(i["element_id"])} for i in info["incidents"]],
+        waiting=sorted({names.element(e) for e in info["active_elements"] + info["failed_elements"]})), status=status)
     response.headers["Content-Security-Policy"] = DIAGRAM_CSP
     return response
 
@@ -101,6 +115,43 @@ def reveal(instance_id: int) -> Response:
         flash(_("個人番号を表示できませんでした。システム管理者に連絡してください。"), "error")
         return _page(instance_id, status=404 if isinstance(failed, VaultNotFound) else 500)
     return _page(instance_id, revealed=number, purpose=PURPOSES[purpose])
+
+
+def history_rows(history: list[dict[str, Any]], names: element_names.ProcessText) -> list[dict[str, Any]]:
+    """The history as people read it: local times, kinds and element names, who did it, what it set."""
+    rows = []
+    for h in history:
+        if h["kind"] in HIDDEN_KINDS:
+            continue
+        detail = h.get("detail") if isinstance(h.get("detail"), dict) else {}
+        element = names.element(h["element_id"])
+        if not element and h["kind"] in ("message", "signal") and detail.get("name"):
+            element = names.messages.get(str(detail["name"])) or str(detail["name"])
+        rows.append({"at": h["at"], "kind": str(HISTORY_KINDS.get(h["kind"], h["kind"])), "element": element,
+                     "actor": str(ACTORS.get(h["actor"], h["actor"] or "")), "detail": _detail(h["kind"], detail, names)})
+    return rows
+
+
+def _detail(kind: str, detail: dict[str, Any], names: element_names.ProcessText) -> str:
+    if kind in ("incident", "bpmn_error") and detail.get("message"):
+        return str(detail["message"])
+    fields = detail.get("fields") or detail.get("set") or []
+    if isinstance(fields, list) and fields:
+        return str(_("、")).join(labels.label(str(f), names.fields) for f in fields)
+    return ""
+
+
+def data_rows(variables: dict[str, Any], fields: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The data, grouped as a case is worked: a heading row per group, then label and value rows."""
+    rows: list[dict[str, Any]] = []
+    group = None
+    for name in sorted(variables, key=labels.sort_key):
+        here = labels.GROUP_OF.get(name, "other")
+        if here != group:
+            group = here
+            rows.append({"group": str(labels.GROUPS[here])})
+        rows.append({"name": name, "label": labels.label(name, fields), "cell": value_text.cell(name, variables[name], fields)})
+    return rows
 
 
 def _deny(ref: str, actor: str, purpose: str, detail: str) -> None:

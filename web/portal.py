@@ -36,7 +36,7 @@ from engine.message_rules import Sender
 from handlers.notify.errors import MessageNotFound
 from handlers.notify.inbox import inbox, mark_read
 from handlers.notify.models import PortalMessage
-from handlers.registry.models import Applicant, Application
+from handlers.registry.models import Applicant, Application, ExamRecord
 from handlers.vault import VaultError
 
 from .portal_forms import (
@@ -69,6 +69,8 @@ STATUS_LABELS = {
     "absent": _l("欠席"), "ineligible": _l("受検資格なし"), "identity_failed": _l("本人確認できず"),
     "lapsed": _l("期限切れ"), "revoked": _l("合格取消"),
 }
+# results the applicant learns on the 合格発表日 (JST), not when the approver decided them
+RESULTS = frozenset({"pass", "partial_written", "partial_practical", "fail", "absent"})
 KIND_LABELS = {"admission_ticket": _l("受検票"), "pass_notice": _l("合格通知"), "fail_notice": _l("不合格通知"),
                "partial_pass_notice": _l("一部合格通知"), "correction_request": _l("訂正依頼"),
                "fee_request": _l("手数料納付依頼"), "revocation_notice": _l("合格取消通知"),
@@ -101,8 +103,18 @@ def portal_context() -> dict[str, Any]:
                 PortalMessage.pseudonym_id == pseudonym, PortalMessage.read_at.is_(None))) or 0
     return {"portal_pseudonym": pseudonym, "unread": unread, "prefecture_names": PREFECTURE_NAMES,
             "portal_demo": engine().settings.portal_demo_signin,
-            "status_labels": STATUS_LABELS, "kind_labels": KIND_LABELS, "choice_label": choice_label,
+            "status_labels": STATUS_LABELS, "status_of": status_of, "kind_labels": KIND_LABELS, "choice_label": choice_label,
             "schooling_choices": SCHOOLING, "prior_pass_choices": PRIOR_PASSES}
+
+
+def status_of(app: Application) -> str:
+    """The status the applicant sees: a result only from its 合格発表日 (JST) on; before it, the ticket's status."""
+    if app.status in RESULTS:
+        with engine().reading() as s:
+            day = s.scalar(select(ExamRecord.announcement_date).where(ExamRecord.application_id == app.id))
+        if day is None or engine().now().astimezone(engine().tz).date() < day:
+            return str(STATUS_LABELS["scheduled"])
+    return str(STATUS_LABELS.get(app.status, app.status))
 
 
 @bp.errorhandler(404)

@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from handlers.base import HandlerContext, HandlerRegistry
 from handlers.notify import record_recipient
-from handlers.registry.models import Applicant, Application, ExamRecord, Passer
+from handlers.registry.fees import issue_fee_slip, record_payment, refund_fee, settle_fee
+from handlers.registry.models import Applicant, Application, ExamRecord, ExamSession, Passer
 from handlers.registry.numbering import allocate, format_number
 from handlers.registry.scoring import total_practical
+from handlers.registry.seating import assign, sessions_for
 
 REVIEW_DAYS = 14
 CORRECTION_DAYS = 14
@@ -70,6 +72,10 @@ def register_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[s
         # an exemption counts only when it was claimed on the application
         "written_exempt": bool(data.get("written_exemption_claimed")),
         "practical_exempt": bool(data.get("practical_exemption_claimed")),
+        # what fees.dmn reads besides grade, birth date and year: the prefecture (its ordinance) and the
+        # applicant's status for the reductions (在校生, 在職者), false unless the application says so
+        "prefecture": ctx.tenant, "enrolled_student": bool(data.get("enrolled_student")),
+        "employed": bool(data.get("employed")),
     }
 
 
@@ -94,29 +100,90 @@ def close_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str,
     return {"outcome": outcome}
 
 
+def _exam_day(exam: ExamSession) -> date:
+    """The last day of the session's exams: scoring opens then (application.bpmn's 試験日 timer)."""
+    return max(d for d in (exam.written_date, exam.practical_end, exam.practical_start) if d is not None)
+
+
+def _at_jst(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00+09:00"
+
+
+def _ticket(record: ExamRecord, exam: ExamSession) -> dict[str, Any]:
+    """The 受検票's process variables, from the registry as it is now."""
+    return {"venue": record.venue, "exam_room": record.room, "seat_no": record.seat_no,
+            "exam_site_address": record.venue_address, "exam_session": exam.code, "examDate": _at_jst(_exam_day(exam)),
+            "ticket_version": record.ticket_version}
+
+
+def _waitlisted(ctx: HandlerContext, app: Application, first: ExamSession | None, reason: str) -> dict[str, Any]:
+    app.status, app.waitlist_session_id = "waitlisted", first.id if first is not None else None
+    app.waitlisted_on = app.waitlisted_on or _now(ctx).astimezone(JST).date()
+    # the person's last choice is cleared: the wait-list task opens with an empty form
+    return {"seat_status": "waitlisted", "waitlist_reason": reason, "waitlist_decision": None, "chosen_session": None}
+
+
 def schedule_exam(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
-    """試験日程: issue 受検番号, 実技番号 and a seat; record the exam sitting."""
+    """試験日程: a seat within a session's capacity and the 受検番号 and 実技番号, or the wait list (seating.py)."""
     app = _application(ctx, data)
-    year = app.fiscal_year
-    seq = allocate(ctx.session, ctx.tenant, year, "examinee")
-    examinee_no = format_number("examinee", ctx.tenant, year, seq)
-    practical_no = format_number("practical", ctx.tenant, year, allocate(ctx.session, ctx.tenant, year, "practical"))
-    venue = data.get("venue") or f"{ctx.tenant} 職業能力開発協会 試験場"
-    ctx.session.add(ExamRecord(tenant=ctx.tenant, application_id=app.id, examinee_no=examinee_no,
-                               practical_no=practical_no, seat_no=f"{seq:04d}", venue=venue,
-                               exam_date=_day(data["examDate"][:10]),
-                               announcement_date=_day(data["announcementDate"][:10])))
-    app.status = "scheduled"
     _as_reviewed(app, data)
-    # the fees were paid: scheduling runs on the fee_paid message (its fee_paid_on, else the day it came, JST)
-    paid_on = _day(data["fee_paid_on"][:10]) if isinstance(data.get("fee_paid_on"), str) \
-        else _now(ctx).astimezone(JST).date()
-    if not data.get("written_exempt"):  # an exempt part has no fee
-        app.written_fee_paid_on = app.written_fee_paid_on or paid_on
-    if not data.get("practical_exempt"):
-        app.practical_fee_paid_on = app.practical_fee_paid_on or paid_on
-    return {"examinee_no": examinee_no, "practical_no": practical_no, "seat_no": f"{seq:04d}", "venue": venue,
+    chosen = None
+    if data.get("waitlist_decision") == "assign":  # a person resolving the wait list named a session
+        code = str(data.get("chosen_session") or "").strip()
+        chosen = ctx.session.scalar(select(ExamSession).where(ExamSession.tenant == ctx.tenant,
+                                                              ExamSession.code == code))
+        if chosen is None or chosen not in sessions_for(ctx.session, app):
+            return _waitlisted(ctx, app, ctx.session.get(ExamSession, app.waitlist_session_id)
+                               if app.waitlist_session_id else None,
+                               f"試験日程コード「{code}」は、この申請の年度・期・職種・作業・等級の受付中の日程にありません。")
+    seat, first = assign(ctx.session, app, chosen)
+    if seat is None:
+        if chosen is not None:
+            reason = f"指定の試験日程「{chosen.code}」は満席です。"
+        elif first is None:
+            reason = "この年度・期・職種・作業・等級の試験日程が登録されていません。日程を登録してから割り当ててください。"
+        else:
+            reason = "この職種・等級の試験日程はすべて満席です。定員を増やすか日程を追加して割り当ててください。"
+        return _waitlisted(ctx, app, first, reason)
+    year = app.fiscal_year  # numbers after the seat: the session's row is locked first, then the counters
+    examinee_no = format_number("examinee", ctx.tenant, year, allocate(ctx.session, ctx.tenant, year, "examinee"))
+    practical_no = format_number("practical", ctx.tenant, year, allocate(ctx.session, ctx.tenant, year, "practical"))
+    exam = seat.session
+    announcement = exam.announcement_date or _day(data["announcementDate"][:10])
+    record = ExamRecord(tenant=ctx.tenant, application_id=app.id, examinee_no=examinee_no, practical_no=practical_no,
+                        seat_no=seat.seat_no, venue=seat.venue.name, room=seat.room, venue_address=seat.venue.address,
+                        exam_date=exam.written_date or exam.practical_start, practical_start=exam.practical_start,
+                        practical_end=exam.practical_end, announcement_date=announcement, session_id=exam.id,
+                        preferred_session_id=first.id if first is not None else exam.id, seat_index=seat.index,
+                        ticket_version=1, ticket_issued_version=0)
+    ctx.session.add(record)
+    app.status, app.waitlist_session_id = "scheduled", None
+    return {"examinee_no": examinee_no, "practical_no": practical_no, **_ticket(record, exam),
+            "announcementDate": _at_jst(announcement), "seat_status": "assigned",
+            "seat_moved": first is not None and first.id != exam.id,
             "written_score": data.get("written_score"), "practical_score": data.get("practical_score")}
+
+
+def _record(ctx: HandlerContext, data: Mapping[str, Any]) -> tuple[Application, ExamRecord]:
+    app = _application(ctx, data)
+    record = ctx.session.scalar(select(ExamRecord).where(ExamRecord.application_id == app.id))
+    if record is None:
+        raise LookupError(f"application {app.application_no} has no seat")
+    return app, record
+
+
+def exam_ticket(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
+    """受検票の内容: the seat as the registry holds it now (after a change of venue, room or dates)."""
+    _, record = _record(ctx, data)
+    return _ticket(record, ctx.session.get(ExamSession, record.session_id))
+
+
+def ticket_issued(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
+    """受検票発行日: the ticket of this version went out."""
+    app, record = _record(ctx, data)
+    record.ticket_issued_version = max(record.ticket_issued_version, int(data.get("ticket_version") or 1))
+    app.admission_ticket_issued_on = _now(ctx).astimezone(JST).date()
+    return {"admission_ticket_issued_on": app.admission_ticket_issued_on.isoformat()}
 
 
 def record_result(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -197,7 +264,13 @@ def register(registry: HandlerRegistry) -> None:
     """The registry's topics, all local: their writes commit with the step."""
     for topic, handler in (("registry.register_application", register_application),
                            ("registry.close_application", close_application),
+                           ("registry.issue_fee_slip", issue_fee_slip),
+                           ("registry.record_payment", record_payment),
+                           ("registry.settle_fee", settle_fee),
+                           ("registry.refund_fee", refund_fee),
                            ("registry.schedule_exam", schedule_exam),
+                           ("registry.exam_ticket", exam_ticket),
+                           ("registry.ticket_issued", ticket_issued),
                            ("registry.total_practical", total_practical),
                            ("registry.record_result", record_result),
                            ("registry.register_passer", register_passer),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -54,7 +54,7 @@ class Application(RegistryBase):
     """受検申請者情報: one application for one exam (grade, trade, task) in one round."""
 
     __tablename__ = "application"
-    __table_args__ = (UniqueConstraint("tenant", "application_no"),)
+    __table_args__ = (UniqueConstraint("tenant", "application_no"), UniqueConstraint("tenant", "payment_slip_no"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant: Mapped[str] = col("都道府県コード", String(8), index=True)
     applicant_id: Mapped[int] = col("受検者", ForeignKey("applicant.id"), index=True)
@@ -79,13 +79,25 @@ class Application(RegistryBase):
     created_at: Mapped[datetime] = col("申請入力完了日", DateTime(timezone=True))
     national_version: Mapped[int] = col("国家資格システム連携版数", Integer, default=1, server_default="1")
     instance_id: Mapped[int | None] = col("業務処理ID", Integer, nullable=True, index=True)  # its process instance
+    # 手数料 (fees.dmn's amounts) and the 納付書 they are paid with
+    written_fee: Mapped[int | None] = col("学科手数料額", Integer)
+    practical_fee: Mapped[int | None] = col("実技手数料額", Integer)
+    payment_slip_no: Mapped[str | None] = col("納付書番号", String(32))
+    payment_slip_issued_on: Mapped[date | None] = col("納付書発行日", Date)
+    fee_paid_total: Mapped[int | None] = col("納付額", Integer)
+    fee_status: Mapped[str | None] = col("手数料支払状況", String(16))  # due|paid|short|over|accepted|refunded|waived
+    fee_refund: Mapped[int | None] = col("還付額", Integer)
+    # 試験日程: the wait list (キャンセル待ち) and the 受検票
+    waitlist_session_id: Mapped[int | None] = col("キャンセル待ちの試験日程", ForeignKey("exam_session.id"), index=True)
+    waitlisted_on: Mapped[date | None] = col("キャンセル待ち登録日", Date)
+    admission_ticket_issued_on: Mapped[date | None] = col("受検票発行日", Date)
 
 
 class ExamRecord(RegistryBase):
     """受検管理テーブル: the exam sitting, marks per part, attendance and pass flags."""
 
     __tablename__ = "exam_record"
-    __table_args__ = (UniqueConstraint("tenant", "examinee_no"),)
+    __table_args__ = (UniqueConstraint("tenant", "examinee_no"), UniqueConstraint("session_id", "seat_index"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant: Mapped[str] = col("都道府県コード", String(8), index=True)
     application_id: Mapped[int] = col("申請", ForeignKey("application.id"), unique=True)
@@ -102,6 +114,64 @@ class ExamRecord(RegistryBase):
     written_passed: Mapped[bool | None] = col("学科合否フラグ", nullable=True)
     practical_passed: Mapped[bool | None] = col("実技合否フラグ", nullable=True)
     result: Mapped[str | None] = col("合否フラグ", String(24))
+    # where the seat is (seating.py): the session, the seat's place 1…capacity in it, its room
+    session_id: Mapped[int | None] = col("試験日程", ForeignKey("exam_session.id"), index=True)
+    preferred_session_id: Mapped[int | None] = col("第一希望の試験日程", ForeignKey("exam_session.id"))
+    seat_index: Mapped[int | None] = col("通し座席番号", Integer)
+    room: Mapped[str | None] = col("試験室", String(64))
+    venue_address: Mapped[str | None] = col("試験場所在地", Text)
+    practical_start: Mapped[date | None] = col("実技試験開始日", Date)
+    practical_end: Mapped[date | None] = col("実技試験終了日", Date)
+    ticket_version: Mapped[int] = col("受検票版数", Integer, default=1, server_default="1")
+    ticket_issued_version: Mapped[int] = col("交付済み受検票版数", Integer, default=0, server_default="0")
+
+
+class ExamVenue(RegistryBase):
+    """試験場: a place where exams are held, with its rooms."""
+
+    __tablename__ = "exam_venue"
+    __table_args__ = (UniqueConstraint("tenant", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = col("都道府県コード", String(8), index=True)
+    name: Mapped[str] = col("試験場名", String(128))
+    address: Mapped[str] = col("所在地", Text)
+
+
+class ExamRoom(RegistryBase):
+    """試験室: a room of a venue and its seats; seats are numbered room by room in `position` order."""
+
+    __tablename__ = "exam_room"
+    __table_args__ = (UniqueConstraint("venue_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    venue_id: Mapped[int] = col("試験場", ForeignKey("exam_venue.id"), index=True)
+    position: Mapped[int] = col("順序", Integer)
+    name: Mapped[str] = col("試験室名", String(64))
+    seats: Mapped[int] = col("座席数", Integer)
+
+
+class ExamSession(RegistryBase):
+    """試験日程: one round's exam of a trade, task and grade at one venue: 学科試験日, 実技試験期間, 定員."""
+
+    __tablename__ = "exam_session"
+    __table_args__ = (UniqueConstraint("tenant", "code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = col("都道府県コード", String(8), index=True)
+    code: Mapped[str] = col("試験日程コード", String(32))
+    fiscal_year: Mapped[int] = col("年度", Integer)
+    round: Mapped[str] = col("期別", String(8))
+    trade_code: Mapped[str] = col("職種コード", String(16))
+    trade_name: Mapped[str] = col("職種名称", String(64))
+    task_code: Mapped[str | None] = col("作業コード", String(16))  # None: every task of the trade
+    task_name: Mapped[str | None] = col("作業名称", String(64))
+    grade: Mapped[str] = col("級", String(16))
+    written_date: Mapped[date | None] = col("学科試験日", Date)
+    practical_start: Mapped[date | None] = col("実技試験開始日", Date)
+    practical_end: Mapped[date | None] = col("実技試験終了日", Date)
+    announcement_date: Mapped[date | None] = col("合格発表日", Date)
+    venue_id: Mapped[int] = col("試験場", ForeignKey("exam_venue.id"), index=True)
+    capacity: Mapped[int] = col("定員", Integer)
+    assigned: Mapped[int] = col("割当済み座席数", Integer, default=0, server_default="0")  # seats 1…assigned are taken
+    closed: Mapped[bool] = col("受付停止", Boolean, default=False, server_default=false())
 
 
 class Passer(RegistryBase):

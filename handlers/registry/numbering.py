@@ -15,6 +15,7 @@ NUMBER_KINDS = {
     "practical": "実技番号",
     "ginoshi": "技能士番号",
     "certificate": "合格証書番号",
+    "payment_slip": "納付書番号",
 }
 
 
@@ -39,6 +40,8 @@ def format_number(kind: str, tenant: str, year: int, value: int) -> str:
         return f"P{tenant}{year % 100:02d}{value:05d}"
     if kind == "ginoshi":
         return f"{year % 100:02d}-{tenant}-{value:06d}"
+    if kind == "payment_slip":
+        return f"N{tenant}{year % 100:02d}{value:06d}"
     if kind == "certificate":
         return f"第{tenant}{year % 100:02d}{value:06d}号"
     raise ValueError(f"unknown number kind {kind!r}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from engine.identity.tokens import issue
 from engine.scheduler import Scheduler
 from handlers.notify.models import PortalMessage
 from handlers.registry.models import Application, ExamRecord, Passer
+from handlers.registry.sessions import save_session, save_venue
 from tests.browser.conftest import login
 from tests.browser.test_portal import (  # noqa: F401 (demo_signin, handlers, person, services: fixtures)
     WORKFLOWS,
@@ -103,6 +104,14 @@ def test_an_online_application_runs_to_the_pass_notice(engine, clock, staff, web
     staff("reviewer1-27", "27", "reviewer")
     staff("payment1-13", "13", "payment")  # the payment gateway's account
     staff("payment1-27", "27", "payment")
+    staff("admin1-13", "13", "admin")
+    with engine.transaction() as s, s.begin():  # the round's session of 機械加工 2級 (学科 in 60 days)
+        venue = save_venue(s, "13", {"name": "城南試験場", "address": "東京都大田区南六郷3-10-3",
+                                     "rooms": "第1教室:10;第2教室:10"})
+        day = (clock.now + timedelta(days=60)).date().isoformat()
+        save_session(s, "13", {"code": "2026A-0401-2", "fiscal_year": "2026", "round": "前期", "trade_code": "0401",
+                               "trade_name": "機械加工", "grade": "2級", "written_date": day, "practical_start": day,
+                               "capacity": "20"}, venue)
     # a paper application of the same prefecture waits in the inbox too: the reviewer has to filter
     paper = engine.start("application", "13", {"channel": "paper", "applicant_name": "紙 申請子"},
                          business_key="paper-0001", actor="reviewer1-13")
@@ -153,18 +162,20 @@ def test_an_online_application_runs_to_the_pass_notice(engine, clock, staff, web
     shots(reviewer, "05-inbox-after-review")
     v = engine.instance(iid)["variables"]
     assert v["decision"] == "approve" and v["review_comment"] == "実務経験証明書を確認しました。"
+    fee = v["fee_amount"]  # fees.dmn's: 3,100円 and 実技 9,200円 under 35 on 1 April, else 18,200円
+    assert fee in (12_300, 21_300) and v["payment_slip_no"] == "N1326000001"
     due_work(engine)  # 手数料納付依頼: a notice, then the process waits for the payment
     with engine.reading() as s:
         waits = s.scalars(select(MessageSubscription).where(MessageSubscription.instance_id == iid)).all()
         assert [(w.message_name, w.correlation_key) for w in waits] == [("fee_paid", app_id)]
     applicant.goto(f"{web.url}/portal/applications/{app_id}")
-    assert "21,300円" in applicant.locator("#fee-wait").inner_text()
+    assert f"{fee:,}円" in applicant.locator("#fee-wait").inner_text()
     assert applicant.locator("#status").inner_text() == "手数料の納付待ち"
     shots(applicant, "06-portal-fee-wait")
 
     # 3. the payment gateway reports the payment over the JSON API (a token of prefecture 13)
     token = token_for(engine, "payment1-13", clock)
-    payment = {"name": "fee_paid", "key": app_id, "id": "PAY-2026-0001", "data": {"fee_paid_amount": 21_300}}
+    payment = {"name": "fee_paid", "key": app_id, "id": "PAY-2026-0001", "data": {"fee_paid_amount": fee}}
     status, body = api_post(web.url, token_for(engine, "reviewer1-13", clock), "/api/v1/messages", payment)
     assert status == 403  # a reviewer's token may not report a payment: only the payment role may
     status, body = api_post(web.url, token_for(engine, "payment1-27", clock), "/api/v1/messages", payment)
@@ -174,16 +185,22 @@ def test_an_online_application_runs_to_the_pass_notice(engine, clock, staff, web
     assert status == 200 and body["status"] == "delivered", body
     status, body = api_post(web.url, token, "/api/v1/messages", payment)  # the gateway retries
     assert status == 200 and body["status"] == "duplicate", body
-    assert engine.instance(iid)["variables"]["fee_paid_amount"] == 21_300
+    assert engine.instance(iid)["variables"]["fee_paid_total"] == fee  # taken as paid: the amount asked
 
     # 4. scheduling and the 受検票, then the test clock moves to the exam day
     due_work(engine)
     v = engine.instance(iid)["variables"]
-    assert v["examinee_no"] and v["seat_no"] and open_tasks(engine, iid) == []
+    assert v["examinee_no"] and v["seat_no"] == "001" and v["exam_room"] == "第1教室" and open_tasks(engine, iid) == []
     with engine.reading() as s:
         record = s.scalars(select(ExamRecord)).one()
         assert record.examinee_no == v["examinee_no"] and str(record.exam_date) == v["examDate"][:10]
-    assert [t["element_id"] for t in engine.timers()] == ["exam_day"]
+        assert (record.venue, record.room, record.seat_no) == ("城南試験場", "第1教室", "001")
+    admin = browser.new_context(locale="ja-JP").new_page()  # the session's fill, as the prefecture's admin sees it
+    login(admin, web.url, "admin1-13")
+    admin.goto(f"{web.url}/admin/sessions/")
+    assert "1 / 20" in admin.locator("#session-2026A-0401-2").inner_text()
+    shots(admin, "06b-admin-sessions")
+    assert [t["element_id"] for t in engine.timers()] == ["gw_ticket_wait"]  # 試験日, beside a venue change
     due_work(engine)
     assert open_tasks(engine, iid) == []  # the exam has not happened yet
     advance_to(clock, v["examDate"], engine)

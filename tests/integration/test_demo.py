@@ -26,10 +26,14 @@ def test_demo_runs_every_branch_and_leaves_no_number_in_plaintext(tmp_path: Path
     counts = json.loads(done.stdout.strip().splitlines()[-1])
     assert counts["applications"] == 60 and counts["other"] == 0
     assert sum(v for k, v in counts.items()
-               if k not in ("applications", "elapsed_s", "other", "staff_created", "open_for_inbox")) == 60
+               if k not in ("applications", "elapsed_s", "other", "staff_created", "open_for_inbox", "seats")) == 60
     assert counts["staff_created"] == 39  # 13 accounts in each of three prefectures (12 people and the payment gateway)
     assert counts["passed"] > 0 and counts["failed"] + counts["partial pass"] > 0
     assert "Traceback" not in done.stderr
+    # the sessions are small: some fill, payments move on to the next session or wait; none goes over capacity
+    seats = counts["seats"]
+    assert seats["over_capacity"] == 0 and seats["assigned"] > 0, seats
+    assert seats["moved"] > 0 and seats["waitlisted"] > 0, seats
     incidents = subprocess.run([*COMMAND, "incidents", "--json"], cwd=tmp_path, env=env, capture_output=True,
                                text=True, timeout=120)
     assert json.loads(incidents.stdout) == []
@@ -38,10 +42,17 @@ def test_demo_runs_every_branch_and_leaves_no_number_in_plaintext(tmp_path: Path
         done_by = db.execute("SELECT DISTINCT t.completed_by, t.tenant FROM human_task t "
                              "WHERE t.status = 'completed'").fetchall()
         hashes = [h for (h,) in db.execute("SELECT password_hash FROM staff_user")]
+        over = db.execute("SELECT s.code FROM exam_session s WHERE s.assigned > s.capacity OR (SELECT count(*) "
+                          "FROM exam_record r WHERE r.session_id = s.id) <> s.assigned").fetchall()
+        seats = db.execute("SELECT session_id, seat_index, count(*) FROM exam_record WHERE session_id IS NOT NULL "
+                           "GROUP BY session_id, seat_index HAVING count(*) > 1").fetchall()
+        reissued = db.execute("SELECT count(*) FROM exam_record WHERE ticket_issued_version > 1").fetchone()[0]
         resyncs = db.execute("SELECT i.status, i.tenant FROM process_instance i JOIN process_definition d "
                              "ON d.id = i.definition_id WHERE d.key = 'resident_resync'").fetchall()
         [next_resync] = [datetime.fromisoformat(d).replace(tzinfo=timezone.utc)
                          for (d,) in db.execute("SELECT due_at FROM start_timer WHERE status = 'waiting'")]
+    assert over == [] and seats == []  # every seat taken once, every session within its capacity
+    assert reissued > 0  # the demo's venue change reached the tickets already issued
     assert done_by and all(staff.get(user) == tenant for user, tenant in done_by), done_by
     assert all(h.startswith("$argon2id$") for h in hashes) and len(set(hashes)) == len(hashes)
     # the monthly 定期照会 ran in the demo's simulated months for each prefecture, and is now due again

@@ -58,7 +58,7 @@ from handlers.jukinet.simulator import SimulatorServer
 from handlers.jukinet.store import ResidentStore
 from handlers.national.simulator import serve as serve_national
 from handlers.notify.models import PortalMessage
-from handlers.registry.models import Applicant, Application, DeletionRecord
+from handlers.registry.models import Applicant, Application, DeletionRecord, ExamSession, ExamVenue
 from handlers.vault.models import AccessLogEntry
 from tests.conftest import fixture_bytes
 from tests.support.isolation import CSRF, Answer, Caller, Judge, Probe, Snapshot, build, changed, normalised, q
@@ -185,11 +185,13 @@ def naniwa_dmn() -> str:
 # a URL variable → the kind of 27's identifiers put in it (World.identifiers reads every one from the database)
 VARIABLES = {"instance_id": "instance", "task_id": "task", "incident_id": "incident", "user_id": "user",
              "token_id": "token", "application_no": "application", "application_id": "application",
-             "message_id": "notice", "key": "decision", "file_id": "file", "other_id": "file"}
+             "message_id": "notice", "key": "decision", "file_id": "file", "other_id": "file",
+             "session_id": "exam_session", "venue_id": "venue"}
 # identifiers of each kind that exist nowhere: the oracle's answer is the answer to these
 GHOSTS = {"instance": "987654301", "task": "4f0c5b8e-0000-4000-8000-00000000dead", "incident": "987654302",
           "user": "987654303", "token": "987654304", "application": "27-2099-A999999",
-          "notice": "5e1d2c3b-0000-4000-8000-00000000beef", "decision": "no_such_decision_27", "file": "987654305"}
+          "notice": "5e1d2c3b-0000-4000-8000-00000000beef", "decision": "no_such_decision_27", "file": "987654305",
+          "exam_session": "987654306", "venue": "987654307"}
 # the form or JSON a route's POST takes, to get past its own checks (each one tried)
 BODIES: dict[str, list[Any]] = {
     "inbox.complete": [{"decision": "approve", "review_comment": "江戸の審査"}],
@@ -224,6 +226,15 @@ EXEMPT = {
     ("i18n.choose", "GET"): "<code> is a language code, no prefecture's object",
     ("static", "GET"): "<filename> is a file of the app's own static folder",
     ("camunda_webapps", "GET"): "Camunda Modeler's link targets (kentei's own page addresses); names nothing",
+    ("documents.staff_document", "GET"): "<kind> is a document kind, no object; another prefecture's application is "
+                                         "the same 404 as one that exists nowhere (tests/integration/test_documents.py)",
+    ("documents.portal_document", "GET"): "the signed-in applicant's own applications only; another's is the 404 of "
+                                          "one that exists nowhere (tests/integration/test_documents.py)",
+    ("exam_sessions.add_session", "POST"): "a new session of the caller's prefecture; a body naming another "
+                                           "prefecture's venue is refused (tests/integration/test_exam_sessions.py)",
+    ("exam_sessions.add_venue", "POST"): "a new venue of the caller's prefecture; names no existing object",
+    ("exam_sessions.import_csv", "POST"): "imports sessions and venues into the caller's prefecture by name "
+                                          "(tests/integration/test_exam_sessions.py)",
     ("camunda_link_repository", "GET"): "a redirect to the caller's own deployments page; names nothing",
     ("camunda_link_instance", "GET"): "a redirect to /instances/<id>, the same for any id; that page is swept",
 }
@@ -328,6 +339,7 @@ class World:
         self.applicants = {self.p13: self.portal(self.p13), self.p27: self.portal(self.p27)}
         self._lifecycle()
         self._fees()
+        self._sessions()
         self._incidents()
         self._audit_and_deletion()
         self.ids27 = self.identifiers()
@@ -454,6 +466,21 @@ class World:
                 return chosen
         raise AssertionError("the simulator has too few distinct residents")
 
+    # 27's exam venue and session (試験場・試験日程), which 13's administrator must not see or change --------------
+    def _sessions(self) -> None:
+        from datetime import date
+
+        from handlers.registry.sessions import save_session, save_venue
+        with self.engine.transaction() as s, s.begin():
+            venue = save_venue(s, "27", {"name": "浪速の試験場", "address": "大阪市浪速区難波中1-1",
+                                         "rooms": "浪速の第1教室:30"})
+            save_session(s, "27", {"code": "NANIWA-2026-1", "fiscal_year": "2026", "round": "前期",
+                                   "trade_code": "0401", "trade_name": "機械加工", "grade": "2級",
+                                   "written_date": date(2026, 6, 7).isoformat(),
+                                   "practical_start": date(2026, 6, 14).isoformat(),
+                                   "practical_end": date(2026, 6, 21).isoformat(),
+                                   "announcement_date": date(2026, 8, 28).isoformat(), "capacity": "20"}, venue)
+
     # 27's own version of the shared fee process: a delivered and a buffered payment, claimed and open reviews ------
     def _fees(self) -> None:
         e = self.engine
@@ -525,7 +552,9 @@ class World:
                     "application": of(Application.application_no, Application.tenant == "27"),
                     "notice": of(PortalMessage.id, PortalMessage.tenant == "27"),
                     "decision": of(DecisionDefinition.key, DecisionDefinition.tenant == "27"),
-                    "file": of(DeployedFile.id, DeployedFile.tenant == "27")}
+                    "file": of(DeployedFile.id, DeployedFile.tenant == "27"),
+                    "exam_session": of(ExamSession.id, ExamSession.tenant == "27"),
+                    "venue": of(ExamVenue.id, ExamVenue.tenant == "27")}
 
     def _secrets(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -535,6 +564,9 @@ class World:
                 StaffUser.tenant == "27"))}
             out |= {t.name: "27's token name" for t in s.scalars(select(ApiToken).join(
                 StaffUser, StaffUser.id == ApiToken.user_id).where(StaffUser.tenant == "27"))}
+            for v in s.scalars(select(ExamVenue).where(ExamVenue.tenant == "27")):
+                out |= {v.name: "27's venue", v.address: "27's venue's address"}
+            out |= {x.code: "27's exam session" for x in s.scalars(select(ExamSession).where(ExamSession.tenant == "27"))}
             for a in s.scalars(select(Applicant).where(Applicant.tenant == "27")):
                 out |= {a.name: "27's applicant's name", a.name_kana: "27's applicant's kana",
                         a.address: "27's applicant's address", a.vault_ref: "27's vault reference"}

@@ -29,7 +29,7 @@ _CSRF_ANY = re.compile(r'((?:name="csrf_token"|name="csrf-token")[^>]*?(?:value|
 _APPLY_TOKEN = re.compile(r'(name="token"[^>]*?value=")[^"]*(")')
 # the columns by which a table names its owner, in this order: the prefecture, its instance, its staff account, its
 # applicant's pseudonymous ID
-OWNERS = ("tenant", "instance_id", "user_id", "pseudonym_id")
+OWNERS = ("tenant", "instance_id", "user_id", "pseudonym_id", "venue_id")
 # tables with no owner of their own: the migration head only
 UNOWNED = frozenset({"alembic_version"})
 # tables whose shared rows (tenant '' or NULL: the operator's) a prefecture must not change either
@@ -73,6 +73,8 @@ class Snapshot:
                 where = c.instance_id.in_(instances)
             elif "user_id" in c:
                 where = c.user_id.in_(users)
+            elif "venue_id" in c:  # a venue's rooms: the prefecture's venues'
+                where = c.venue_id.in_(select(t["exam_venue"].c.id).where(t["exam_venue"].c.tenant == self.tenant))
             else:  # an applicant's rows (their portal sessions): the prefecture's applicants'
                 where = c.pseudonym_id.in_(applicants)
             columns = [func.length(col).label(col.name) if (name, col.name) in BULKY else col for col in c]
