@@ -22,6 +22,11 @@ def missing(facts: Facts, today: date) -> str | None:
     return None
 
 
+def _period(start: date, end: date | None) -> str:
+    """実技試験の期間: one day, or from … to … (和暦)."""
+    return wareki(start) if end is None or end == start else f"{wareki(start)} 〜 {wareki(end)}"
+
+
 def render(facts: Facts, today: date) -> bytes:
     sheet = Sheet(f"{TITLE} {facts.examinee_no}", facts.issuer(KIND))
     w, h = sheet.width, sheet.height
@@ -50,7 +55,10 @@ def render(facts: Facts, today: date) -> bytes:
     rows = [("氏名", facts.name), ("ふりがな", facts.name_kana or ""), ("生年月日", wareki(facts.birth_date)),
             ("等級・職種（作業）", facts.exam_label),
             ("試験日（学科）", wareki(facts.exam_date, weekday=True) if facts.exam_date else "追って通知します"),
-            ("試験場", facts.venue or "追って通知します"), ("実技番号", facts.practical_no or "—"),
+            *([("実技試験期間", _period(facts.practical_start, facts.practical_end))] if facts.practical_start else []),
+            ("試験場", facts.venue or "追って通知します"),
+            *([("所在地", facts.venue_address)] if facts.venue_address else []),
+            *([("試験室", facts.room)] if facts.room else []), ("実技番号", facts.practical_no or "—"),
             ("座席番号", facts.seat_no or "—"), ("申請受付ID", facts.application_no)]
     bottom = sheet.table(left, top - 48 * mm, rows, GOTHIC, 11, 42 * mm, right - left - 42 * mm, 10 * mm)
 

@@ -39,6 +39,10 @@ class Facts:
     seat_no: str | None = None
     exam_date: date | None = None
     venue: str | None = None
+    venue_address: str | None = None
+    room: str | None = None
+    practical_start: date | None = None
+    practical_end: date | None = None
     announcement_date: date | None = None
     result: str | None = None
     written_passed: bool | None = None
@@ -96,7 +100,9 @@ def load(session: Session, application_no: str, *, tenant: str | None = None,
                  status=app.status, name=person.name, name_kana=person.name_kana, birth_date=person.birth_date)
     if record is not None:
         facts.update(examinee_no=record.examinee_no, practical_no=record.practical_no, seat_no=record.seat_no,
-                     exam_date=record.exam_date, venue=record.venue, announcement_date=record.announcement_date,
+                     exam_date=record.exam_date, venue=record.venue, venue_address=record.venue_address,
+                     room=record.room, practical_start=record.practical_start, practical_end=record.practical_end,
+                     announcement_date=record.announcement_date,
                      result=record.result, written_passed=record.written_passed,
                      practical_passed=record.practical_passed)
     if passer is not None:

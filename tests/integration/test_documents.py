@@ -66,7 +66,8 @@ def test_each_document_of_real_applications_says_what_it_must(life, tmp_path: Pa
         family = person.name.split("\u3000")[0]
     expected = {
         "admission_ticket": ("受検票", record.examinee_no, record.practical_no, record.seat_no, record.venue, family,
-                             "2級 機械加工（普通旋盤作業）", "東京都職業能力開発協会"),
+                             "2級 機械加工（普通旋盤作業）", "東京都職業能力開発協会", "試験室", record.room,
+                             "所在地", record.venue_address, "実技試験期間"),
         "pass_notice": ("合格通知書", record.examinee_no, family, passer.ginoshi_no),
         "certificate": ("合格証書", passer.certificate_no, passer.ginoshi_no, family, "2級機械加工技能士", "東京都知事"),
         "certificate_of_pass_ja": ("合格証明書", passer.ginoshi_no, passer.certificate_no, family, "東京都知事"),
