@@ -23,7 +23,6 @@ from handlers.vault import REGISTRATION, Keyring, Vault
 from tests.support.smtp import SmtpServer
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
-_serial = itertools.count(1)
 
 
 @pytest.fixture
@@ -61,9 +60,10 @@ class Life:
         self.residents = [r for r in services["juki"].store.residents() if r["status"] == "active"]
         self.numbers: dict[str, str] = {}
         self.auto_sessions = True  # a session of each application's trade and grade, made when it applies
+        self._serial = itertools.count(1)  # this test's applicants: each test has its own residents and database
 
     def apply(self, **over: Any) -> tuple[int, str]:
-        n = next(_serial)
+        n = next(self._serial)
         person = self.residents[n]
         with self.engine.transaction() as s, s.begin():
             ref = self.vault.store(s, "13", person["my_number"], actor="portal", purpose=REGISTRATION)
