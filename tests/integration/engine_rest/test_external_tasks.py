@@ -355,7 +355,8 @@ def test_a_long_poll_answers_when_a_task_is_committed_and_empty_at_its_timeout(r
     poller.join(10)
     waited, answer, answered = out[1]
     assert [t["processInstanceId"] for t in answer.json()] == [str(iid)]
-    assert answered - before < 0.5 and waited < 5, answered - before
+    # woken by the commit, not by the 20 s timeout (the margin is for a loaded machine; bench/rest.py measures it)
+    assert answered - before < 2 and waited < 5, answered - before
     print(f"\nlong poll wake-up, same process ({engine.fast.pg and 'postgresql' or 'sqlite'}): "
           f"{(answered - committed) * 1000:.1f} ms after start() returned, {(answered - before) * 1000:.1f} ms after it began")
     # a failure's retryTimeout: a waiting poll answers when it runs out, not at its own timeout
@@ -365,7 +366,7 @@ def test_a_long_poll_answers_when_a_task_is_committed_and_empty_at_its_timeout(r
     assert failed.status_code == 204
     _poll(rest_server, 10000, out)
     waited, answer, _ = out[2]
-    assert [t["id"] for t in answer.json()] == [task] and 0.2 < waited < 1.5, waited
+    assert [t["id"] for t in answer.json()] == [task] and 0.2 < waited < 3, waited  # the poll's own timeout: 10 s
 
 
 SCRIPT = """
@@ -395,7 +396,9 @@ def test_a_long_poll_wakes_on_another_processes_commit(rest_server, db_url):  # 
     waited, answer, answered = out[0]
     assert len(answer.json()) == 1 and answer.json()[0]["variables"]["from"]["value"] == "another process"
     latency = answered - committed
-    limit = 0.5 if engine.fast.pg else 1.6  # SQLite: PRAGMA data_version is read every second
+    # well before the 30 s timeout: LISTEN/NOTIFY, or (SQLite) PRAGMA data_version read every second; the margins are
+    # for a loaded machine (bench/README.md has the measured figures)
+    limit = 3 if engine.fast.pg else 4
     assert latency < limit, latency
     print(f"\nlong poll wake-up, another process ({engine.fast.pg and 'postgresql' or 'sqlite'}): {latency * 1000:.1f} ms")
 
