@@ -79,24 +79,13 @@ def _where(engine: Engine, viewer: Viewer, f: TaskFilter, params: dict[str, Any]
         params[f"q{n}"] = fast.ts(value) if isinstance(value, datetime) else value
         return f":q{n}"
 
-    for col, v in f.equal.items():
-        where.append(f"{col} = {p(v)}")
+    for clauses, template in ((f.equal, "{c} = {v}"), (f.like, "{c} LIKE {v}"),
+                              (f.unlike, "({c} IS NULL OR {c} NOT LIKE {v})"), (f.differ, "({c} IS NULL OR {c} <> {v})"),
+                              (f.after, "{c} > {v}"), (f.before, "{c} < {v}"), (f.at_least, "{c} >= {v}"),
+                              (f.at_most, "{c} <= {v}")):
+        where += [template.format(c=col, v=p(v)) for col, v in clauses.items()]
     for col, vs in f.within.items():
         where.append(f"{col} IN ({', '.join(p(v) for v in vs)})" if vs else "1 = 0")
-    for col, v in f.like.items():
-        where.append(f"{col} LIKE {p(v)}")
-    for col, v in f.unlike.items():
-        where.append(f"({col} IS NULL OR {col} NOT LIKE {p(v)})")
-    for col, v in f.differ.items():
-        where.append(f"({col} IS NULL OR {col} <> {p(v)})")
-    for col, v in f.after.items():
-        where.append(f"{col} > {p(v)}")
-    for col, v in f.before.items():
-        where.append(f"{col} < {p(v)}")
-    for col, v in f.at_least.items():
-        where.append(f"{col} >= {p(v)}")
-    for col, v in f.at_most.items():
-        where.append(f"{col} <= {p(v)}")
     for col, empty in f.null.items():
         where.append(f"{col} IS {'' if empty else 'NOT '}NULL")
     for col, (low, high) in f.on.items():

@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import current_app, g, request
 
+from engine.db.session import utc
 from engine.identity import StaffUser
 from engine.identity.tokens import holder
 from engine.inbox import Viewer
@@ -87,7 +88,7 @@ def _basic(value: str) -> Caller | None:
     if known is not None and known[1] > now:
         with engine.reading() as s:
             user = s.get(StaffUser, known[0])
-            locked = user is not None and user.locked_until is not None and _aware(user.locked_until) > engine.now()
+            locked = user is not None and user.locked_until is not None and utc(user.locked_until) > engine.now()
             if user is not None and user.active and not locked:
                 return Caller(user)
         with _lock:
@@ -102,11 +103,6 @@ def _basic(value: str) -> Caller | None:
             _remembered.clear()
         _remembered[key] = (caller.id, now + REMEMBER)
     return caller
-
-
-def _aware(moment: Any) -> Any:
-    from datetime import UTC
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def forget_all() -> None:
