@@ -26,6 +26,7 @@ from . import (  # noqa: F401
     api,
     audit,
     auth,
+    certificate_requests,
     decisions,
     i18n,
     inbox,
@@ -34,6 +35,8 @@ from . import (  # noqa: F401
     exam_sessions,
     modeler,
     portal,
+    portal_certificates,
+    published,
 )
 from .scheduling import embed_scheduler
 from .security import harden
@@ -76,6 +79,9 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     app.register_blueprint(account.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(portal.bp)
+    app.register_blueprint(portal_certificates.bp)
+    app.register_blueprint(certificate_requests.bp)
+    app.register_blueprint(published.bp)
     api.register(app)
     engine_rest.register(app)
     app.config["MAX_CONTENT_LENGTH"] = 8 * 1024 * 1024
