@@ -24,6 +24,7 @@ class Settings:
     keyring_path: Path = Path("var/keyring.json")
     jukinet_url: str = "http://127.0.0.1:8701"
     national_url: str = "http://127.0.0.1:8702"
+    egov_url: str = "http://127.0.0.1:8703"  # e-Gov 電子申請; empty: this installation takes no e-Gov applications
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     mail_from: str = "kentei@example.jp"
@@ -62,6 +63,7 @@ class Settings:
             keyring_path=Path(env.get("KENTEI_KEYRING", str(d.keyring_path))),
             jukinet_url=env.get("KENTEI_JUKINET_URL", d.jukinet_url),
             national_url=env.get("KENTEI_NATIONAL_URL", d.national_url),
+            egov_url=env.get("KENTEI_EGOV_URL", d.egov_url),
             smtp_host=env.get("KENTEI_SMTP_HOST", d.smtp_host),
             smtp_port=_number(env, "KENTEI_SMTP_PORT", d.smtp_port, int),
             mail_from=env.get("KENTEI_MAIL_FROM", d.mail_from),

@@ -8,9 +8,13 @@ from typing import Any, Mapping
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
+from handlers.registry import certificates as registry_certificates
 from handlers.registry import deletion as registry_deletion
 from handlers.registry import handlers as registry_handlers
 from handlers.base import HandlerContext, HandlerRegistry
+from handlers.egov.client import EgovClient
+from handlers.egov.handlers import register as register_egov
+from handlers.egov.handlers import register_not_connected as register_no_egov
 from handlers.jukinet import JukinetClient
 from handlers.jukinet import register as register_jukinet
 from handlers.jukinet.resync import register as register_resync
@@ -35,12 +39,14 @@ class Adapters:
     smtp_port: int
     mail_from: str
     staff_mail: str = ""  # KENTEI_STAFF_MAIL: where overdue-task reminders are mailed, {tenant} filled in
+    egov_url: str = ""  # KENTEI_EGOV_URL: e-Gov 電子申請; empty: no e-Gov channel (the intake finds nothing)
 
 
 def default_registry(adapters: Adapters | None = None) -> HandlerRegistry:
     """The registry's local handlers always; the remote ones when their adapters are configured."""
     handlers = HandlerRegistry()
     registry_handlers.register(handlers)
+    registry_certificates.register(handlers)
     if adapters is None:
         return handlers
     # remote handlers run outside the engine's transaction: they get their own sessions
@@ -56,6 +62,10 @@ def default_registry(adapters: Adapters | None = None) -> HandlerRegistry:
     register_staff_reminders(handlers, StaffReminders(sessions, adapters.smtp_host, adapters.smtp_port,
                                                       adapters.mail_from, adapters.staff_mail))
     register_national(handlers, NationalClient(adapters.national_url))
+    if adapters.egov_url:
+        register_egov(handlers, EgovClient(adapters.egov_url), sessions, vault)
+    else:
+        register_no_egov(handlers)
     return handlers
 
 

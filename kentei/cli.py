@@ -23,7 +23,7 @@ def _engine(migrate: bool = False) -> Any:
     from handlers.catalog import Adapters, default_registry
     s = Settings.from_env()
     adapters = Adapters(s.database_url, s.keyring_path, s.jukinet_url, s.national_url, s.smtp_host, s.smtp_port,
-                        s.mail_from, s.staff_mail)
+                        s.mail_from, s.staff_mail, s.egov_url)
     return bootstrap(s, handlers=default_registry(adapters), migrate=migrate)
 
 
@@ -420,6 +420,14 @@ def jukinet_sim(args: tuple[str, ...]) -> None:
 def national_sim(args: tuple[str, ...]) -> None:
     """Run the national qualification system simulator (--port 8702)."""
     from handlers.national.__main__ import main as run
+    sys.exit(run(list(args)))
+
+
+@main.command("egov-sim", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def egov_sim(args: tuple[str, ...]) -> None:
+    """Run the e-Gov 電子申請 simulator (--port 8703): packages to fetch, 電子通知書 received."""
+    from handlers.egov.__main__ import main as run
     sys.exit(run(list(args)))
 
 

@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     if engine is None:
         s = settings or Settings.from_env()
         adapters = Adapters(s.database_url, s.keyring_path, s.jukinet_url, s.national_url, s.smtp_host,
-                            s.smtp_port, s.mail_from, s.staff_mail)
+                            s.smtp_port, s.mail_from, s.staff_mail, s.egov_url)
         engine = bootstrap(s, handlers=default_registry(adapters), migrate=False)
     app = Flask(__name__)
     app.url_map.converters["int"] = RowId  # before any route is added: every <int:…> in the app is a row id

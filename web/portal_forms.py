@@ -15,6 +15,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.text_rules import is_clean
+from handlers.registry.rounds import (  # noqa: F401  (the portal's pages and tests read them from here)
+    ANNOUNCEMENT_DAYS,
+    EXAM_DAYS,
+    FEE_DAYS,
+    GRADES,
+    PRIOR_PASSES,
+    SCHOOLING,
+    round_of,
+)
 from handlers.vault import check_digit, normalize
 
 PREFECTURES = (
@@ -28,9 +37,6 @@ PREFECTURES = (
     ("43", _l("熊本県")), ("44", _l("大分県")), ("45", _l("宮崎県")), ("46", _l("鹿児島県")), ("47", _l("沖縄県")),
 )
 PREFECTURE_NAMES = dict(PREFECTURES)
-GRADES = ("基礎級", "3級", "2級", "1級", "単一等級", "特級")
-SCHOOLING = ("なし", "専門高校", "短大・高専", "大学")  # the values eligibility.dmn reads
-PRIOR_PASSES = ("なし", "3級", "2級", "1級")
 SEXES = (("1", _l("男")), ("2", _l("女")))
 # What the pages show for a choice value (grades, schooling, earlier passes, the exam round): the values
 # above go to the workflow unchanged, in Japanese; only these labels follow the page's language.
@@ -47,7 +53,6 @@ def choice_label(value: Any) -> Any:
 # Standard amounts (public): 学科 3,100円, 実技 18,200円. Prefectures set theirs by ordinance and the
 # 3級 reduction for those under 23 is not modelled: this is the portal's estimate, the fee request decides.
 FEE_WRITTEN, FEE_PRACTICAL = 3_100, 18_200
-FEE_DAYS, EXAM_DAYS, ANNOUNCEMENT_DAYS = 20, 60, 120  # from the filing day, as the lifecycle tests use
 
 
 KANA = re.compile(r"[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc\u30fb\u30fd\u30fe\u3000 ]+")
@@ -163,13 +168,6 @@ def application_values(form: Mapping[str, str], today: date) -> tuple[dict[str, 
         errors["prior_pass"] = _("合格歴を選んでください。")
     refuse_characters(values, TEXT_FIELDS, errors)  # every field is one line
     return values, errors
-
-
-def round_of(moment: datetime) -> tuple[int, str]:
-    """年度 and 期別 of a filing: April–September 前期; October–March 後期 of the fiscal year (April start)."""
-    if 4 <= moment.month <= 9:
-        return moment.year, "前期"
-    return (moment.year if moment.month >= 10 else moment.year - 1), "後期"
 
 
 def start_data(values: Mapping[str, Any], ref: str, pseudonym: str, now: datetime, tz: Any) -> dict[str, Any]:

@@ -5,4 +5,4 @@ from handlers.registry.numbering import NUMBER_KINDS, allocate, format_number
 __all__ = ["Applicant", "Application", "ExamRecord", "Passer", "RegistryBase", "NUMBER_KINDS", "allocate",
            "format_number"]
 
-import handlers.egov.models  # noqa: E402,F401  (the e-Gov exchange's tables live on RegistryBase too)
+from handlers.egov import models as _egov_models  # noqa: E402,F401  (the e-Gov tables live on RegistryBase too)

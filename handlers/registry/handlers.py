@@ -7,6 +7,8 @@ from typing import Any, Mapping
 from sqlalchemy import select
 
 from handlers.base import HandlerContext, HandlerRegistry
+from handlers.egov import applications as egov_applications
+from handlers.egov import notices as egov_notices
 from handlers.notify import record_recipient
 from handlers.registry.fees import issue_fee_slip, record_payment, refund_fee, settle_fee
 from handlers.registry.models import Applicant, Application, ExamRecord, ExamSession, Passer
@@ -42,6 +44,10 @@ def register_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[s
     """申請登録: record the applicant and the application and issue the 申請受付ID."""
     if "my_number" in data:
         raise ValueError("workflow data must carry a vault reference (vault_ref), never the 個人番号 itself")
+    package: dict[str, Any] = {}
+    if data.get("channel") == "egov":  # an e-Gov application starts with its 到達番号; the form is the package's
+        package = egov_applications.application_data(ctx.session, ctx.tenant, data.get("package_id"))
+        data = {**data, **package}
     now, year = _now(ctx), int(data["fiscal_year"])
     applicant = Applicant(tenant=ctx.tenant, vault_ref=data.get("vault_ref"), pseudonym_id=data.get("pseudonym_id"),
                           created_at=now, status="active", name=data["applicant_name"],
@@ -64,8 +70,10 @@ def register_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[s
     record_recipient(ctx.session, tenant=ctx.tenant, application_id=number,
                      pseudonym_id=data.get("pseudonym_id") or f"paper-{number}", email=data.get("email"),
                      postal_name=applicant.name, postal_address=applicant.address, verified_at=now)
+    if package:
+        egov_applications.started(ctx.session, ctx.tenant, package["package_id"], number)
     return {
-        "application_id": number, "applicant_id": applicant.id,
+        **package, "application_id": number, "applicant_id": applicant.id,
         "reviewDueDate": (now + timedelta(days=REVIEW_DAYS)).date().isoformat(),
         "correctionPeriod": data.get("correctionPeriod") or f"P{CORRECTION_DAYS}D",
         "correction_deadline": (now + timedelta(days=CORRECTION_DAYS)).date().isoformat(),
@@ -97,6 +105,8 @@ def close_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str,
     app = _application(ctx, data)
     app.status = outcome
     _as_reviewed(app, data)
+    if app.channel == "egov":  # the 電子通知書 of 不受理 or 期限経過, sent by the intake process
+        egov_notices.closed(ctx.session, ctx.tenant, app.application_no, outcome, _now(ctx))
     return {"outcome": outcome}
 
 
@@ -260,11 +270,21 @@ def apply_correction(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, 
             "trade_name": app.trade_name, "fiscal_year": app.fiscal_year}
 
 
+def accept_application(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
+    """納付書の発行 (fees.py), and for an e-Gov application its 電子通知書 of 受理 with the amount and the deadline."""
+    result = issue_fee_slip(ctx, data)
+    app = _application(ctx, data)
+    if app.channel == "egov":
+        egov_notices.accepted(ctx.session, ctx.tenant, app.application_no, int(result.get("fee_amount") or 0),
+                              data.get("feeDeadline"), result.get("payment_slip_no"), _now(ctx))
+    return result
+
+
 def register(registry: HandlerRegistry) -> None:
     """The registry's topics, all local: their writes commit with the step."""
     for topic, handler in (("registry.register_application", register_application),
                            ("registry.close_application", close_application),
-                           ("registry.issue_fee_slip", issue_fee_slip),
+                           ("registry.issue_fee_slip", accept_application),
                            ("registry.record_payment", record_payment),
                            ("registry.settle_fee", settle_fee),
                            ("registry.refund_fee", refund_fee),
