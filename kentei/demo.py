@@ -24,14 +24,17 @@ from engine.deploy import collect
 from engine.identity import pseudonyms
 from handlers.base import HandlerRegistry
 from handlers.catalog import Adapters, default_registry
+from handlers.egov.simulator import serve as serve_egov
 from handlers.jukinet.simulator import SimulatorServer
 from handlers.jukinet.store import ResidentStore
 from handlers.national.simulator import serve as serve_national
 from handlers.registry.models import Application, ExamRecord, ExamSession, ExamVenue
+from handlers.registry.rounds import round_of
 from handlers.registry.sessions import announce, save_session, save_venue, stale_tickets
 from handlers.vault import REGISTRATION, Keyring, Vault
 from kentei.demo_staff import PEOPLE, demo_username, seed_staff
 
+JST = timezone(timedelta(hours=9))
 TENANTS = ("13", "27", "01")  # 東京都, 大阪府, 北海道
 OPEN_FOR_INBOX = 15  # applications left waiting for review after the run, five per prefecture
 GRADES = (("3級", 0, 1), ("2級", 1, 4), ("1級", 3, 12), ("単一等級", 2, 6))
@@ -79,10 +82,11 @@ def run(n: int, seed: int, progress: bool = True,
     rng = random.Random(seed)
     juki = SimulatorServer(ResidentStore.seeded(seed=seed, count=max(2 * n, 200))).start()
     national = serve_national("127.0.0.1", 0)
+    egov = serve_egov("127.0.0.1", 0)
     smtp = Controller(_Sink(), hostname="127.0.0.1", port=_free_port())
     smtp.start()
     adapters = Adapters(settings.database_url, settings.keyring_path, juki.url, national.url, "127.0.0.1",
-                        smtp.port, settings.mail_from)
+                        smtp.port, settings.mail_from, egov_url=egov.url)
     handlers = default_registry(adapters)
     clock = DemoClock()
     engine = bootstrap(settings, handlers, clock)
@@ -92,8 +96,11 @@ def run(n: int, seed: int, progress: bool = True,
         engine.deploy(collect([settings.workflows_dir]), actor="demo")
         staff = seed_staff(engine, TENANTS)
         _sessions(engine, clock, n)
-        counts = _drive(engine, juki, clock, rng, n, settings.keyring_path, progress)
+        counts = _drive(engine, juki, egov, clock, rng, n, settings.keyring_path, progress)
         counts["seats"] = _seats(engine)
+        counts["channels"] = _channels(engine)
+        counts["egov_notices"] = dict(sorted(Counter(notice["kind"] for p in egov.store.packages()
+                                                     for notice in p.notices).items()))
         # the demo's days were simulated: schedules such as the monthly 定期照会 restart from real time
         start_timers.reschedule(engine, datetime.now(timezone.utc))
     finally:
@@ -101,6 +108,7 @@ def run(n: int, seed: int, progress: bool = True,
         handlers.close()
         smtp.stop()
         national.shutdown()
+        egov.shutdown()
         juki.shutdown()
     return {**counts, "applications": n, "staff_created": len(staff),
             "elapsed_s": round(time.monotonic() - started, 2)}
@@ -114,7 +122,12 @@ def start_simulators(settings: Settings, seed: int = 1) -> list[str]:
     SimulatorServer(ResidentStore.seeded(seed=seed, count=2000), port=juki_port).start()
     serve_national("127.0.0.1", national_port)
     Controller(_Sink(), hostname="127.0.0.1", port=settings.smtp_port).start()
-    return [f"住基ネット :{juki_port}", f"national :{national_port}", f"SMTP sink :{settings.smtp_port}"]
+    started = [f"住基ネット :{juki_port}", f"national :{national_port}", f"SMTP sink :{settings.smtp_port}"]
+    if settings.egov_url:
+        egov_port = urlsplit(settings.egov_url).port or 8703
+        serve_egov("127.0.0.1", egov_port)
+        started.append(f"e-Gov :{egov_port}")
+    return started
 
 
 def _free_port() -> int:
@@ -124,7 +137,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _drive(engine: Any, juki: Any, clock: DemoClock, rng: random.Random, n: int, keyring: Path,
+def _drive(engine: Any, juki: Any, egov: Any, clock: DemoClock, rng: random.Random, n: int, keyring: Path,
            progress: bool) -> dict[str, int]:
     from rich.progress import Progress
     vault = Vault(Keyring.load_or_create(keyring))
@@ -135,8 +148,12 @@ def _drive(engine: Any, juki: Any, clock: DemoClock, rng: random.Random, n: int,
     with Progress(disable=not progress, transient=True) as bar:
         job = bar.add_task("applications", total=n)
         for i in range(n):
-            ids.append(_apply(engine, vault, clock, rng, people[i], i))
+            if rng.random() < EGOV_SHARE:  # filed at e-Gov: the intake process takes it on its next run
+                _file_at_egov(egov, rng, people[i], i)
+            else:
+                ids.append(_apply(engine, vault, clock, rng, people[i], i))
             bar.advance(job)
+        _file_misaddressed(egov, people[n])
         days = bar.add_task("days simulated", total=200)
         for day in range(200):  # a day at a time until every application has ended
             _work(engine, rng, staff)
@@ -175,7 +192,7 @@ def _apply(engine: Any, vault: Vault, clock: DemoClock, rng: random.Random, pers
         "email": f"applicant{i}@example.jp" if rng.random() < 0.7 else None,
         "applicant_name": person["name"] + ("丸" if mismatch else ""), "name_kana": person["name_kana"],
         "birth_date": person["birth_date"], "sex": person["sex"], "address": person["address"],
-        "fiscal_year": clock.now.year, "round": "前期", "grade": grade, "trade_code": trade[0], "trade_name": trade[1],
+        "fiscal_year": _round(clock)[0], "round": _round(clock)[1], "grade": grade, "trade_code": trade[0], "trade_name": trade[1],
         "task_name": trade[2], "experience_years": rng.randint(low, high), "schooling": rng.choice(["なし", "専門高校", "大学"]),
         "prior_pass": "なし", "written_exemption_claimed": False, "practical_exemption_claimed": False,
         "enrolled_student": grade == "3級" and rng.random() < 0.3, "feeDeadline": (clock.now + timedelta(days=20)).isoformat(),
@@ -183,6 +200,43 @@ def _apply(engine: Any, vault: Vault, clock: DemoClock, rng: random.Random, pers
         "announcementDate": (clock.now + timedelta(days=90)).isoformat(),
     }
     return int(engine.start("application", tenant, data, business_key=f"demo-{i}", actor="demo-portal"))
+
+
+def _round(clock: DemoClock) -> tuple[int, str]:
+    """The round open for applications on the demo's day (年度, 前期/後期), as the portal and e-Gov intake count it."""
+    return round_of(clock.now.astimezone(JST))
+
+
+EGOV_SHARE = 0.15  # about one application in seven comes through e-Gov
+
+
+def _file_at_egov(egov: Any, rng: random.Random, person: dict[str, Any], i: int) -> str:
+    """An applicant files at e-Gov; seven in ten write their 個人番号 on the form (the rest leave it out)."""
+    grade, low, high = rng.choice(GRADES)
+    trade = rng.choice(TRADES)
+    form = {"applicant_name": person["name"], "name_kana": person["name_kana"], "birth_date": person["birth_date"],
+            "sex": person["sex"], "address": person["address"], "grade": grade, "trade_code": trade[0],
+            "trade_name": trade[1], "task_name": trade[2], "experience_years": rng.randint(low, high),
+            "schooling": rng.choice(["なし", "専門高校", "大学"]), "prior_pass": "なし",
+            "enrolled_student": grade == "3級" and rng.random() < 0.3}
+    if rng.random() < 0.7:
+        form["my_number"] = person["my_number"]
+    if rng.random() < 0.7:
+        form["email"] = f"egov{i}@example.jp"
+    return egov.store.submit(TENANTS[i % len(TENANTS)], form, []).package_id
+
+
+def _file_misaddressed(egov: Any, person: dict[str, Any]) -> None:
+    """One package filed with 東京都 for an exam in 大阪府: the intake refuses it and tells e-Gov why (返戻)."""
+    egov.store.submit(TENANTS[0], {"applicant_name": person["name"], "exam_prefecture": TENANTS[1]}, [])
+
+
+def _channels(engine: Any) -> dict[str, int]:
+    """Applications by channel: online (the portal), paper (entered by staff), egov (e-Gov 電子申請)."""
+    from sqlalchemy import func
+    with engine.reading() as s:
+        counts = dict(s.execute(select(Application.channel, func.count()).group_by(Application.channel)).tuples().all())
+    return {channel: int(counts.get(channel, 0)) for channel in ("online", "paper", "egov")}
 
 
 def new_pseudonym() -> str:
@@ -305,8 +359,8 @@ def _sessions(engine: Any, clock: DemoClock, n: int) -> None:
                     for k in (1, 2):
                         day = (clock.now + timedelta(days=38 + 3 * k)).date()
                         save_session(s, tenant, {
-                            "code": f"{clock.now.year}A-{trade_code}-{g}-{k}", "fiscal_year": str(clock.now.year),
-                            "round": "前期", "trade_code": trade_code, "trade_name": trade_name, "grade": grade,
+                            "code": f"{clock.now.year}A-{trade_code}-{g}-{k}", "fiscal_year": str(_round(clock)[0]),
+                            "round": _round(clock)[1], "trade_code": trade_code, "trade_name": trade_name, "grade": grade,
                             "written_date": day.isoformat(), "practical_start": (day + timedelta(days=1)).isoformat(),
                             "practical_end": (day + timedelta(days=2)).isoformat(),
                             "announcement_date": (clock.now + timedelta(days=90)).date().isoformat(),

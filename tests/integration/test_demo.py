@@ -26,7 +26,8 @@ def test_demo_runs_every_branch_and_leaves_no_number_in_plaintext(tmp_path: Path
     counts = json.loads(done.stdout.strip().splitlines()[-1])
     assert counts["applications"] == 60 and counts["other"] == 0
     assert sum(v for k, v in counts.items()
-               if k not in ("applications", "elapsed_s", "other", "staff_created", "open_for_inbox", "seats")) == 60
+               if k not in ("applications", "elapsed_s", "other", "staff_created", "open_for_inbox", "seats", "channels",
+                            "egov_notices")) == 60
     assert counts["staff_created"] == 39  # 13 accounts in each of three prefectures (12 people and the payment gateway)
     assert counts["passed"] > 0 and counts["failed"] + counts["partial pass"] > 0
     assert "Traceback" not in done.stderr
@@ -34,6 +35,10 @@ def test_demo_runs_every_branch_and_leaves_no_number_in_plaintext(tmp_path: Path
     seats = counts["seats"]
     assert seats["over_capacity"] == 0 and seats["assigned"] > 0, seats
     assert seats["moved"] > 0 and seats["waitlisted"] > 0, seats
+    # all three channels: the portal, paper, and e-Gov (taken by the intake process, one package refused)
+    channels, egov = counts["channels"], counts["egov_notices"]
+    assert channels["online"] > 0 and channels["paper"] > 0 and channels["egov"] > 0, channels
+    assert egov["refused"] == 1 and egov["accepted"] > 0, egov
     incidents = subprocess.run([*COMMAND, "incidents", "--json"], cwd=tmp_path, env=env, capture_output=True,
                                text=True, timeout=120)
     assert json.loads(incidents.stdout) == []
@@ -50,7 +55,11 @@ def test_demo_runs_every_branch_and_leaves_no_number_in_plaintext(tmp_path: Path
         resyncs = db.execute("SELECT i.status, i.tenant FROM process_instance i JOIN process_definition d "
                              "ON d.id = i.definition_id WHERE d.key = 'resident_resync'").fetchall()
         [next_resync] = [datetime.fromisoformat(d).replace(tzinfo=timezone.utc)
-                         for (d,) in db.execute("SELECT due_at FROM start_timer WHERE status = 'waiting'")]
+                         for (d,) in db.execute("SELECT due_at FROM start_timer WHERE status = 'waiting' "
+                                                "AND process_key = 'resident_resync'")]
+        [next_intake] = [datetime.fromisoformat(d).replace(tzinfo=timezone.utc)
+                         for (d,) in db.execute("SELECT due_at FROM start_timer WHERE status = 'waiting' "
+                                                "AND process_key = 'egov_intake'")]
     assert over == [] and seats == []  # every seat taken once, every session within its capacity
     assert reissued > 0  # the demo's venue change reached the tickets already issued
     assert done_by and all(staff.get(user) == tenant for user, tenant in done_by), done_by
@@ -61,6 +70,8 @@ def test_demo_runs_every_branch_and_leaves_no_number_in_plaintext(tmp_path: Path
     assert {tenant for _, tenant in resyncs} == {"13", "27", "01"}
     now = datetime.now(timezone.utc)
     assert now < next_resync <= now + timedelta(days=32)
+    # the e-Gov intake: the next ten-minute slot after the demo ended (a minute's slack for the slot passing since)
+    assert now - timedelta(minutes=1) < next_intake <= now + timedelta(minutes=10)
     numbers = [r["my_number"].encode() for r in ResidentStore.seeded(seed=3, count=200).residents()]
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("demo.db*"))
     assert raw and not [n for n in numbers if n in raw]
