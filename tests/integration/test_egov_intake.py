@@ -220,3 +220,19 @@ def test_e_gov_unavailable_the_intake_retries_and_takes_each_package_once(engine
     [app] = applications(engine)
     assert app["business_key"] == package_id and app["variables"].get("vault_ref") is None
     assert engine.incidents() == []
+
+
+def test_more_packages_than_one_batch_are_all_taken_in_one_run(engine, services, clock):
+    source = (WORKFLOWS / "egov_intake.bpmn").read_text(encoding="utf-8")
+    small = source.replace('name="batchSize" value="100"', 'name="batchSize" value="2"')
+    engine.deploy([("egov_intake.bpmn", small.encode())])
+    people = residents(services)[6:11]
+    filed = [submit(services["egov"].url, "13", form_of(p, my_number=p["my_number"])) for p in people]
+    cycle(engine, clock)
+    assert sorted(a["business_key"] for a in applications(engine)) == sorted(filed)
+    with engine.read() as conn:  # one intake instance went round the 残りあり loop: three fetches for five packages
+        [(iid,)] = conn.execute(text("SELECT i.id FROM process_instance i JOIN process_definition d "
+                                     "ON d.id = i.definition_id WHERE d.key = 'egov_intake'")).all()
+    passed = [h["element_id"] for h in engine.history(iid) if h.get("element_id") == "fetch_packages"]
+    assert engine.instance(iid)["variables"]["egov_taken"] == 5
+    assert len(passed) >= 3, passed
