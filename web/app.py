@@ -32,6 +32,7 @@ from . import (  # noqa: F401
     inbox,
     instances,
     documents,
+    egov_packages,
     exam_sessions,
     modeler,
     portal,
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, engine: Any = None, reloader_ch
     app.register_blueprint(admin.bp)  # admin_users' routes are on it too
     app.register_blueprint(modeler.bp)
     app.register_blueprint(exam_sessions.bp)
+    app.register_blueprint(egov_packages.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(audit.bp)
