@@ -74,7 +74,7 @@ RESULTS = frozenset({"pass", "partial_written", "partial_practical", "fail", "ab
 KIND_LABELS = {"admission_ticket": _l("受検票"), "pass_notice": _l("合格通知"), "fail_notice": _l("不合格通知"),
                "partial_pass_notice": _l("一部合格通知"), "correction_request": _l("訂正依頼"),
                "fee_request": _l("手数料納付依頼"), "revocation_notice": _l("合格取消通知"),
-               "certificate": _l("合格証書")}
+               "certificate": _l("合格証書"), "refund_notice": _l("手数料還付のお知らせ")}
 
 BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 

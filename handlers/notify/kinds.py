@@ -43,13 +43,15 @@ class NoticeKind:
 _RESULT = ("name", "exam_number", "grade", "trade")
 KINDS: dict[str, NoticeKind] = {k.name: k for k in (
     NoticeKind("admission_ticket", "受検票", ("name", "exam_number", "exam_date", "exam_site", "seat_number"),
-               ("grade", "trade", "task", "practical_number", "meeting_time", "exam_site_address")),
+               ("grade", "trade", "task", "practical_number", "meeting_time", "exam_site_address", "room")),
     NoticeKind("pass_notice", "合格通知", _RESULT, ("task", "announcement_date")),
     NoticeKind("fail_notice", "不合格通知", _RESULT, ("task", "announcement_date")),
     NoticeKind("partial_pass_notice", "一部合格通知", (*_RESULT, "passed_part"), ("task", "announcement_date")),
     NoticeKind("correction_request", "訂正依頼", ("name", "items", "deadline"), ("contact",)),
     NoticeKind("fee_request", "手数料納付依頼", ("name", "amount", "deadline"),
-               ("breakdown", "payment_method", "grade", "trade")),
+               ("breakdown", "slip_number", "payment_method", "grade", "trade")),
+    NoticeKind("refund_notice", "手数料還付のお知らせ", ("name", "amount", "reason"),
+               ("refund_method", "grade", "trade", "task")),
     NoticeKind("revocation_notice", "合格取消通知", ("name", "grade", "trade", "revoked_on", "reason"),
                ("task", "certificate_number", "pass_date")),
     NoticeKind("certificate", "合格証書", ("name", "certificate_number", "grade", "trade", "issue_date"),

@@ -13,12 +13,15 @@ ALIASES: Mapping[str, str] = {
     "name": "applicant_name", "exam_number": "examinee_no", "exam_site": "venue", "seat_number": "seat_no",
     "practical_number": "practical_no", "trade": "trade_name", "task": "task_name",
     "certificate_number": "certificate_no", "announcement_date": "announcementDate", "exam_date": "examDate",
-    "issue_date": "passed_on", "pass_date": "passed_on", "amount": "fee_amount",
+    "issue_date": "passed_on", "pass_date": "passed_on", "amount": "fee_amount", "room": "exam_room",
+    "slip_number": "payment_slip_no",
 }
 PER_KIND: Mapping[str, Mapping[str, str]] = {
     "fee_request": {"deadline": "feeDeadline"},
     "correction_request": {"deadline": "correction_deadline", "items": "review_comment"},
     "revocation_notice": {"revoked_on": "revocation_date", "reason": "revocation_reason"},
+    # what registry.refund_fee gave back (fee_refund), and why: the diagram's refund_reason on the notice task
+    "refund_notice": {"amount": "fee_refund", "reason": "refund_reason"},
 }
 PASSED_PART = {"partial_written": "学科", "partial_practical": "実技"}
 

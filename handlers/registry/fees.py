@@ -58,7 +58,7 @@ def issue_fee_slip(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, An
         app.payment_slip_issued_on = _today(ctx)
     app.fee_status, app.fee_paid_total = "due", app.fee_paid_total or 0
     return {"fee_amount": total, "payment_slip_no": app.payment_slip_no, "breakdown": breakdown, "fee_status": "due",
-            "payment_method": f"納付書（納付書番号 {app.payment_slip_no}）による払込"}
+            "payment_method": "納付書による払込"}  # the 納付書番号 has its own line (payment_slip_no)
 
 
 def record_payment(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ SQLite file or PostgreSQL database (the `db_url` fixture).
 """
 from __future__ import annotations
 
+import re
 import socket
 import uuid
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from handlers.base import HandlerContext, HandlerRegistry
 from handlers.notify import (KINDS, IdempotencyConflict, MailNotSent, MessageNotFound, NoticeInvalid, Notifier,
                              NotifyBase, NoVerifiedRecipient, PortalMessage, RecipientMismatch, SentMail, inbox,
                              mark_read, record_recipient, register, render)
+from handlers.notify.process_fields import notice_context
 from handlers.notify.wareki import wareki
 
 NOW = datetime(2026, 8, 30, 1, 0, tzinfo=timezone.utc)
@@ -34,9 +36,9 @@ EVIL = "<script>alert('x')</script>"
 SAMPLES: dict[str, tuple[dict[str, Any], list[str]]] = {
     "admission_ticket": ({"name": "山田　太郎", "exam_number": "131-20001", "exam_date": "2026-07-12",
                           "exam_site": "中央・城北職業能力開発センター", "seat_number": "A-12", "grade": "2級",
-                          "trade": "機械加工", "task": "普通旋盤作業"},
+                          "trade": "機械加工", "task": "普通旋盤作業", "room": "第2教室"},
                          ["受検票", "受検番号", "131-20001", "令和8年7月12日（日）", "試験場", "中央・城北職業能力開発センター",
-                          "座席番号", "A-12", "普通旋盤作業"]),
+                          "座席番号", "A-12", "普通旋盤作業", "試験室", "第2教室"]),
     "pass_notice": ({"name": "山田　太郎", "exam_number": "131-20001", "grade": "2級", "trade": "機械加工"},
                     ["合格通知", "合格されました", "131-20001", "2級 機械加工"]),
     "fail_notice": ({"name": "山田　太郎", "exam_number": "131-20001", "grade": "2級", "trade": "機械加工"},
@@ -49,8 +51,15 @@ SAMPLES: dict[str, tuple[dict[str, Any], list[str]]] = {
                            ["訂正依頼", "実務経験年数の証明書を添付してください", "生年月日の記入漏れ", "令和8年4月20日（月）",
                             "訂正期限"]),
     "fee_request": ({"name": "山田　太郎", "amount": 21300, "deadline": "2026-05-01",
-                     "breakdown": [{"label": "学科手数料", "amount": 3100}, {"label": "実技手数料", "amount": 18200}]},
-                    ["手数料納付依頼", "21,300円", "3,100円", "18,200円", "納付期限", "令和8年5月1日"]),
+                     "breakdown": [{"label": "学科手数料", "amount": 3100}, {"label": "実技手数料", "amount": 18200}],
+                     "slip_number": "N13260000042", "payment_method": "納付書による払込"},
+                    ["手数料納付依頼", "21,300円", "3,100円", "18,200円", "納付期限", "令和8年5月1日", "納付書番号",
+                     "N13260000042", "納付書による払込"]),
+    "refund_notice": ({"name": "山田　太郎", "amount": 21300, "reason": "納付額の相違による受検申請の取下げ",
+                       "refund_method": "ご指定の口座への振込", "grade": "2級", "trade": "機械加工",
+                       "application_id": "13-2026-A000001"},
+                      ["手数料還付のお知らせ", "還付金額", "21,300円", "還付の理由", "納付額の相違による受検申請の取下げ",
+                       "還付の方法", "ご指定の口座への振込", "2級 機械加工", "13-2026-A000001"]),
     "revocation_notice": ({"name": "山田　太郎", "grade": "2級", "trade": "機械加工", "revoked_on": "2027-01-15",
                            "reason": "受検資格の虚偽申告", "certificate_number": "13-2-00042"},
                           ["合格取消通知", "取り消され", "令和9年1月15日", "受検資格の虚偽申告", "13-2-00042"]),
@@ -404,6 +413,52 @@ def test_inbox_shows_only_own_messages_and_mark_read_refuses_others(
     assert [m["unread"] for m in _inbox(sessions, "PSN-1", tenant="13")] == [False]
 
 
+def _rows(html: str) -> dict[str, str]:
+    """A notice's table as {label: value}."""
+    return dict(re.findall(r"<tr><th>([^<]+)</th><td>([^<]*)</td></tr>", html))
+
+
+def test_the_new_fields_have_their_own_lines() -> None:
+    """The 納付書番号 on the fee request, the 試験室 on the 受検票, the refund notice's amount, reason and method."""
+    fee = _rows(render("fee_request", SAMPLES["fee_request"][0]).html)
+    assert fee["納付書番号"] == "N13260000042" and fee["納付方法"] == "納付書による払込"
+    assert _rows(render("admission_ticket", SAMPLES["admission_ticket"][0]).html)["試験室"] == "第2教室"
+    refund = _rows(render("refund_notice", SAMPLES["refund_notice"][0]).html)
+    assert (refund["還付金額"], refund["還付の理由"], refund["還付の方法"]) == \
+        ("21,300円", "納付額の相違による受検申請の取下げ", "ご指定の口座への振込")
+    # optional fields left out leave no empty line
+    bare = {k: v for k, v in SAMPLES["refund_notice"][0].items() if k in ("name", "amount", "reason")}
+    assert set(_rows(render("refund_notice", bare).html)) == {"還付金額", "還付の理由"}
+    ticket = {k: v for k, v in SAMPLES["admission_ticket"][0].items() if k != "room"}
+    assert "試験室" not in _rows(render("admission_ticket", ticket).html)
+    assert "納付書番号" not in _rows(render("fee_request", {**SAMPLES["fee_request"][0], "slip_number": None}).html)
+
+
+def test_a_refund_notice_needs_its_amount_and_reason() -> None:
+    context = SAMPLES["refund_notice"][0]
+    with pytest.raises(NoticeInvalid, match="missing: reason"):
+        render("refund_notice", {**context, "reason": ""})
+    with pytest.raises(NoticeInvalid, match="missing: amount"):
+        render("refund_notice", {k: v for k, v in context.items() if k != "amount"})
+    for bad in (-1, "21300", 1.5, True):
+        with pytest.raises(NoticeInvalid, match="whole number of yen"):
+            render("refund_notice", {**context, "amount": bad})
+    assert "0円" in render("refund_notice", {**context, "amount": 0}).text
+
+
+def test_process_variables_fill_the_new_fields() -> None:
+    """refund_fee's fee_refund (not the fee asked, fee_amount) and the diagram's refund_reason; the slip number
+    and the room under their process names."""
+    data = {"applicant_name": "山田　太郎", "fee_amount": 21300, "fee_refund": 18200, "refund_reason": "定員超過",
+            "payment_slip_no": "N13260000042", "exam_room": "第1教室", "fiscal_year": 2026, "round": "前期",
+            "fee_note": "担当者のメモ"}
+    assert notice_context(KINDS["refund_notice"], data) == {"name": "山田　太郎", "amount": 18200,
+                                                           "reason": "定員超過", "exam_round": "令和8年度前期"}
+    assert notice_context(KINDS["fee_request"], data)["slip_number"] == "N13260000042"
+    assert notice_context(KINDS["fee_request"], data)["amount"] == 21300
+    assert notice_context(KINDS["admission_ticket"], data)["room"] == "第1教室"
+
+
 # ---- engine registration ----
 
 def _ctx(topic: str, key: str) -> HandlerContext:
@@ -416,7 +471,7 @@ def test_every_notice_topic_is_registered_remote() -> None:
     register(registry, Notifier(sessionmaker(), "127.0.0.1", 25, SENDER))  # registering connects to nothing
     assert registry.topics() == {f"notify.{kind}" for kind in (
         "admission_ticket", "pass_notice", "fail_notice", "partial_pass_notice", "correction_request",
-        "fee_request", "revocation_notice", "certificate")}
+        "fee_request", "revocation_notice", "certificate", "refund_notice")}
     assert {registry.get(t).kind for t in registry.topics()} == {"remote"}  # type: ignore[union-attr]
 
 
