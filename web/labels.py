@@ -22,7 +22,7 @@ GROUPS: dict[str, Any] = {
     "fee": _l("手数料"), "exam": _l("試験"), "scoring": _l("採点"), "result": _l("合否"), "passer": _l("合格者"),
     "change": _l("訂正・変更・取消"), "notices": _l("通知・連携"), "other": _l("その他"),
 }
-# units of numbers: "yen" 21,300円, "points" 65点, "years" 3年, "count" 1件
+# units of numbers: "yen" 21,300円, "points" 65点, "years" 3年, "count" 1件, "copies" 2通
 _ENTRIES: tuple[tuple[str, Any, str, str | None], ...] = (
     ("application_id", _l("申請受付ID"), "application", None),
     ("channel", _l("申請経路"), "application", None),
@@ -120,12 +120,27 @@ _ENTRIES: tuple[tuple[str, Any, str, str | None], ...] = (
     ("revocation_reason", _l("合格取消理由"), "change", None),
     ("revocation_date", _l("合格取消日"), "change", None),
     ("deletion_reason", _l("削除理由"), "change", None),
+    ("request_no", _l("交付申請番号"), "passer", None),
+    ("request_kind", _l("交付申請の種類"), "passer", None),
+    ("language", _l("言語"), "passer", None),
+    ("medium", _l("交付方法"), "passer", None),
+    ("copies", _l("部数"), "passer", "copies"),
+    ("fee_per_copy", _l("1通あたりの手数料"), "fee", "yen"),
+    ("fee_basis", _l("手数料の根拠"), "fee", None),
+    ("requester_name", _l("申請書の氏名"), "passer", None),
+    ("requester_birth_date", _l("申請書の生年月日"), "passer", None),
+    ("passer_birth_date", _l("合格者の生年月日"), "passer", None),
+    ("refusal_code", _l("不交付の区分"), "passer", None),
+    ("refusal_reason", _l("不交付の理由"), "passer", None),
+    ("package_id", _l("到達番号（e-Gov）"), "application", None),
+    ("fee_refund", _l("還付額"), "fee", "yen"),
     ("national_sync_status", _l("国家資格システム連携"), "notices", None),
     ("national_version", _l("国家資格システム連携版数"), "notices", None),
     ("notice_fee_request_id", _l("通知ID（手数料納付依頼）"), "notices", None),
     ("notice_admission_ticket_id", _l("通知ID（受検票）"), "notices", None),
     ("notice_pass_notice_id", _l("通知ID（合格通知）"), "notices", None),
     ("notice_certificate_id", _l("通知ID（合格証書）"), "notices", None),
+    ("notice_refund_notice_id", _l("通知ID（手数料還付のお知らせ）"), "notices", None),
     ("notice_correction_request_id", _l("通知ID（補正依頼）"), "notices", None),
     ("notice_fail_notice_id", _l("通知ID（不合格通知）"), "notices", None),
     ("notice_partial_pass_notice_id", _l("通知ID（一部合格通知）"), "notices", None),
@@ -152,6 +167,9 @@ CODES: dict[str, dict[Any, Any]] = {
                            "特級: 1級合格が必要": _l("特級: 1級合格が必要")},
     "decision": {"approve": _l("受検資格あり"), "reject": _l("受検資格なし"), "request_correction": _l("補正依頼")},
     "change_kind": {"correction": _l("訂正"), "change": _l("変更"), "deletion": _l("削除")},
+    "request_kind": {"reissue": _l("合格証書の再交付"), "certificate_of_pass": _l("合格証明書")},
+    "language": {"ja": _l("日本語"), "en": _l("英文")},
+    "medium": {"paper": _l("紙（郵送・窓口）"), "electronic": _l("電子（ポータルでPDF）")},
 }
 # choice values that are Japanese words in the data (grades, schooling, rounds): translated for English pages
 WORDS: dict[str, Any] = {

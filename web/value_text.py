@@ -86,6 +86,8 @@ def number(name: str, value: int | float) -> str:
         return ngettext("%(n)s年", "%(n)s年", count, n=shown)
     if unit == "count":
         return ngettext("%(n)s件", "%(n)s件", count, n=shown)
+    if unit == "copies":
+        return ngettext("%(n)s通", "%(n)s通", count, n=shown)
     return shown
 
 

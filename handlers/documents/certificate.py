@@ -55,5 +55,8 @@ def render(facts: Facts, today: date) -> bytes:
                  f"これを証します　あなたは{title}と称することができます")
     sheet.paragraph(left + 16 * mm, y - 10 * mm, statement, MINCHO, 14, right - left - 32 * mm, leading=26)
     sheet.text(left + 16 * mm, 34 * mm, wareki(facts.passed_on), MINCHO, 14)
+    if facts.reissued_on is not None:  # 再交付: the mark beside the number, and the day of the reissue
+        sheet.text(right, h - 28 * mm, "再交付", MINCHO, 14, align="right", spacing=3)
+        sheet.text(left + 16 * mm, 26 * mm, f"{wareki(facts.reissued_on)}再交付", MINCHO, 11)
     sheet.text(right - 6 * mm, 26 * mm, facts.issuer(KIND), MINCHO, 20, align="right", spacing=6)
     return sheet.finish()

@@ -52,6 +52,8 @@ class Facts:
     certificate_no: str | None = None
     passed_on: date | None = None
     revoked_on: date | None = None
+    # a reissued 合格証書 (certificate requests): the day of the reissue, printed with the mark 再交付
+    reissued_on: date | None = None
 
     @property
     def prefecture(self) -> str:

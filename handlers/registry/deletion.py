@@ -14,11 +14,12 @@ from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from handlers.base import BpmnError, HandlerContext, HandlerRegistry
 from handlers.notify import erase_applications
-from handlers.registry.models import Applicant, Application, DeletionRecord, ExamRecord
+from handlers.egov.models import EgovPackage
+from handlers.registry.models import Applicant, Application, CertificateRequest, DeletionRecord, ExamRecord
 from handlers.registry.retention import Verdict, applicant_verdict
 from handlers.vault import DELETION, Vault
 
@@ -52,8 +53,16 @@ class Deletion:
                                .order_by(Application.id)).all()
         numbers = [a.application_no for a in apps]
         erased = ["applicant", "application"]
-        if session.execute(delete(ExamRecord).where(ExamRecord.application_id.in_([a.id for a in apps]))).rowcount:
+        ids = [a.id for a in apps]
+        if session.execute(delete(ExamRecord).where(ExamRecord.application_id.in_(ids))).rowcount:
             erased.append("exam_record")
+        if session.execute(delete(CertificateRequest).where(CertificateRequest.application_id.in_(ids))).rowcount:
+            erased.append("certificate_request")
+        # an e-Gov application's package keeps its 到達番号 and status (the exchange's record), not the person's data
+        if session.execute(update(EgovPackage).where(EgovPackage.tenant == ctx.tenant,
+                                                     EgovPackage.application_no.in_(numbers))
+                           .values(form=None, attachments=None, vault_ref=None)).rowcount:
+            erased.append("egov_package")
         if erase_applications(session, ctx.tenant, numbers):
             erased.append("notification")
         if applicant.vault_ref and self.vault.delete(session, applicant.vault_ref, ctx.tenant,

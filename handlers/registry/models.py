@@ -187,10 +187,49 @@ class Passer(RegistryBase):
     certificate_no: Mapped[str] = col("合格証書シリアル番号", String(32))
     passed_on: Mapped[date] = col("合格日付", Date)
     certificate_count: Mapped[int] = col("紙合格証書回数", Integer, default=1)
+    electronic_certificate_count: Mapped[int] = col("電子合格証書回数", Integer, default=0, server_default="0")
+    certificate_of_pass_ja_count: Mapped[int] = col("日本語合格証明回数", Integer, default=0, server_default="0")
+    certificate_of_pass_en_count: Mapped[int] = col("英文合格証明回数", Integer, default=0, server_default="0")
     reissue_count: Mapped[int] = col("再交付回数", Integer, default=0)
     national_system_no: Mapped[str | None] = col("国家資格システム管理番号", String(64))
     revoked_on: Mapped[date | None] = col("合格取消日", Date)
     revocation_reason: Mapped[str | None] = col("合格取消理由", Text)
+
+
+class CertificateRequest(RegistryBase):
+    """証明書等の交付申請: a request for a reissue (再交付) or a 合格証明書 (ja/en), from the portal or on paper.
+
+    Refused requests stay (status refused, with the reason); a request for nobody's pass has no passer."""
+
+    __tablename__ = "certificate_request"
+    __table_args__ = (UniqueConstraint("tenant", "request_no"), UniqueConstraint("tenant", "payment_slip_no"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant: Mapped[str] = col("都道府県コード", String(8), index=True)
+    request_no: Mapped[str] = col("交付申請番号", String(32))
+    pass_no: Mapped[str | None] = col("申請書の申請受付ID・技能士番号", String(32))  # as given, found or not
+    passer_id: Mapped[int | None] = col("合格者", ForeignKey("passer.id"), index=True)
+    application_id: Mapped[int | None] = col("申請", ForeignKey("application.id"), index=True)
+    kind: Mapped[str] = col("申請の種類", String(24))  # reissue | certificate_of_pass
+    language: Mapped[str] = col("言語", String(2))  # ja | en
+    medium: Mapped[str] = col("交付方法", String(12))  # paper (郵送・窓口) | electronic (ポータルのPDF)
+    channel: Mapped[str] = col("申請経路", String(8))  # portal | paper
+    copies: Mapped[int] = col("部数", Integer)
+    reason: Mapped[str | None] = col("再交付の理由", String(16))  # lost | damaged | name_change
+    note: Mapped[str | None] = col("申請者の記載事項", Text)
+    requester_name: Mapped[str | None] = col("申請書の氏名", String(128))  # as written on a paper request
+    requester_birth_date: Mapped[date | None] = col("申請書の生年月日", Date)
+    status: Mapped[str] = col("状態", String(16))  # received | fee_due | issued | refused | lapsed
+    refusal_code: Mapped[str | None] = col("不交付の区分", String(24))  # handlers/registry/certificates.REFUSALS
+    refusal_reason: Mapped[str | None] = col("不交付の理由", Text)
+    fee: Mapped[int | None] = col("手数料額", Integer)
+    payment_slip_no: Mapped[str | None] = col("納付書番号", String(32))
+    fee_paid_total: Mapped[int | None] = col("納付額", Integer)
+    fee_paid_on: Mapped[date | None] = col("手数料支払日", Date)
+    requested_at: Mapped[datetime] = col("申請日時", DateTime(timezone=True))
+    issued_at: Mapped[datetime | None] = col("交付日時", DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = col("終了日時", DateTime(timezone=True))
+    requested_by: Mapped[str | None] = col("受付者", String(128))  # portal:<仮名ID> or the staff account
+    instance_id: Mapped[int | None] = col("業務処理ID", Integer, index=True)
 
 
 class DeletionRecord(RegistryBase):

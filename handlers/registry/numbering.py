@@ -16,6 +16,7 @@ NUMBER_KINDS = {
     "ginoshi": "技能士番号",
     "certificate": "合格証書番号",
     "payment_slip": "納付書番号",
+    "cert_request": "交付申請番号",
 }
 
 
@@ -44,4 +45,6 @@ def format_number(kind: str, tenant: str, year: int, value: int) -> str:
         return f"N{tenant}{year % 100:02d}{value:06d}"
     if kind == "certificate":
         return f"第{tenant}{year % 100:02d}{value:06d}号"
+    if kind == "cert_request":
+        return f"{tenant}-{year}-C{value:06d}"
     raise ValueError(f"unknown number kind {kind!r}")

@@ -1,6 +1,7 @@
 """correction.bpmn's 削除 path: the retention schedule, four eyes, erasure everywhere, a deletion record."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from datetime import datetime, timezone
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import select, text
 
 from engine.errors import Forbidden, FormInvalid
+from handlers.egov.models import EgovPackage
 from handlers.national import NationalClient, RecordNotFound
 from handlers.notify import inbox
 from handlers.registry.models import Applicant, Application, DeletionRecord, ExamRecord
@@ -68,6 +70,10 @@ def test_after_retention_a_reviewed_and_approved_deletion_erases_everything(life
     iid, app_id, v = _failed_application(life)
     national = NationalClient(life.services["national"].url)
     assert national.get(f"13-applicant-{app_id}")["data"]
+    with life.engine.transaction() as s, s.begin():  # as if it had been filed at e-Gov: its package holds the form
+        s.add(EgovPackage(tenant="13", package_id="202604010000000001", status="started", taken_at=life.clock.now,
+                          form=json.dumps({"applicant_name": v["applicant_name"], "address": v["address"]},
+                                          ensure_ascii=False), attachments="[]", application_no=app_id))
     life.clock.now = AFTER_RETENTION
     cid = _request_deletion(life, app_id)
     assert life.engine.instance(cid)["variables"]["deletable"] is True
@@ -92,7 +98,10 @@ def test_after_retention_a_reviewed_and_approved_deletion_erases_everything(life
         assert (record.application_nos, record.decision_instance_id, record.reason) == (app_id, cid, "本人からの削除請求")
         assert record.retention_until == kept_until(2026)
         assert set(record.erased.split(",")) >= {"applicant", "application", "exam_record", "notification",
-                                                 "my_number"}
+                                                 "my_number", "egov_package"}
+        package = s.scalar(select(EgovPackage))
+        assert (package.package_id, package.status, package.form, package.attachments) == \
+            ("202604010000000001", "started", None, None)
         row = s.execute(text("SELECT variables, state, purged_at FROM process_instance WHERE id = :i"),
                         {"i": iid}).one()
         assert row.purged_at is not None and not row.state and row.variables in ("{}", {})

@@ -23,7 +23,7 @@ from handlers.jukinet.simulator import SimulatorServer
 from handlers.jukinet.store import ResidentStore
 from handlers.national.guard import find_my_number
 from handlers.national.simulator import serve as serve_national
-from handlers.registry.models import Application, ExamSession, ExamVenue
+from handlers.registry.models import Application, ExamSession
 from handlers.registry.sessions import save_venue
 from handlers.vault import REGISTRATION, Keyring, Vault
 from handlers.vault.models import MyNumberRecord

@@ -58,7 +58,7 @@ from handlers.jukinet.simulator import SimulatorServer
 from handlers.jukinet.store import ResidentStore
 from handlers.national.simulator import serve as serve_national
 from handlers.notify.models import PortalMessage
-from handlers.registry.models import Applicant, Application, DeletionRecord, ExamSession, ExamVenue
+from handlers.registry.models import Applicant, Application, CertificateRequest, DeletionRecord, ExamSession, ExamVenue
 from handlers.vault.models import AccessLogEntry
 from tests.conftest import fixture_bytes
 from tests.support.isolation import CSRF, Answer, Caller, Judge, Probe, Snapshot, build, changed, normalised, q
@@ -186,12 +186,12 @@ def naniwa_dmn() -> str:
 VARIABLES = {"instance_id": "instance", "task_id": "task", "incident_id": "incident", "user_id": "user",
              "token_id": "token", "application_no": "application", "application_id": "application",
              "message_id": "notice", "key": "decision", "file_id": "file", "other_id": "file",
-             "session_id": "exam_session", "venue_id": "venue"}
+             "session_id": "exam_session", "venue_id": "venue", "request_no": "certificate_request"}
 # identifiers of each kind that exist nowhere: the oracle's answer is the answer to these
 GHOSTS = {"instance": "987654301", "task": "4f0c5b8e-0000-4000-8000-00000000dead", "incident": "987654302",
           "user": "987654303", "token": "987654304", "application": "27-2099-A999999",
           "notice": "5e1d2c3b-0000-4000-8000-00000000beef", "decision": "no_such_decision_27", "file": "987654305",
-          "exam_session": "987654306", "venue": "987654307"}
+          "exam_session": "987654306", "venue": "987654307", "certificate_request": "27-2099-C999999"}
 # the form or JSON a route's POST takes, to get past its own checks (each one tried)
 BODIES: dict[str, list[Any]] = {
     "inbox.complete": [{"decision": "approve", "review_comment": "江戸の審査"}],
@@ -213,8 +213,22 @@ LISTS: dict[str, list[str]] = {
 # routes whose form or JSON names identifiers (usernames, keys, message ids, request ids, files, decisions): their
 # probes are in Sweep.posted. A POST route without a URL variable must be here or in EXEMPT.
 POSTED = {"admin.users", "admin.deployments", "audit.review", "api.message", "api.file_application",
+          "certificate_requests.new",
           "inbox.delegate_task", "api.signal", "modeler.modeler_validate", "modeler.modeler_deploy"}
 EXEMPT = {
+    ("portal_certificates.requests_page", "GET"): "the signed-in applicant's own passes only; another's application, "
+                                                  "or one without a pass, is the 404 of one that exists nowhere "
+                                                  "(test_certificate_requests.py::test_the_applicant_requests_in_the_portal)",
+    ("portal_certificates.document", "GET"): "the signed-in applicant's own issued requests only; anything else is "
+                                             "the same 404 (test_certificate_requests.py)",
+    ("certificate_requests.document", "GET"): "the prefecture's own issued requests only; another's or one not issued "
+                                              "is the same 404 (test_certificate_requests.py::"
+                                              "test_staff_enter_a_paper_request_and_see_it_through)",
+    ("published.rounds", "GET"): "public by design (合格者受検番号の公表): <tenant> is a 都道府県コード, no object; only "
+                                 "announced rounds and their pass counts (tests/integration/test_published_results.py)",
+    ("published.round_page", "GET"): "public by design: the 受検番号 of full passes from their 合格発表日 only; a round "
+                                     "not announced is the 404 of one that does not exist (test_published_results.py)",
+    ("published.round_csv", "GET"): "public by design: the round page as CSV, the same 404 (test_published_results.py)",
     ("auth.login", "POST"): "a sign-in names an account by design; one answer for every failure "
                             "(test_signin_hardening), a lockout per account",
     ("auth.logout", "POST"): "ends the caller's own session; names nothing",
@@ -340,6 +354,7 @@ class World:
         self._lifecycle()
         self._fees()
         self._sessions()
+        self._certificates()
         self._incidents()
         self._audit_and_deletion()
         self.ids27 = self.identifiers()
@@ -481,6 +496,16 @@ class World:
                                    "practical_end": date(2026, 6, 21).isoformat(),
                                    "announcement_date": date(2026, 8, 28).isoformat(), "capacity": "20"}, venue)
 
+    # 27's certificate request (交付申請) for its applicant's application, issued as a PDF --------------------------
+    def _certificates(self) -> None:
+        with self.engine.transaction() as s, s.begin():
+            app = s.scalar(select(Application).where(Application.application_no == self.app27a))
+            s.add(CertificateRequest(tenant="27", request_no="27-2026-C000001", pass_no=self.app27a,
+                                     application_id=app.id, kind="certificate_of_pass", language="ja",
+                                     medium="paper", channel="paper", copies=1, note="浪速の交付申請メモ",
+                                     requester_name="浪速 申請者", status="received", requested_at=self.clock.now,
+                                     requested_by="reviewer1-27"))
+
     # 27's own version of the shared fee process: a delivered and a buffered payment, claimed and open reviews ------
     def _fees(self) -> None:
         e = self.engine
@@ -554,7 +579,8 @@ class World:
                     "decision": of(DecisionDefinition.key, DecisionDefinition.tenant == "27"),
                     "file": of(DeployedFile.id, DeployedFile.tenant == "27"),
                     "exam_session": of(ExamSession.id, ExamSession.tenant == "27"),
-                    "venue": of(ExamVenue.id, ExamVenue.tenant == "27")}
+                    "venue": of(ExamVenue.id, ExamVenue.tenant == "27"),
+                    "certificate_request": of(CertificateRequest.request_no, CertificateRequest.tenant == "27")}
 
     def _secrets(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -755,6 +781,13 @@ class Sweep(Judge):
             yield Probe("modeler.modeler_deploy", "POST", "/admin/modeler/deploy",
                         {"name": "edo_fee.bpmn", "xml": EDO_SAME_KEY.format(key="fee"), "scope": "shared"},
                         allowed=frozenset({403}), callers=["admin1-13"])
+            # a paper certificate request naming 27's 申請受付ID: refused by its number alone, as one that exists nowhere
+            for number in (w.app27a, w.app27b):
+                body = {"pass_no": number, "request_kind": "certificate_of_pass", "language": "ja", "copies": "1",
+                        "requester_name": "江戸 太郎", "requester_birth_date": "1990-01-01"}
+                yield Probe("certificate_requests.new", "POST", "/certificate-requests/new", body, [number],
+                            ("/certificate-requests/new", {**body, "pass_no": "27-2099-A999999"}, ["27-2099-A999999"]),
+                            frozenset({404, 422}), pages)
             # the audit review records 13's entries (the count is checked in _counts)
             yield Probe("audit.review", "POST", "/audit/reviews", {"from": "2026-01-01", "to": "2026-12-31",
                                                                    "note": "江戸の監査"}, callers=pages)
