@@ -32,6 +32,7 @@ from handlers.registry.models import Application, ExamRecord, ExamSession, ExamV
 from handlers.registry.rounds import round_of
 from handlers.registry.sessions import announce, save_session, save_venue, stale_tickets
 from handlers.vault import REGISTRATION, Keyring, Vault
+from kentei import demo_certificates
 from kentei.demo_staff import PEOPLE, demo_username, seed_staff
 
 JST = timezone(timedelta(hours=9))
@@ -138,7 +139,7 @@ def _free_port() -> int:
 
 
 def _drive(engine: Any, juki: Any, egov: Any, clock: DemoClock, rng: random.Random, n: int, keyring: Path,
-           progress: bool) -> dict[str, int]:
+           progress: bool) -> dict[str, Any]:
     from rich.progress import Progress
     vault = Vault(Keyring.load_or_create(keyring))
     staff = Staff(rng)
@@ -166,8 +167,12 @@ def _drive(engine: Any, juki: Any, egov: Any, clock: DemoClock, rng: random.Rand
             bar.advance(days)
     _revoke_some(engine, rng, staff)
     outcomes = _outcomes(engine)
+    if demo_certificates.file_requests(engine, rng, TENANTS, lambda tenant: staff.user("reviewer", tenant)):
+        _work(engine, rng, staff)  # the paper requester's 本人確認, the 納付書
+        demo_certificates.pay_fees(engine)
+        _work(engine, rng, staff)
     _leave_open(engine, vault, clock, rng, people[n:], OPEN_FOR_INBOX)
-    return {**outcomes, "open_for_inbox": OPEN_FOR_INBOX}
+    return {**outcomes, "open_for_inbox": OPEN_FOR_INBOX, "certificate_requests": demo_certificates.outcomes(engine)}
 
 
 def _leave_open(engine: Any, vault: Vault, clock: DemoClock, rng: random.Random, people: list[dict[str, Any]],
@@ -312,6 +317,8 @@ def _decide(element: str, v: dict[str, Any], rng: random.Random) -> dict[str, An
         return {"component_score": min(100, max(0, int(rng.gauss(66, 14))))}
     if element == "result_approval":
         return {"result_approved": True}
+    if element == "identity_check":  # a certificate request on paper: the form matches the passer's record
+        return {"identity_confirmed": True}
     if element == "fee_discrepancy":  # a short payment: ask for the rest; an excess: refund it; now and then all back
         if rng.random() < 0.15:
             return {"fee_resolution": "refund", "fee_note": "申請者の申出により取下げ"}

@@ -27,7 +27,7 @@ def test_demo_runs_every_branch_and_leaves_no_number_in_plaintext(tmp_path: Path
     assert counts["applications"] == 60 and counts["other"] == 0
     assert sum(v for k, v in counts.items()
                if k not in ("applications", "elapsed_s", "other", "staff_created", "open_for_inbox", "seats", "channels",
-                            "egov_notices")) == 60
+                            "egov_notices", "certificate_requests")) == 60
     assert counts["staff_created"] == 39  # 13 accounts in each of three prefectures (12 people and the payment gateway)
     assert counts["passed"] > 0 and counts["failed"] + counts["partial pass"] > 0
     assert "Traceback" not in done.stderr
@@ -39,6 +39,8 @@ def test_demo_runs_every_branch_and_leaves_no_number_in_plaintext(tmp_path: Path
     channels, egov = counts["channels"], counts["egov_notices"]
     assert channels["online"] > 0 and channels["paper"] > 0 and channels["egov"] > 0, channels
     assert egov["refused"] == 1 and egov["accepted"] > 0, egov
+    # after the passes: a paper 合格証明書 and a portal reissue per prefecture, checked, paid and issued
+    assert counts["certificate_requests"].get("issued", 0) >= 3, counts["certificate_requests"]
     incidents = subprocess.run([*COMMAND, "incidents", "--json"], cwd=tmp_path, env=env, capture_output=True,
                                text=True, timeout=120)
     assert json.loads(incidents.stdout) == []
