@@ -1,19 +1,13 @@
 """HTTP client of e-Gov's 電子申請 interface for one prefecture (stdlib urllib, explicit timeouts)."""
 from __future__ import annotations
 
-import http.client
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
-import orjson
-
+from handlers.http_json import call
 from handlers.national.guard import redact
-
-_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
-
 
 class EgovUnavailable(Exception):
     """e-Gov did not answer, or answered 5xx/429: a retry may cure it."""
@@ -56,25 +50,11 @@ class EgovClient:
                               dict(notice)).get("status"))
 
     def _call(self, method: str, path: str, payload: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        data = None if payload is None else orjson.dumps(payload)
-        req = urllib.request.Request(self.base_url + path, data=data, method=method, headers=_HEADERS)
-        try:
-            try:
-                with self._opener.open(req, timeout=self.timeout) as resp:
-                    status, raw = resp.status, resp.read()
-            except urllib.error.HTTPError as err:
-                with err:
-                    status, raw = err.code, err.read()
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-            reason = getattr(exc, "reason", None) or exc
-            raise EgovUnavailable(redact(f"{method} {path}: {type(exc).__name__}: {reason}")) from None
-        try:
-            body = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            body = None
-        if 200 <= status < 300 and isinstance(body, dict):
+        status, body = call(self._opener, self.base_url + path, method, f"{method} {path}", self.timeout, payload,
+                            EgovUnavailable)
+        if 200 <= status < 300 and body is not None:
             return body
-        if status >= 500 or status == 429 or not isinstance(body, dict):
+        if status >= 500 or status == 429 or body is None:
             raise EgovUnavailable(f"{method} {path}: e-Gov answered {status}")
         detail = redact(f"{body.get('error')} (field {body.get('field')})")
         raise EgovRefused(f"{method} {path}: e-Gov answered {status}: {detail}", status)

@@ -8,17 +8,15 @@ like a 個人番号 is refused whole.
 from __future__ import annotations
 
 import re
-import threading
-from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any
 
 import orjson
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from handlers.national.faults import Faults
 from handlers.national.guard import find_my_number
+from handlers.simulators import RunningSimulator, serve_app
 
 from .store import Store
 
@@ -145,46 +143,8 @@ def create_app(store: Store | None = None, faults: Faults | None = None) -> Flas
     return app
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Log nothing."""
-
-
-@dataclass
-class RunningSimulator:
-    """A simulator served on a thread; `url` to call it, `shutdown()` to stop it."""
-
-    url: str
-    store: Store
-    faults: Faults
-    _server: ThreadedWSGIServer = field(repr=False)
-    _thread: threading.Thread = field(repr=False)
-    _stopped: bool = False
-
-    def shutdown(self) -> None:
-        if self._stopped:
-            return
-        self._stopped = True
-        self.faults.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
-
-
 def serve(host: str = "127.0.0.1", port: int = 0, *, log_requests: bool = False,
           store: Store | None = None) -> RunningSimulator:
     """Serve a simulator on host:port (0 picks a free port) in a background thread."""
     packages, faults = store if store is not None else Store(), Faults()
-    server = ThreadedWSGIServer(host, port, create_app(packages, faults),
-                                WSGIRequestHandler if log_requests else _QuietHandler)
-    server.daemon_threads = False
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name=f"egov-sim-{server.server_port}", daemon=True)
-    thread.start()
-    return RunningSimulator(f"http://{host}:{server.server_port}", packages, faults, server, thread)
+    return serve_app("egov-sim", create_app(packages, faults), packages, faults, host, port, log_requests)

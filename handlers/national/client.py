@@ -1,20 +1,16 @@
 """HTTP client of the 国家資格等情報連携・活用システム qualification API (stdlib urllib, explicit timeouts)."""
 from __future__ import annotations
 
-import http.client
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
-import orjson
+from handlers.http_json import call
 
 from .errors import NationalRequestError, NationalUnavailable, RecordNotFound, StaleVersion
 from .guard import redact
 from .schema import DELETE_OUTCOMES, REVOKE_OUTCOMES, SYNC_OUTCOMES
-
-_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 
 
 class NationalClient:
@@ -67,32 +63,13 @@ class NationalClient:
 
     def _call(self, method: str, path: str, payload: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Send one request; the decoded JSON object of a 2xx answer, or the typed error for anything else."""
-        data = None if payload is None else orjson.dumps(payload)
-        req = urllib.request.Request(self.base_url + path, data=data, method=method, headers=_HEADERS)
-        try:
-            try:
-                with self._opener.open(req, timeout=self.timeout) as resp:
-                    status, raw = resp.status, resp.read()
-            except urllib.error.HTTPError as err:
-                with err:
-                    status, raw = err.code, err.read()
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-            reason = getattr(exc, "reason", None) or exc
-            raise NationalUnavailable(redact(f"{method} {path}: {type(exc).__name__}: {reason}")) from None
-        body = _decode(raw)
+        status, body = call(self._opener, self.base_url + path, method, f"{method} {path}", self.timeout, payload,
+                            NationalUnavailable)
         if 200 <= status < 300:
             if body is None:
                 raise NationalUnavailable(f"{method} {path}: the national system sent a malformed answer")
             return body
         raise _error(method, path, status, body or {})
-
-
-def _decode(raw: bytes) -> dict[str, Any] | None:
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return None
-    return body if isinstance(body, dict) else None
 
 
 def _error(method: str, path: str, status: int, body: dict[str, Any]) -> Exception:

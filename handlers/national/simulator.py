@@ -1,14 +1,13 @@
 """A simulator of the 国家資格等情報連携・活用システム qualification API: a real HTTP JSON service for tests and demos."""
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any
 
 import orjson
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+
+from handlers.simulators import RunningSimulator, serve_app
 
 from .errors import InvalidField
 from .faults import Faults
@@ -147,51 +146,7 @@ def _stale(err: StaleWrite) -> Response:
     return _json({"error": "stale version", "field": "version", "current_version": err.current_version}, 409)
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Werkzeug's handler without the access log line per request."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Log nothing."""
-
-
-@dataclass
-class RunningSimulator:
-    """A simulator served on a thread; `url` to call it, `shutdown()` to stop it and close its socket."""
-
-    url: str
-    store: Store
-    faults: Faults
-    _server: ThreadedWSGIServer = field(repr=False)
-    _thread: threading.Thread = field(repr=False)
-    _stopped: bool = False
-
-    def shutdown(self) -> None:
-        """Stop serving, end delayed requests, close the socket and wait for the request threads."""
-        if self._stopped:
-            return
-        self._stopped = True
-        self.faults.stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
-
-
 def serve(host: str = "127.0.0.1", port: int = 0, *, log_requests: bool = False) -> RunningSimulator:
     """Serve a fresh simulator on host:port (0 picks a free port) in a background thread."""
     store, faults = Store(), Faults()
-    handler = WSGIRequestHandler if log_requests else _QuietHandler
-    server = ThreadedWSGIServer(host, port, create_app(store, faults), handler)
-    # Joined request threads on close: a test must not leave a thread writing to a closed socket.
-    server.daemon_threads = False
-    # A short poll interval: shutdown() waits for the loop to notice, up to one interval.
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name=f"national-sim-{server.server_port}", daemon=True)
-    thread.start()
-    shown = f"[{host}]" if ":" in host else host
-    return RunningSimulator(f"http://{shown}:{server.server_port}", store, faults, server, thread)
+    return serve_app("national-sim", create_app(store, faults), store, faults, host, port, log_requests)
