@@ -161,8 +161,8 @@ class BareServices:
             task.data.update(result)
         return True
 
-    def evaluate_decision(self, task: Any, decision_ref: str) -> Any:
-        return self.decisions[decision_ref].evaluate(task.data, self.decisions).as_variable()
+    def evaluate_decision(self, task: Any, decision_ref: str, mapping: str) -> Any:
+        return self.decisions[decision_ref].evaluate(task.data, self.decisions).mapped(mapping)
 
 
 class BareRunner:
