@@ -24,7 +24,7 @@ class Settings:
     keyring_path: Path = Path("var/keyring.json")
     jukinet_url: str = "http://127.0.0.1:8701"
     national_url: str = "http://127.0.0.1:8702"
-    egov_url: str = "http://127.0.0.1:8703"  # e-Gov 電子申請; empty: this installation takes no e-Gov applications
+    egov_url: str = ""  # e-Gov 電子申請; empty: this installation takes no e-Gov applications
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     mail_from: str = "kentei@example.jp"

@@ -293,6 +293,8 @@ def serve(host: str, port: int, use_reloader: bool, simulators: bool) -> None:
     from werkzeug.serving import run_simple
 
     from web import create_app
+    if simulators and not os.environ.get("KENTEI_EGOV_URL"):  # the e-Gov channel, to the demo's simulator
+        os.environ["KENTEI_EGOV_URL"] = "http://127.0.0.1:8703"
     settings = _engine(migrate=True).settings  # the schema first
     if use_reloader:
         os.environ["KENTEI_RELOADER"] = "1"
