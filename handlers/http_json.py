@@ -9,8 +9,6 @@ from typing import Any
 
 import orjson
 
-from handlers.national.guard import redact
-
 HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 
 
@@ -29,6 +27,7 @@ def call(opener: urllib.request.OpenerDirector, url: str, method: str, label: st
             with err:
                 status, raw = err.code, err.read()
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        from handlers.national.guard import redact  # here: handlers.national's client imports this module
         reason = getattr(exc, "reason", None) or exc
         raise unavailable(redact(f"{label}: {type(exc).__name__}: {reason}")) from None
     try:
