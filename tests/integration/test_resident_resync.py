@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from engine.identity import Identity
 from engine.identity.passwords import FAST_HASHER
@@ -104,10 +104,20 @@ def test_the_monthly_timer_starts_a_query_for_each_prefecture_with_staff(life): 
     [timer] = [t for t in life.engine.start_timers() if t["process"] == "resident_resync"]
     assert timer["due_at"] == "2026-04-30T17:00:00+00:00"  # 1 May, 02:00 in Japan
     life.clock.now = datetime(2026, 5, 1, 1, 59, tzinfo=JST)
-    assert life.engine.fire_due_timers() == 0
+    life.engine.fire_due_timers()  # the e-Gov intake's ten-minute timer fires too: count this process's starts
+    assert _resync_runs(life) == 0
     life.clock.now = datetime(2026, 5, 1, 2, 0, tzinfo=JST)
-    assert life.engine.fire_due_timers() == 1
-    assert life.engine.fire_due_timers() == 0
+    life.engine.fire_due_timers()
+    assert _resync_runs(life) == 1
+    life.engine.fire_due_timers()
+    assert _resync_runs(life) == 1
     life.drain()
     assert [t["due_at"] for t in life.engine.start_timers() if t["process"] == "resident_resync"] == [
         "2026-05-31T17:00:00+00:00"]
+
+
+def _resync_runs(life: Life) -> int:
+    """How many 定期照会 instances the timer has started (for the one prefecture with staff)."""
+    with life.engine.read() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM process_instance i JOIN process_definition d "
+                                     "ON d.id = i.definition_id WHERE d.key = 'resident_resync'")).scalar_one())
