@@ -95,11 +95,16 @@ class EgovExchange:
         for notice in waiting:
             self.client.notice(ctx.tenant, notice.package_id, {
                 "notice_id": f"kentei-{ctx.tenant}-{notice.id}", "kind": notice.kind,
-                "title": notices.TITLES[notice.kind], "text": notice.text, "issued_at": notice.created_at.isoformat(),
+                "title": notices.TITLES[notice.kind], "text": notice.text, "issued_at": _aware(notice.created_at).isoformat(),
                 **({"application_id": notice.application_no} if notice.application_no else {})})
             with self.sessions() as session, session.begin():
                 session.get(EgovNotice, notice.id).sent_at = now
         return {"egov_notices_sent": int(data.get("egov_notices_sent") or 0) + len(waiting)}
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite gives it back naive)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _moment(value: Any) -> datetime | None:
@@ -107,7 +112,7 @@ def _moment(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return None if moment is None else _aware(moment)
 
 
 def register(registry: HandlerRegistry, client: EgovClient, sessions: Callable[[], Session], vault: Vault) -> None:

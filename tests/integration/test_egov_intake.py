@@ -128,6 +128,7 @@ def test_a_package_becomes_an_e_gov_application_and_its_number_goes_to_the_vault
     [accepted] = notices(services, package_id)
     assert accepted["kind"] == "accepted" and accepted["application_id"] == variables["application_id"]
     assert "円" in accepted["text"] and "納付書番号" in accepted["text"]
+    assert accepted["issued_at"].endswith("+00:00")  # an aware time on either database
     assert find_my_number(accepted) is None
     cycle(engine, clock)  # sent once: a later cycle sends nothing again
     assert len(notices(services, package_id)) == 1
