@@ -45,7 +45,10 @@ class Kernel:
         self.Session = session_factory(db)
         self.ReadSession = session_factory(db, read_only=True)
         self.fast = FastSql(db.dialect.name)
-        self.read_db = db.execution_options(kentei_read=True)
+        # reads outside a transaction: on PostgreSQL in autocommit (no BEGIN and ROLLBACK round trips; under READ
+        # COMMITTED each statement sees its own snapshot either way), on SQLite as before (no write lock)
+        self.read_db = db.execution_options(kentei_read=True) if db.dialect.name == "sqlite" else \
+            db.execution_options(kentei_read=True, isolation_level="AUTOCOMMIT")
         self.handlers = handlers
         handlers.serve_outside(settings.external_topics)
         self.settings = settings

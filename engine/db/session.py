@@ -36,7 +36,41 @@ def make_db(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
         db = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_reset_on_return=None)
         _configure_sqlite(db, sqlite_synchronous)
         return db
-    return create_engine(url, pool_pre_ping=True)
+    db = create_engine(url)
+    _ping_when_idle(db)
+    return db
+
+
+IDLE_PING_SECONDS = 10.0
+pings = 0  # checkouts that pinged their connection (how often the pool found a connection idle long)
+
+
+def _ping_when_idle(db: Engine) -> None:
+    """A connection idle in the pool for a while is pinged before use (a server restart or a proxy's timeout has
+    closed it); one just returned is not: a ping on every checkout was a round trip on every operation.
+
+    A dead connection found here is replaced before the operation starts (SQLAlchemy's DisconnectionError)."""
+    import time
+
+    from sqlalchemy import exc
+
+    @event.listens_for(db, "checkin")
+    def _checkin(dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["kentei_idle_since"] = time.monotonic()
+
+    @event.listens_for(db, "checkout")
+    def _checkout(dbapi_conn, record, proxy) -> None:  # type: ignore[no-untyped-def]
+        since = record.info.pop("kentei_idle_since", None)
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        global pings
+        pings += 1
+        try:
+            with dbapi_conn.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_conn.rollback()
+        except Exception as err:  # the driver's error for a closed connection
+            raise exc.DisconnectionError(f"connection idle for {time.monotonic() - since:.0f} s was closed") from err
 
 
 def _configure_sqlite(db: Engine, synchronous: str) -> None:
