@@ -22,7 +22,9 @@ from sqlalchemy import select, update
 
 from handlers.base import BpmnError, HandlerContext, HandlerRegistry
 from handlers.registry.models import Applicant, Application, CertificateRequest, Passer
+from handlers.registry.fees import whole_yen
 from handlers.registry.numbering import allocate, format_number
+from handlers.registry.rounds import round_of
 
 JST = timezone(timedelta(hours=9))
 FEE_DAYS = 30  # 納付期限: 30 days after the 納付書
@@ -51,11 +53,6 @@ REFUSALS = {  # refusal code -> the sentence staff and the registry keep
 
 def _now(ctx: HandlerContext) -> datetime:
     return ctx.now or datetime.now(timezone.utc)
-
-
-def fiscal_year(day: date) -> int:
-    """年度: April to March."""
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def _whole(value: Any) -> int | None:
@@ -153,7 +150,7 @@ def register_request(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, 
     passer, app, person = found if found is not None else (None, None, None)
     birth = data.get("requester_birth_date")
     request = CertificateRequest(
-        tenant=ctx.tenant, request_no=_request_no(ctx, fiscal_year(now.astimezone(JST).date())),
+        tenant=ctx.tenant, request_no=_request_no(ctx, round_of(now.astimezone(JST))[0]),
         pass_no=str(data.get("application_id") or data.get("ginoshi_no")).strip()[:32],
         passer_id=passer.id if passer else None, application_id=app.id if app else None, kind=data["request_kind"],
         language=data.get("language") or "ja", medium=data.get("medium") or "paper", channel=data["channel"],
@@ -190,21 +187,15 @@ def _request(ctx: HandlerContext, data: Mapping[str, Any]) -> CertificateRequest
     return request
 
 
-def _yen(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or int(value) != value:
-        raise ValueError(f"{name} must be a whole number of yen, 0 or more, not {value!r}")
-    return int(value)
-
-
 def fee_slip(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
     """納付書: the fee per copy (certificate_fee.dmn) × copies, and a 納付書番号 unless it is 0円."""
     request = _request(ctx, data)
-    request.fee = _yen(data.get("fee_per_copy"), "fee_per_copy") * request.copies
+    request.fee = whole_yen(data.get("fee_per_copy"), "fee_per_copy") * request.copies
     now = _now(ctx)
     if request.fee == 0:
         return {"fee_amount": 0, "payment_slip_no": None, "fee_status": "waived"}
     if request.payment_slip_no is None:  # the 納付書番号 of the prefecture's one sequence (applications' too)
-        year = fiscal_year(now.astimezone(JST).date())
+        year = round_of(now.astimezone(JST))[0]
         request.payment_slip_no = format_number("payment_slip", ctx.tenant, year,
                                                 allocate(ctx.session, ctx.tenant, year, "payment_slip"))
     request.status, request.fee_paid_total = "fee_due", 0
@@ -219,7 +210,7 @@ def record_payment(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, An
     """手数料の収納: the payment against the fee; exact, short or over."""
     request = _request(ctx, data)
     amount = data.get("fee_paid_amount")
-    request.fee_paid_total = (request.fee_paid_total or 0) + (_yen(amount, "fee_paid_amount") if amount is not None
+    request.fee_paid_total = (request.fee_paid_total or 0) + (whole_yen(amount, "fee_paid_amount") if amount is not None
                                                               else 0)
     raw = data.get("fee_paid_on")
     request.fee_paid_on = date.fromisoformat(raw[:10]) if isinstance(raw, str) else _now(ctx).astimezone(JST).date()

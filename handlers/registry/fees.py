@@ -26,9 +26,10 @@ def _application(ctx: HandlerContext, data: Mapping[str, Any]) -> Application:
     return app
 
 
-def _yen(value: Any, name: str) -> int:
+def whole_yen(value: Any, name: str) -> int:
+    """A fee or payment as whole yen, 0 or more (a decision's amount, a payment message's)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or int(value) != value:
-        raise ValueError(f"{name} must be a whole number of yen, 0 or more (fees.dmn gave {value!r})")
+        raise ValueError(f"{name} must be a whole number of yen, 0 or more, not {value!r}")
     return int(value)
 
 
@@ -44,8 +45,8 @@ def due(app: Application) -> int:
 def issue_fee_slip(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, Any]:
     """納付書の発行: the amounts of fees.dmn and a 納付書番号 (gap-free per prefecture and year); none when 0円."""
     app = _application(ctx, data)
-    app.written_fee = _yen(data.get("fee_written"), "fee_written")
-    app.practical_fee = _yen(data.get("fee_practical"), "fee_practical")
+    app.written_fee = whole_yen(data.get("fee_written"), "fee_written")
+    app.practical_fee = whole_yen(data.get("fee_practical"), "fee_practical")
     total = due(app)
     breakdown = [{"label": "学科手数料", "amount": app.written_fee}, {"label": "実技手数料", "amount": app.practical_fee}]
     if total == 0:
@@ -65,7 +66,7 @@ def record_payment(ctx: HandlerContext, data: Mapping[str, Any]) -> dict[str, An
     """手数料の収納: add the payment to what was paid; exact, short or over against what is due."""
     app = _application(ctx, data)
     amount = data.get("fee_paid_amount")
-    paid = _yen(amount, "fee_paid_amount") if amount is not None else 0  # a payment without an amount: a person looks
+    paid = whole_yen(amount, "fee_paid_amount") if amount is not None else 0  # a payment without an amount: a person looks
     app.fee_paid_total = (app.fee_paid_total or 0) + paid
     raw_day = data.get("fee_paid_on")
     paid_on = date.fromisoformat(raw_day[:10]) if isinstance(raw_day, str) else _today(ctx)
